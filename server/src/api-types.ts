@@ -1,0 +1,137 @@
+// The JSON contract between the server and its clients (agent app, customer page).
+// Type-only: the Vue app imports it with `import type`, so nothing here reaches a bundle.
+
+export type Role = 'agent' | 'admin'
+export type Presence = 'available' | 'away'
+export type RoutingMode = 'picklist' | 'offer'
+export type ConversationState = 'queued' | 'offered' | 'picked' | 'ended'
+export type AuthorKind = 'customer' | 'agent' | 'system'
+
+export interface ApiError {
+  error: { code: string; message: string }
+}
+
+export interface User {
+  id: string
+  username: string
+  displayName: string
+  role: Role
+  presence: Presence
+  maxConcurrent: number
+  active: boolean
+}
+
+export interface QueueRef {
+  id: string
+  name: string
+  address: string
+}
+
+export interface Queue extends QueueRef {
+  routingMode: RoutingMode
+  memberIds: string[]
+}
+
+export interface Customer {
+  id: string
+  name: string
+  email: string | null
+  phone: string | null
+}
+
+export interface MessagePreview {
+  text: string
+  authorKind: AuthorKind
+  createdAt: number
+}
+
+export interface Conversation {
+  id: string
+  state: ConversationState
+  channel: string
+  queue: QueueRef
+  customer: Customer
+  agentId: string | null
+  agentName: string | null
+  arrivedAt: number
+  endedAt: number | null
+  lastMessageAt: number | null
+  lastMessage: MessagePreview | null
+  /** Customer messages the asking agent has not seen yet (0 for customers). */
+  unread: number
+  /** Highest seq the customer's device has received / shown. */
+  customerDeliveredSeq: number
+  customerReadSeq: number
+}
+
+export interface Message {
+  id: string
+  conversationId: string
+  seq: number
+  clientId: string
+  authorKind: AuthorKind
+  authorName: string | null
+  text: string
+  createdAt: number
+}
+
+export interface Note {
+  id: string
+  conversationId: string
+  authorId: string
+  authorName: string
+  text: string
+  createdAt: number
+}
+
+/** Event types carried by the log and the socket. */
+export type EventType =
+  | 'conversation.created'
+  | 'conversation.updated'
+  | 'message.created'
+  | 'note.created'
+  | 'receipts.updated'
+
+export interface ServerEvent {
+  /** Monotonic cursor of the event log. */
+  id: number
+  type: EventType
+  conversationId: string
+  createdAt: number
+  data: EventData
+}
+
+export type EventData =
+  // Agents get Conversation (unread is always 0 in events: the client counts),
+  // customers get PublicConversation.
+  | { conversation: Conversation | PublicConversation }
+  | { message: Message }
+  | { note: Note }
+  | { deliveredSeq: number; readSeq: number }
+
+// Socket protocol (JSON text frames).
+export type ClientFrame =
+  | { type: 'hello'; cursor?: number; token?: string }
+  | { type: 'typing'; conversationId: string }
+
+export type ServerFrame =
+  | { type: 'ready'; cursor: number; reset?: boolean }
+  | { type: 'event'; event: ServerEvent }
+  | { type: 'typing'; conversationId: string; who: 'agent' | 'customer' }
+  | { type: 'error'; error: { code: string; message: string } }
+
+// Customer-facing shapes: no internal ids of agents, no notes.
+export interface PublicConversation {
+  id: string
+  state: ConversationState
+  queueName: string
+  customerName: string
+  agentName: string | null
+  arrivedAt: number
+  endedAt: number | null
+}
+
+export interface PublicStart {
+  token: string
+  conversation: PublicConversation
+}

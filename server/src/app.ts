@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance } from 'fastify'
+import cookie from '@fastify/cookie'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import fastifyStatic from '@fastify/static'
+import websocket from '@fastify/websocket'
+import type { Config } from './config.js'
+import { openDatabase, type Database } from './db/index.js'
+import { registerErrorHandling } from './plugins/errors.js'
+import type { AppContext } from './services/context.js'
+import { createLocalPubSub, type PubSub } from './services/pubsub.js'
+import authRoutes from './routes/auth/index.js'
+import conversationRoutes from './routes/conversations/index.js'
+import healthRoutes from './routes/health/index.js'
+import publicRoutes from './routes/public/index.js'
+import wsRoutes from './routes/ws/index.js'
+
+export interface BuiltApp {
+  app: FastifyInstance
+  ctx: AppContext
+  database: Database
+}
+
+/** Builds the whole server (database opened and migrated) without listening. */
+export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean } = {}): Promise<BuiltApp> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
+  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub: opts.pubsub ?? createLocalPubSub() }
+
+  const app = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  })
+  app.addHook('onClose', async () => database.close())
+
+  registerErrorHandling(app)
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'"],
+        manifestSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // The app runs on plain http on a LAN too; HSTS belongs to the TLS proxy.
+    hsts: false,
+    crossOriginEmbedderPolicy: false,
+  })
+  await app.register(cookie)
+  // preHandler: keys may use the parsed body (the sign-in username).
+  await app.register(rateLimit, { global: false, hook: 'preHandler' })
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+
+  await app.register(healthRoutes, { ctx })
+  await app.register(authRoutes, { ctx, secureCookies: config.secureCookies })
+  await app.register(conversationRoutes, { ctx })
+  await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
+  await app.register(wsRoutes, { ctx })
+
+  if (config.staticDir && existsSync(join(config.staticDir, 'index.html'))) {
+    await serveApp(app, config.staticDir)
+  }
+  return { app, ctx, database }
+}
+
+/** The built Vue app: files as they are, and index.html for every other non-API path (client routes). */
+async function serveApp(app: FastifyInstance, root: string) {
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    setHeaders(res, path) {
+      // Hashed assets never change; the shell, manifest and service worker must revalidate.
+      if (path.includes('/assets/')) res.header('Cache-Control', 'public, max-age=31536000, immutable')
+      else res.header('Cache-Control', 'no-cache')
+    },
+  })
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/'
+    if (req.method !== 'GET' || path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(path)) {
+      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${path}` } })
+    }
+    reply.header('Cache-Control', 'no-cache')
+    return reply.sendFile('index.html')
+  })
+}

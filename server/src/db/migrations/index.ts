@@ -1,0 +1,138 @@
+// One set of migrations for both backends. Migrations live in code (not files on disk)
+// so the compiled server and the tests run the same list. Never edit a shipped migration:
+// add the next one.
+import { type Kysely, type Migration, sql } from 'kysely'
+
+type Dialect = 'sqlite' | 'postgres'
+
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  // The event id is the realtime cursor: it must be a monotonic integer.
+  const serialId = dialect === 'postgres' ? 'bigserial' : 'integer'
+
+  return {
+    '0001_initial': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('username', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('active', 'integer', (c) => c.notNull().defaultTo(1))
+          .addColumn('presence', 'text', (c) => c.notNull().defaultTo('available'))
+          .addColumn('max_concurrent', 'integer', (c) => c.notNull().defaultTo(5))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute()
+
+        await db.schema
+          .createTable('queues')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('address', 'text', (c) => c.notNull().unique())
+          .addColumn('routing_mode', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('queue_members')
+          .addColumn('queue_id', 'text', (c) => c.notNull().references('queues.id').onDelete('cascade'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('queue_members_pk', ['queue_id', 'user_id'])
+          .execute()
+        await db.schema.createIndex('queue_members_user').on('queue_members').column('user_id').execute()
+
+        await db.schema
+          .createTable('customers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('email', 'text')
+          .addColumn('phone', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+
+        await db.schema
+          .createTable('conversations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+          .addColumn('queue_id', 'text', (c) => c.notNull().references('queues.id'))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('agent_id', 'text', (c) => c.references('users.id'))
+          .addColumn('arrived_at', 'bigint', (c) => c.notNull())
+          .addColumn('picked_at', 'bigint')
+          .addColumn('ended_at', 'bigint')
+          .addColumn('last_message_at', 'bigint')
+          .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('customer_token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('customer_delivered_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('customer_read_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute()
+        await db.schema.createIndex('conversations_queue_state').on('conversations').columns(['queue_id', 'state']).execute()
+        await db.schema.createIndex('conversations_agent_state').on('conversations').columns(['agent_id', 'state']).execute()
+        await db.schema.createIndex('conversations_customer').on('conversations').column('customer_id').execute()
+
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('client_id', 'text', (c) => c.notNull().unique())
+          .addColumn('author_kind', 'text', (c) => c.notNull())
+          .addColumn('author_id', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('messages_conversation_seq', ['conversation_id', 'seq'])
+          .execute()
+
+        await db.schema
+          .createTable('notes')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('notes_conversation').on('notes').column('conversation_id').execute()
+
+        await db.schema
+          .createTable('events')
+          .addColumn('id', serialId, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('queue_id', 'text', (c) => c.notNull())
+          .addColumn('visibility', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('events_conversation').on('events').columns(['conversation_id', 'id']).execute()
+
+        await db.schema
+          .createTable('agent_reads')
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('last_read_seq', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('agent_reads_pk', ['user_id', 'conversation_id'])
+          .execute()
+
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute()
+
+        // Keeps the planner honest on SQLite after the first inserts.
+        if (dialect === 'sqlite') await sql`PRAGMA optimize`.execute(db)
+      },
+    },
+  }
+}

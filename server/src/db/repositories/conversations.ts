@@ -1,0 +1,156 @@
+import type { Kysely } from 'kysely'
+import type { AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
+import type { DB } from '../schema.js'
+
+/** The conversation as an agent sees it; `viewerId` decides the unread count. */
+function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .innerJoin('queues as q', 'q.id', 'c.queue_id')
+    .leftJoin('users as a', 'a.id', 'c.agent_id')
+    // The last message is the one at last_seq: one indexed lookup instead of a sort.
+    .leftJoin('messages as lm', (j) => j.onRef('lm.conversation_id', '=', 'c.id').onRef('lm.seq', '=', 'c.last_seq'))
+    .leftJoin('agent_reads as r', (j) => j.onRef('r.conversation_id', '=', 'c.id').on('r.user_id', '=', viewerId ?? ''))
+    .select([
+      'c.id', 'c.state', 'c.channel', 'c.agent_id', 'c.arrived_at', 'c.ended_at', 'c.last_message_at',
+      'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id',
+      'cu.id as customer_id', 'cu.name as customer_name', 'cu.email as customer_email', 'cu.phone as customer_phone',
+      'q.name as queue_name', 'q.address as queue_address',
+      'a.display_name as agent_name',
+      'lm.text as last_text', 'lm.author_kind as last_author_kind', 'lm.created_at as last_created_at',
+    ])
+    .select((eb) =>
+      (viewerId
+        ? eb
+            .selectFrom('messages as um')
+            .select(eb.fn.countAll<number>().as('n'))
+            .whereRef('um.conversation_id', '=', 'c.id')
+            .where('um.author_kind', '=', 'customer')
+            .where('um.seq', '>', eb.fn.coalesce('r.last_read_seq', eb.lit(0)))
+        : eb.lit(0)
+      ).as('unread'),
+    )
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof conversationQuery>['executeTakeFirstOrThrow']>>
+
+function toConversation(r: Row): Conversation {
+  return {
+    id: r.id,
+    state: r.state,
+    channel: r.channel,
+    queue: { id: r.queue_id, name: r.queue_name, address: r.queue_address },
+    customer: { id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone },
+    agentId: r.agent_id,
+    agentName: r.agent_name,
+    arrivedAt: r.arrived_at,
+    endedAt: r.ended_at,
+    lastMessageAt: r.last_message_at,
+    lastMessage:
+      r.last_text != null && r.last_author_kind && r.last_created_at != null
+        ? { text: r.last_text, authorKind: r.last_author_kind, createdAt: r.last_created_at }
+        : null,
+    unread: Number(r.unread ?? 0),
+    customerDeliveredSeq: r.customer_delivered_seq,
+    customerReadSeq: r.customer_read_seq,
+  }
+}
+
+export async function getConversation(db: Kysely<DB>, id: string, viewerId: string | null): Promise<Conversation | undefined> {
+  const row = await conversationQuery(db, viewerId).where('c.id', '=', id).executeTakeFirst()
+  return row && toConversation(row)
+}
+
+export type ListView = 'conversations' | 'picklist' | 'history'
+
+export async function listConversations(db: Kysely<DB>, userId: string, view: ListView, limit = 500): Promise<Conversation[]> {
+  let q = conversationQuery(db, userId)
+  if (view === 'picklist') {
+    const myQueues = db.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId)
+    q = q.where('c.state', '=', 'queued').where('c.queue_id', 'in', myQueues).orderBy('c.arrived_at', 'asc')
+  } else if (view === 'conversations') {
+    q = q.where('c.state', '=', 'picked').where('c.agent_id', '=', userId).orderBy('c.arrived_at', 'desc')
+  } else {
+    q = q.where('c.state', '=', 'ended').where('c.agent_id', '=', userId).orderBy('c.ended_at', 'desc')
+  }
+  const rows = await q.limit(limit).execute()
+  return rows.map(toConversation)
+}
+
+export function toPublicConversation(c: Conversation): PublicConversation {
+  return {
+    id: c.id,
+    state: c.state,
+    queueName: c.queue.name,
+    customerName: c.customer.name,
+    agentName: c.agentName,
+    arrivedAt: c.arrivedAt,
+    endedAt: c.endedAt,
+  }
+}
+
+/**
+ * May this agent see this conversation? Members of its queue may, and so may the agent
+ * who handled it. Everyone else gets 404 from the routes.
+ */
+export async function agentCanSee(db: Kysely<DB>, userId: string, conversationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('conversations as c')
+    .select('c.id')
+    .where('c.id', '=', conversationId)
+    .where((eb) =>
+      eb.or([
+        eb('c.agent_id', '=', userId),
+        eb.exists(
+          eb.selectFrom('queue_members as m').select('m.user_id').whereRef('m.queue_id', '=', 'c.queue_id').where('m.user_id', '=', userId),
+        ),
+      ]),
+    )
+    .executeTakeFirst()
+  return !!row
+}
+
+export async function queueIdsOf(db: Kysely<DB>, userId: string): Promise<string[]> {
+  const rows = await db.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId).execute()
+  return rows.map((r) => r.queue_id)
+}
+
+function messageQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('messages as m')
+    .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+    .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .leftJoin('users as u', 'u.id', 'm.author_id')
+    .select(['m.id', 'm.conversation_id', 'm.seq', 'm.client_id', 'm.author_kind', 'm.text', 'm.created_at', 'u.display_name', 'cu.name as customer_name'])
+}
+
+type MessageRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>
+
+function toMessage(r: MessageRow): Message {
+  const authorKind: AuthorKind = r.author_kind
+  return {
+    id: r.id,
+    conversationId: r.conversation_id,
+    seq: r.seq,
+    clientId: r.client_id,
+    authorKind,
+    authorName: authorKind === 'customer' ? r.customer_name : authorKind === 'agent' ? r.display_name : null,
+    text: r.text,
+    createdAt: r.created_at,
+  }
+}
+
+export async function listMessages(db: Kysely<DB>, conversationId: string, opts: { beforeSeq?: number; limit: number }): Promise<Message[]> {
+  let q = messageQuery(db).where('m.conversation_id', '=', conversationId)
+  if (opts.beforeSeq !== undefined) q = q.where('m.seq', '<', opts.beforeSeq)
+  const rows = await q.orderBy('m.seq', 'desc').limit(opts.limit).execute()
+  return rows.reverse().map(toMessage)
+}
+
+export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Promise<Message | undefined> {
+  const row = await messageQuery(db).where('m.client_id', '=', clientId).executeTakeFirst()
+  return row && toMessage(row)
+}
+
+export type { ConversationState }

@@ -1,0 +1,115 @@
+// Kysely table types. Times are epoch milliseconds (bigint in PostgreSQL, parsed to number);
+// booleans are 0/1 integers so both backends read the same.
+import type { Generated } from 'kysely'
+
+export interface UsersTable {
+  id: string
+  username: string
+  display_name: string
+  role: 'agent' | 'admin'
+  password_hash: string
+  active: number
+  presence: 'available' | 'away'
+  max_concurrent: number
+  created_at: number
+}
+
+export interface SessionsTable {
+  id: string // sha256 of the cookie token
+  user_id: string
+  created_at: number
+  expires_at: number
+}
+
+export interface QueuesTable {
+  id: string
+  name: string
+  address: string
+  routing_mode: 'picklist' | 'offer'
+  created_at: number
+}
+
+export interface QueueMembersTable {
+  queue_id: string
+  user_id: string
+}
+
+export interface CustomersTable {
+  id: string
+  name: string
+  email: string | null
+  phone: string | null
+  created_at: number
+}
+
+export interface ConversationsTable {
+  id: string
+  customer_id: string
+  queue_id: string
+  channel: string
+  state: 'queued' | 'offered' | 'picked' | 'ended'
+  agent_id: string | null
+  arrived_at: number
+  picked_at: number | null
+  ended_at: number | null
+  last_message_at: number | null
+  last_seq: number
+  customer_token_hash: string
+  customer_delivered_seq: number
+  customer_read_seq: number
+}
+
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  seq: number
+  client_id: string
+  author_kind: 'customer' | 'agent' | 'system'
+  author_id: string | null
+  text: string
+  created_at: number
+}
+
+export interface NotesTable {
+  id: string
+  conversation_id: string
+  author_id: string
+  text: string
+  created_at: number
+}
+
+export interface EventsTable {
+  id: Generated<number>
+  type: string
+  conversation_id: string
+  queue_id: string
+  /** 'public' reaches the customer too; 'internal' only agents. */
+  visibility: 'public' | 'internal'
+  payload: string
+  created_at: number
+}
+
+export interface AgentReadsTable {
+  user_id: string
+  conversation_id: string
+  last_read_seq: number
+}
+
+export interface SettingsTable {
+  key: string
+  value: string
+}
+
+export interface DB {
+  users: UsersTable
+  sessions: SessionsTable
+  queues: QueuesTable
+  queue_members: QueueMembersTable
+  customers: CustomersTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  notes: NotesTable
+  events: EventsTable
+  agent_reads: AgentReadsTable
+  settings: SettingsTable
+}

@@ -1,0 +1,26 @@
+import { loadConfig } from './config.js'
+import { buildApp } from './app.js'
+import { bootstrap } from './services/bootstrap.js'
+
+const config = loadConfig()
+const { app, ctx } = await buildApp(config)
+const first = await bootstrap(ctx.db, config.adminPassword)
+await app.listen({ port: config.port, host: config.host })
+
+const lines = [
+  `Parley is running (${ctx.kind} database).`,
+  `  Agent app:          ${config.publicUrl}/`,
+  `  Customer chat page: ${config.publicUrl}/chat/support`,
+]
+if (first.created) {
+  lines.push(first.generatedPassword
+    ? `  First start: sign in as "admin" with password ${first.generatedPassword} (shown only this once).`
+    : '  First start: sign in as "admin" with the password from ADMIN_PASSWORD.')
+}
+console.log(lines.join('\n'))
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    app.close().then(() => process.exit(0), () => process.exit(1))
+  })
+}

@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { User } from '../api-types.js'
+import type { AppContext } from '../services/context.js'
+import { HttpError } from '../services/errors.js'
+import { conversationIdForToken, hashToken } from '../services/conversations.js'
+import { getUser } from '../db/repositories/users.js'
+
+export const SESSION_COOKIE = 'parley_session'
+const SESSION_DAYS = 30
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: User
+    customerConversationId?: string
+  }
+}
+
+export async function createSession(ctx: AppContext, userId: string): Promise<{ token: string; maxAge: number }> {
+  const token = randomBytes(32).toString('base64url')
+  const now = Date.now()
+  const maxAge = SESSION_DAYS * 24 * 3600
+  await ctx.db.insertInto('sessions').values({ id: hashToken(token), user_id: userId, created_at: now, expires_at: now + maxAge * 1000 }).execute()
+  return { token, maxAge }
+}
+
+export async function deleteSession(ctx: AppContext, token: string) {
+  await ctx.db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute()
+}
+
+/** The active user behind a session cookie value, or undefined. */
+export async function userForSession(ctx: AppContext, token: string | undefined): Promise<User | undefined> {
+  if (!token) return undefined
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select(['user_id', 'expires_at'])
+    .where('id', '=', hashToken(token))
+    .executeTakeFirst()
+  if (!row || row.expires_at < Date.now()) return undefined
+  const user = await getUser(ctx.db, row.user_id)
+  return user?.active ? user : undefined
+}
+
+export function authHooks(ctx: AppContext) {
+  return {
+    /** preHandler: an agent or admin must be signed in. */
+    requireUser: async (req: FastifyRequest) => {
+      const user = await userForSession(ctx, req.cookies[SESSION_COOKIE])
+      if (!user) throw new HttpError(401, 'unauthorized', 'Please sign in')
+      req.user = user
+    },
+    requireAdmin: async (req: FastifyRequest) => {
+      const user = await userForSession(ctx, req.cookies[SESSION_COOKIE])
+      if (!user) throw new HttpError(401, 'unauthorized', 'Please sign in')
+      if (user.role !== 'admin') throw new HttpError(403, 'forbidden', 'Only admins can do this')
+      req.user = user
+    },
+    /** preHandler: a customer token (Authorization: Bearer) bound to one conversation. */
+    requireCustomer: async (req: FastifyRequest) => {
+      const m = /^Bearer ([A-Za-z0-9_-]{20,})$/.exec(req.headers.authorization ?? '')
+      const id = m?.[1] ? await conversationIdForToken(ctx, m[1]) : undefined
+      if (!id) throw new HttpError(401, 'unauthorized', 'This chat link is not valid any more')
+      req.customerConversationId = id
+    },
+  }
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, maxAge: number, secure: boolean) {
+  reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, maxAge })
+}

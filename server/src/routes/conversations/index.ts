@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { AppContext } from '../../services/context.js'
+import { notFound } from '../../services/errors.js'
+import { authHooks } from '../../plugins/auth.js'
+import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
+import { endConversation, markRead, pickConversation, sendMessage } from '../../services/conversations.js'
+import { conversationSchema, idParams, messageSchema, sendBody, type SendBody } from '../schemas.js'
+
+type IdReq = FastifyRequest<{ Params: { id: string } }>
+
+const conversationReply = { 200: { type: 'object', properties: { conversation: conversationSchema } } } as const
+
+export default async function conversationRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const { requireUser } = authHooks(ctx)
+  app.addHook('preHandler', requireUser)
+
+  /** Answers 404 for a conversation the agent may not see, as for one that doesn't exist. */
+  const visible = async (req: IdReq) => {
+    if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
+  }
+
+  app.get<{ Querystring: { view: ListView } }>('/api/conversations', {
+    schema: {
+      querystring: {
+        type: 'object',
+        required: ['view'],
+        properties: { view: { type: 'string', enum: ['conversations', 'picklist', 'history'] } },
+      },
+      response: { 200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema } } } },
+    },
+  }, async (req) => ({ conversations: await listConversations(ctx.db, req.user!.id, req.query.view) }))
+
+  app.get<{ Params: { id: string } }>('/api/conversations/:id', {
+    schema: { params: idParams, response: conversationReply },
+    preHandler: visible,
+  }, async (req) => ({ conversation: await getConversation(ctx.db, req.params.id, req.user!.id) }))
+
+  app.get<{ Params: { id: string }; Querystring: { beforeSeq?: number; limit: number } }>('/api/conversations/:id/messages', {
+    schema: {
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: { beforeSeq: { type: 'integer', minimum: 1 }, limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 } },
+      },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageSchema } } } },
+    },
+    preHandler: visible,
+  }, async (req) => ({ messages: await listMessages(ctx.db, req.params.id, req.query) }))
+
+  app.post<{ Params: { id: string }; Body: SendBody }>('/api/conversations/:id/messages', {
+    schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
+    preHandler: visible,
+  }, async (req, reply) => {
+    const { message, created } = await sendMessage(ctx, {
+      conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text, author: { kind: 'agent', userId: req.user!.id },
+    })
+    return reply.status(created ? 201 : 200).send({ message })
+  })
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/pick', {
+    schema: { params: idParams, response: conversationReply },
+    preHandler: visible,
+  }, async (req) => ({ conversation: await pickConversation(ctx, req.params.id, req.user!.id) }))
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/end', {
+    schema: { params: idParams, response: conversationReply },
+    preHandler: visible,
+  }, async (req) => ({ conversation: await endConversation(ctx, req.params.id, req.user!.id) }))
+
+  app.post<{ Params: { id: string }; Body: { seq: number } }>('/api/conversations/:id/read', {
+    schema: {
+      params: idParams,
+      body: { type: 'object', required: ['seq'], additionalProperties: false, properties: { seq: { type: 'integer', minimum: 0 } } },
+    },
+    preHandler: visible,
+  }, async (req, reply) => {
+    await markRead(ctx.db, req.user!.id, req.params.id, req.body.seq)
+    return reply.status(204).send()
+  })
+}

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../../services/context.js'
+import { notFound } from '../../services/errors.js'
+import { authHooks } from '../../plugins/auth.js'
+import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
+import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
+import { messageSchema, publicConversationSchema, sendBody, type SendBody } from '../schemas.js'
+
+const addressParams = {
+  type: 'object',
+  required: ['address'],
+  properties: { address: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } },
+} as const
+
+/** What a customer can do: start a chat at a queue address, then only touch that one conversation. */
+export default async function publicRoutes(app: FastifyInstance, { ctx, startLimit }: { ctx: AppContext; startLimit: number }) {
+  const { requireCustomer } = authHooks(ctx)
+
+  app.get<{ Params: { address: string } }>('/api/public/queues/:address', {
+    schema: {
+      params: addressParams,
+      response: { 200: { type: 'object', properties: { queue: { type: 'object', properties: { name: { type: 'string' }, address: { type: 'string' } } } } } },
+    },
+  }, async (req) => {
+    const queue = await ctx.db.selectFrom('queues').select(['name', 'address']).where('address', '=', req.params.address).executeTakeFirst()
+    if (!queue) throw notFound('There is no chat at this address')
+    return { queue }
+  })
+
+  app.post<{ Params: { address: string }; Body: { name: string; email?: string; phone?: string } }>('/api/public/queues/:address/conversations', {
+    config: { rateLimit: { max: startLimit, timeWindow: '1 minute' } },
+    schema: {
+      params: addressParams,
+      body: {
+        type: 'object',
+        required: ['name'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+          email: { anyOf: [{ type: 'string', maxLength: 0 }, { type: 'string', format: 'email', maxLength: 200 }] },
+          phone: { type: 'string', maxLength: 40, pattern: '^[0-9+()\\-. ]*$' },
+        },
+      },
+      response: { 201: { type: 'object', properties: { token: { type: 'string' }, conversation: publicConversationSchema } } },
+    },
+  }, async (req, reply) => {
+    const { token, conversation } = await startConversation(ctx, {
+      queueAddress: req.params.address,
+      name: req.body.name.trim(),
+      email: req.body.email?.trim(),
+      phone: req.body.phone?.trim(),
+    })
+    return reply.status(201).send({ token, conversation: toPublicConversation(conversation) })
+  })
+
+  app.register(async (scoped) => {
+    scoped.addHook('preHandler', requireCustomer)
+
+    scoped.get('/api/public/conversation', {
+      schema: {
+        response: { 200: { type: 'object', properties: { conversation: publicConversationSchema, messages: { type: 'array', items: messageSchema } } } },
+      },
+    }, async (req) => {
+      const id = req.customerConversationId!
+      const conversation = await getConversation(ctx.db, id, null)
+      if (!conversation) throw notFound('Conversation not found')
+      return { conversation: toPublicConversation(conversation), messages: await listMessages(ctx.db, id, { limit: 200 }) }
+    })
+
+    scoped.post<{ Body: SendBody }>('/api/public/conversation/messages', {
+      // Per conversation token, not per address: a whole office can sit behind one address.
+      config: { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: (req) => req.headers.authorization ?? req.ip } },
+      schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
+    }, async (req, reply) => {
+      const { message, created } = await sendMessage(ctx, {
+        conversationId: req.customerConversationId!, clientId: req.body.clientId, text: req.body.text, author: { kind: 'customer' },
+      })
+      return reply.status(created ? 201 : 200).send({ message })
+    })
+
+    scoped.post<{ Body: { deliveredSeq?: number; readSeq?: number } }>('/api/public/conversation/receipts', {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: { deliveredSeq: { type: 'integer', minimum: 0 }, readSeq: { type: 'integer', minimum: 0 } },
+        },
+      },
+    }, async (req, reply) => {
+      await updateReceipts(ctx, req.customerConversationId!, req.body)
+      return reply.status(204).send()
+    })
+  })
+}

@@ -1,0 +1,74 @@
+// JSON schemas shared by routes. Response schemas also make Fastify serialise only the
+// listed fields, so nothing internal leaks by accident.
+const nullable = (type: string) => ({ type: [type, 'null'] })
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+} as const
+
+export const userSchema = {
+  type: 'object',
+  required: ['id', 'username', 'displayName', 'role'],
+  properties: {
+    id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
+    role: { type: 'string' }, presence: { type: 'string' }, maxConcurrent: { type: 'integer' }, active: { type: 'boolean' },
+  },
+} as const
+
+export const conversationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, state: { type: 'string' }, channel: { type: 'string' },
+    queue: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' } } },
+    customer: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' }, email: nullable('string'), phone: nullable('string') },
+    },
+    agentId: nullable('string'), agentName: nullable('string'),
+    arrivedAt: { type: 'number' }, endedAt: nullable('number'), lastMessageAt: nullable('number'),
+    lastMessage: {
+      type: ['object', 'null'],
+      properties: { text: { type: 'string' }, authorKind: { type: 'string' }, createdAt: { type: 'number' } },
+    },
+    unread: { type: 'integer' }, customerDeliveredSeq: { type: 'integer' }, customerReadSeq: { type: 'integer' },
+  },
+} as const
+
+export const publicConversationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, state: { type: 'string' }, queueName: { type: 'string' }, customerName: { type: 'string' },
+    agentName: nullable('string'), arrivedAt: { type: 'number' }, endedAt: nullable('number'),
+  },
+} as const
+
+export const messageSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, conversationId: { type: 'string' }, seq: { type: 'integer' }, clientId: { type: 'string' },
+    authorKind: { type: 'string' }, authorName: nullable('string'), text: { type: 'string' }, createdAt: { type: 'number' },
+  },
+} as const
+
+export const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', format: 'uuid' } },
+} as const
+
+/** A message: a client-generated UUID and 1..4000 characters that aren't only whitespace. */
+export const sendBody = {
+  type: 'object',
+  required: ['clientId', 'text'],
+  additionalProperties: false,
+  properties: {
+    clientId: { type: 'string', format: 'uuid' },
+    text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
+  },
+} as const
+
+export interface SendBody {
+  clientId: string
+  text: string
+}

@@ -1,0 +1,11 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { DbKind } from '../db/index.js'
+import type { PubSub } from './pubsub.js'
+
+/** What routes and services share: the database and the event bus. */
+export interface AppContext {
+  db: Kysely<DB>
+  kind: DbKind
+  pubsub: PubSub
+}

@@ -1,0 +1,215 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { AuthorKind, Conversation, Message } from '../api-types.js'
+import type { DB } from '../db/schema.js'
+import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
+import type { AppContext } from './context.js'
+import { conflict, notFound } from './errors.js'
+import { withEvents, type Emit } from './events.js'
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/** Locks the conversation row (PostgreSQL) so concurrent changes to it run one after the other. */
+async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: string) {
+  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
+  if (ctx.kind === 'postgres') q = q.forUpdate()
+  const row = await q.executeTakeFirst()
+  if (!row) throw notFound('Conversation not found')
+  return row
+}
+
+async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string): Promise<Conversation> {
+  const conversation = await getConversation(trx, id, null)
+  if (!conversation) throw notFound('Conversation not found')
+  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation } })
+  return conversation
+}
+
+interface NewMessage {
+  conversationId: string
+  clientId: string
+  text: string
+  authorKind: AuthorKind
+  authorId: string | null
+}
+
+/** Appends a message inside a transaction that already holds the conversation's lock. */
+async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
+  const now = Date.now()
+  const { last_seq: seq } = await trx
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: now }))
+    .where('id', '=', m.conversationId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow()
+  await trx
+    .insertInto('messages')
+    .values({
+      id: randomUUID(),
+      conversation_id: m.conversationId,
+      seq,
+      client_id: m.clientId,
+      author_kind: m.authorKind,
+      author_id: m.authorId,
+      text: m.text,
+      created_at: now,
+    })
+    .execute()
+  const message = await getMessageByClientId(trx, m.clientId)
+  if (!message) throw new Error('message vanished after insert')
+  await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
+  return message
+}
+
+export interface SendResult {
+  message: Message
+  created: boolean
+}
+
+/**
+ * Idempotent send: a clientId already stored answers with the stored message, never a second row.
+ * The conversation lock is taken before the clientId check so two racing retries serialise.
+ */
+export async function sendMessage(
+  ctx: AppContext,
+  input: { conversationId: string; clientId: string; text: string; author: { kind: 'agent'; userId: string } | { kind: 'customer' } },
+): Promise<SendResult> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, input.conversationId)
+    const existing = await getMessageByClientId(trx, input.clientId)
+    if (existing) {
+      if (existing.conversationId !== input.conversationId) throw conflict('client_id_reused', 'This message id was already used in another conversation')
+      return { message: existing, created: false }
+    }
+    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
+    if (input.author.kind === 'agent' && (conv.state !== 'picked' || conv.agent_id !== input.author.userId)) {
+      throw conflict('not_owner', 'You can only write in conversations you have picked')
+    }
+    const message = await appendMessage(trx, emit, conv.queue_id, {
+      conversationId: conv.id,
+      clientId: input.clientId,
+      text: input.text,
+      authorKind: input.author.kind,
+      authorId: input.author.kind === 'agent' ? input.author.userId : null,
+    })
+    // An agent who writes has read everything before it.
+    if (input.author.kind === 'agent') await markRead(trx, input.author.userId, conv.id, message.seq)
+    return { message, created: true }
+  })
+}
+
+export async function markRead(trx: Kysely<DB>, userId: string, conversationId: string, seq: number) {
+  await trx
+    .insertInto('agent_reads')
+    .values({ user_id: userId, conversation_id: conversationId, last_read_seq: seq })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'conversation_id']).doUpdateSet({
+        // Never move the read marker backwards (an older device may report late).
+        last_read_seq: sql<number>`case when excluded.last_read_seq > agent_reads.last_read_seq then excluded.last_read_seq else agent_reads.last_read_seq end`,
+      }),
+    )
+    .execute()
+}
+
+async function agentName(trx: Transaction<DB>, userId: string): Promise<string> {
+  const u = await trx.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirstOrThrow()
+  return u.display_name
+}
+
+const systemClientId = () => `system-${randomUUID()}`
+
+/** Pick a queued conversation. Exactly one agent wins; the others get 409 already_picked. */
+export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.state === 'picked' && conv.agent_id === userId) {
+      const current = await getConversation(trx, conversationId, userId)
+      if (current) return current
+    }
+    // Conditional update: the state check and the write are one statement.
+    const res = await trx
+      .updateTable('conversations')
+      .set({ state: 'picked', agent_id: userId, picked_at: Date.now() })
+      .where('id', '=', conversationId)
+      .where('state', '=', 'queued')
+      .executeTakeFirst()
+    if (Number(res.numUpdatedRows) !== 1) {
+      if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
+      throw conflict('already_picked', 'Another agent already picked this conversation')
+    }
+    const name = await agentName(trx, userId)
+    await appendMessage(trx, emit, conv.queue_id, {
+      conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
+    })
+    await emitConversation(trx, emit, conversationId)
+    return (await getConversation(trx, conversationId, userId))!
+  })
+}
+
+export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
+    if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
+    await trx.updateTable('conversations').set({ state: 'ended', ended_at: Date.now() }).where('id', '=', conversationId).execute()
+    const name = await agentName(trx, userId)
+    await appendMessage(trx, emit, conv.queue_id, {
+      conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
+    })
+    await emitConversation(trx, emit, conversationId)
+    return (await getConversation(trx, conversationId, userId))!
+  })
+}
+
+export interface StartInput {
+  queueAddress: string
+  name: string
+  email?: string | undefined
+  phone?: string | undefined
+  channel?: string
+}
+
+/** A customer starts a chat: a customer record, a queued conversation, and a token bound to it alone. */
+export async function startConversation(ctx: AppContext, input: StartInput): Promise<{ token: string; conversation: Conversation }> {
+  return withEvents(ctx, async (trx, emit) => {
+    const queue = await trx.selectFrom('queues').selectAll().where('address', '=', input.queueAddress).executeTakeFirst()
+    if (!queue) throw notFound('There is no chat at this address')
+    const now = Date.now()
+    const customerId = randomUUID()
+    await trx
+      .insertInto('customers')
+      .values({ id: customerId, name: input.name, email: input.email || null, phone: input.phone || null, created_at: now })
+      .execute()
+    const token = randomBytes(32).toString('base64url')
+    const id = randomUUID()
+    await trx
+      .insertInto('conversations')
+      .values({
+        id, customer_id: customerId, queue_id: queue.id, channel: input.channel ?? 'web', state: 'queued', agent_id: null,
+        arrived_at: now, picked_at: null, ended_at: null, last_message_at: null, last_seq: 0,
+        customer_token_hash: hashToken(token), customer_delivered_seq: 0, customer_read_seq: 0,
+      })
+      .execute()
+    const conversation = await getConversation(trx, id, null)
+    if (!conversation) throw new Error('conversation vanished after insert')
+    await emit({ type: 'conversation.created', conversationId: id, queueId: queue.id, visibility: 'internal', data: { conversation } })
+    return { token, conversation }
+  })
+}
+
+/** The customer's device reports what it received and showed; markers only move forward. */
+export async function updateReceipts(ctx: AppContext, conversationId: string, r: { deliveredSeq?: number | undefined; readSeq?: number | undefined }) {
+  await withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    const delivered = Math.min(conv.last_seq, Math.max(conv.customer_delivered_seq, r.deliveredSeq ?? 0, r.readSeq ?? 0))
+    const read = Math.min(delivered, Math.max(conv.customer_read_seq, r.readSeq ?? 0))
+    if (delivered === conv.customer_delivered_seq && read === conv.customer_read_seq) return
+    await trx.updateTable('conversations').set({ customer_delivered_seq: delivered, customer_read_seq: read }).where('id', '=', conversationId).execute()
+    await emit({ type: 'receipts.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { deliveredSeq: delivered, readSeq: read } })
+  })
+}
+
+export async function conversationIdForToken(ctx: AppContext, token: string): Promise<string | undefined> {
+  const row = await ctx.db.selectFrom('conversations').select('id').where('customer_token_hash', '=', hashToken(token)).executeTakeFirst()
+  return row?.id
+}

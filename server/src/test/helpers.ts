@@ -1,0 +1,147 @@
+// Test helpers: a real app on a real database (a fresh SQLite directory, or a fresh PostgreSQL
+// schema when TEST_DATABASE_URL is set), listening on a random loopback port.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import WebSocket from 'ws'
+import { buildApp, type BuiltApp } from '../app.js'
+import { loadConfig } from '../config.js'
+import { bootstrap } from '../services/bootstrap.js'
+import { hashPassword } from '../services/passwords.js'
+import type { ServerFrame } from '../api-types.js'
+
+export const ADMIN_PASSWORD = 'admin-pass-123'
+
+export interface TestServer extends BuiltApp {
+  url: string
+  close(): Promise<void>
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  const pgUrl = process.env.TEST_DATABASE_URL
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
+  let databaseUrl: string | undefined
+  let dropSchema: (() => Promise<void>) | undefined
+  if (pgUrl) {
+    // One schema per test server keeps PostgreSQL tests independent, like the temp SQLite files.
+    const schema = `t_${randomUUID().replace(/-/g, '')}`
+    const admin = new pg.Client({ connectionString: pgUrl })
+    await admin.connect()
+    await admin.query(`create schema ${schema}`)
+    await admin.end()
+    const u = new URL(pgUrl)
+    u.searchParams.set('options', `-c search_path=${schema}`)
+    databaseUrl = u.toString()
+    dropSchema = async () => {
+      const c = new pg.Client({ connectionString: pgUrl })
+      await c.connect()
+      await c.query(`drop schema ${schema} cascade`)
+      await c.end()
+    }
+  }
+  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
+  const built = await buildApp(config, { logger: false })
+  await bootstrap(built.ctx.db, ADMIN_PASSWORD)
+  await built.app.listen({ port: 0, host: '127.0.0.1' })
+  const addr = built.app.server.address()
+  const port = typeof addr === 'object' && addr ? addr.port : 0
+  return {
+    ...built,
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await built.app.close()
+      await dropSchema?.()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** A tiny cookie-keeping HTTP client for one user. */
+export class Client {
+  cookie = ''
+  constructor(readonly base: string, readonly bearer?: string) {}
+
+  async req(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = {}
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (this.cookie) headers.cookie = this.cookie
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`
+    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })
+    const set = res.headers.get('set-cookie')
+    if (set) this.cookie = set.split(';')[0] ?? ''
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : undefined }
+  }
+}
+
+export async function signIn(base: string, username: string, password: string): Promise<Client> {
+  const c = new Client(base)
+  const res = await c.req('POST', '/api/auth/login', { username, password })
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return c
+}
+
+export async function createAgent(s: TestServer, username: string, opts: { queues?: string[]; password?: string } = {}): Promise<string> {
+  const id = randomUUID()
+  await s.ctx.db.insertInto('users').values({
+    id, username, display_name: username[0]!.toUpperCase() + username.slice(1), role: 'agent',
+    password_hash: await hashPassword(opts.password ?? 'secret-pass'), active: 1, presence: 'available', max_concurrent: 5, created_at: Date.now(),
+  }).execute()
+  for (const address of opts.queues ?? []) {
+    const q = await s.ctx.db.selectFrom('queues').select('id').where('address', '=', address).executeTakeFirstOrThrow()
+    await s.ctx.db.insertInto('queue_members').values({ queue_id: q.id, user_id: id }).execute()
+  }
+  return id
+}
+
+export async function createQueue(s: TestServer, address: string, name = address): Promise<string> {
+  const id = randomUUID()
+  await s.ctx.db.insertInto('queues').values({ id, name, address, routing_mode: 'picklist', created_at: Date.now() }).execute()
+  return id
+}
+
+export async function startChat(base: string, address = 'support', name = 'Carla Customer') {
+  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email: 'carla@example.com' })
+  if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`)
+  return { token: res.body.token as string, id: res.body.conversation.id as string, customer: new Client(base, res.body.token) }
+}
+
+/** A socket that collects frames; `until` waits for a frame matching a predicate. */
+export class TestSocket {
+  frames: ServerFrame[] = []
+  private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = []
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (d) => {
+      const f = JSON.parse(String(d)) as ServerFrame
+      this.frames.push(f)
+      this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true))
+    })
+  }
+
+  static async open(base: string, hello: { cursor?: number; token?: string }, cookie?: string): Promise<TestSocket> {
+    const ws = new WebSocket(base.replace('http', 'ws') + '/api/ws', { headers: cookie ? { cookie } : {} })
+    await new Promise<void>((res, rej) => { ws.once('open', () => res()); ws.once('error', rej) })
+    const s = new TestSocket(ws)
+    ws.send(JSON.stringify({ type: 'hello', ...hello }))
+    return s
+  }
+
+  until(pred: (f: ServerFrame) => boolean, ms = 5000): Promise<ServerFrame> {
+    const found = this.frames.find(pred)
+    if (found) return Promise.resolve(found)
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`timed out waiting for frame; got ${JSON.stringify(this.frames)}`)), ms)
+      this.waiters.push({ pred, resolve: (f) => { clearTimeout(t); resolve(f) } })
+    })
+  }
+
+  events() {
+    return this.frames.flatMap((f) => (f.type === 'event' ? [f.event] : []))
+  }
+
+  close() {
+    this.ws.close()
+  }
+}
