@@ -62,6 +62,9 @@ export interface Conversation {
   /** Highest seq the customer's device has received / shown. */
   customerDeliveredSeq: number
   customerReadSeq: number
+  /** In offer-mode queues: the agent it is offered to, and until when (epoch ms). */
+  offeredTo: string | null
+  offerExpiresAt: number | null
 }
 
 export interface Message {
@@ -91,6 +94,8 @@ export type EventType =
   | 'message.created'
   | 'note.created'
   | 'receipts.updated'
+  /** An agent's read marker moved (on any of their devices). */
+  | 'read.updated'
 
 export interface ServerEvent {
   /** Monotonic cursor of the event log. */
@@ -108,6 +113,7 @@ export type EventData =
   | { message: Message }
   | { note: Note }
   | { deliveredSeq: number; readSeq: number }
+  | { userId: string; lastReadSeq: number }
 
 // Socket protocol (JSON text frames).
 export type ClientFrame =
@@ -134,4 +140,18 @@ export interface PublicConversation {
 export interface PublicStart {
   token: string
   conversation: PublicConversation
+}
+
+export interface CustomerDetails extends Customer {
+  firstSeenAt: number
+  conversationCount: number
+}
+
+export interface TransferTarget {
+  queue: QueueRef
+  agents: { id: string; displayName: string; presence: Presence; load: number; maxConcurrent: number }[]
+}
+
+export interface AdminUser extends User {
+  queueIds: string[]
 }

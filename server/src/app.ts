@@ -16,6 +16,8 @@ import conversationRoutes from './routes/conversations/index.js'
 import healthRoutes from './routes/health/index.js'
 import publicRoutes from './routes/public/index.js'
 import wsRoutes from './routes/ws/index.js'
+import meRoutes from './routes/me/index.js'
+import adminRoutes from './routes/admin/index.js'
 
 export interface BuiltApp {
   app: FastifyInstance
@@ -26,7 +28,7 @@ export interface BuiltApp {
 /** Builds the whole server (database opened and migrated) without listening. */
 export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean } = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub: opts.pubsub ?? createLocalPubSub() }
+  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub: opts.pubsub ?? createLocalPubSub(), offerMs: config.offerSeconds * 1000 }
 
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
@@ -65,6 +67,8 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   await app.register(conversationRoutes, { ctx })
   await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
   await app.register(wsRoutes, { ctx })
+  await app.register(meRoutes, { ctx })
+  await app.register(adminRoutes, { ctx })
 
   if (config.staticDir && existsSync(join(config.staticDir, 'index.html'))) {
     await serveApp(app, config.staticDir)

@@ -16,6 +16,8 @@ export interface Config {
   chatStartLimit: number
   /** Behind a reverse proxy, trust X-Forwarded-For (TRUST_PROXY=1) so limits see real addresses. */
   trustProxy: boolean
+  /** Seconds an offered conversation waits for Accept (OFFER_SECONDS). */
+  offerSeconds: number
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,5 +38,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     chatStartLimit: Number(env.CHAT_START_LIMIT ?? 30),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    offerSeconds: Number(env.OFFER_SECONDS ?? 30),
   }
 }

@@ -1,11 +1,14 @@
 import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
 import { bootstrap } from './services/bootstrap.js'
+import { startRouter } from './services/routing.js'
 
 const config = loadConfig()
 const { app, ctx } = await buildApp(config)
 const first = await bootstrap(ctx.db, config.adminPassword)
 await app.listen({ port: config.port, host: config.host })
+// Offer timeouts and offers of waiting chats; safe to run in every server process.
+const stopRouter = startRouter(ctx)
 
 const lines = [
   `Parley is running (${ctx.kind} database).`,
@@ -21,6 +24,7 @@ console.log(lines.join('\n'))
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    stopRouter()
     app.close().then(() => process.exit(0), () => process.exit(1))
   })
 }

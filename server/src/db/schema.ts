@@ -12,6 +12,7 @@ export interface UsersTable {
   presence: 'available' | 'away'
   max_concurrent: number
   created_at: number
+  last_assigned_at: number | null
 }
 
 export interface SessionsTable {
@@ -57,6 +58,8 @@ export interface ConversationsTable {
   customer_token_hash: string
   customer_delivered_seq: number
   customer_read_seq: number
+  offered_to: string | null
+  offer_expires_at: number | null
 }
 
 export interface MessagesTable {
@@ -95,6 +98,13 @@ export interface AgentReadsTable {
   last_read_seq: number
 }
 
+export interface OfferDeclinesTable {
+  conversation_id: string
+  user_id: string
+  reason: 'rejected' | 'timeout'
+  created_at: number
+}
+
 export interface SettingsTable {
   key: string
   value: string
@@ -112,4 +122,5 @@ export interface DB {
   events: EventsTable
   agent_reads: AgentReadsTable
   settings: SettingsTable
+  offer_declines: OfferDeclinesTable
 }

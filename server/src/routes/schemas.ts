@@ -32,6 +32,7 @@ export const conversationSchema = {
       properties: { text: { type: 'string' }, authorKind: { type: 'string' }, createdAt: { type: 'number' } },
     },
     unread: { type: 'integer' }, customerDeliveredSeq: { type: 'integer' }, customerReadSeq: { type: 'integer' },
+    offeredTo: nullable('string'), offerExpiresAt: nullable('number'),
   },
 } as const
 
@@ -72,3 +73,11 @@ export interface SendBody {
   clientId: string
   text: string
 }
+
+export const noteSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, conversationId: { type: 'string' }, authorId: { type: 'string' }, authorName: { type: 'string' },
+    text: { type: 'string' }, createdAt: { type: 'number' },
+  },
+} as const

@@ -8,4 +8,6 @@ export interface AppContext {
   db: Kysely<DB>
   kind: DbKind
   pubsub: PubSub
+  /** How long an offer waits for Accept before it moves on (ms). */
+  offerMs: number
 }

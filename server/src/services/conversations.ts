@@ -1,11 +1,12 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { AuthorKind, Conversation, Message } from '../api-types.js'
+import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
 import type { AppContext } from './context.js'
 import { conflict, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
+import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -175,11 +176,21 @@ export async function startConversation(ctx: AppContext, input: StartInput): Pro
     const queue = await trx.selectFrom('queues').selectAll().where('address', '=', input.queueAddress).executeTakeFirst()
     if (!queue) throw notFound('There is no chat at this address')
     const now = Date.now()
-    const customerId = randomUUID()
-    await trx
-      .insertInto('customers')
-      .values({ id: customerId, name: input.name, email: input.email || null, phone: input.phone || null, created_at: now })
-      .execute()
+    const email = input.email?.toLowerCase() || null
+    const phone = input.phone || null
+    // The same email (or, without one, the same phone) is the same customer: that is what
+    // links a new chat to the Conversation history. Only agents ever see that history.
+    const known = email
+      ? await trx.selectFrom('customers').select('id').where('email', '=', email).orderBy('created_at').executeTakeFirst()
+      : phone
+        ? await trx.selectFrom('customers').select('id').where('phone', '=', phone).orderBy('created_at').executeTakeFirst()
+        : undefined
+    const customerId = known?.id ?? randomUUID()
+    if (known) {
+      await trx.updateTable('customers').set({ name: input.name, ...(phone ? { phone } : {}) }).where('id', '=', customerId).execute()
+    } else {
+      await trx.insertInto('customers').values({ id: customerId, name: input.name, email, phone, created_at: now }).execute()
+    }
     const token = randomBytes(32).toString('base64url')
     const id = randomUUID()
     await trx
@@ -193,6 +204,11 @@ export async function startConversation(ctx: AppContext, input: StartInput): Pro
     const conversation = await getConversation(trx, id, null)
     if (!conversation) throw new Error('conversation vanished after insert')
     await emit({ type: 'conversation.created', conversationId: id, queueId: queue.id, visibility: 'internal', data: { conversation } })
+    if (queue.routing_mode === 'offer') {
+      const row = await lockConversation(trx, ctx, id)
+      await offerNext(trx, ctx, emit, row)
+      return { token, conversation: (await getConversation(trx, id, null))! }
+    }
     return { token, conversation }
   })
 }
@@ -212,4 +228,117 @@ export async function updateReceipts(ctx: AppContext, conversationId: string, r:
 export async function conversationIdForToken(ctx: AppContext, token: string): Promise<string | undefined> {
   const row = await ctx.db.selectFrom('conversations').select('id').where('customer_token_hash', '=', hashToken(token)).executeTakeFirst()
   return row?.id
+}
+
+/** Accept an offer made to me. */
+export async function acceptOffer(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    const res = await trx
+      .updateTable('conversations')
+      .set({ state: 'picked', agent_id: userId, picked_at: Date.now(), offered_to: null, offer_expires_at: null })
+      .where('id', '=', conversationId)
+      .where('state', '=', 'offered')
+      .where('offered_to', '=', userId)
+      .executeTakeFirst()
+    if (Number(res.numUpdatedRows) !== 1) throw conflict('offer_gone', 'This offer is no longer available')
+    const name = await agentName(trx, userId)
+    await appendMessage(trx, emit, conv.queue_id, {
+      conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
+    })
+    await emitConversation(trx, emit, conversationId)
+    return (await getConversation(trx, conversationId, userId))!
+  })
+}
+
+/** Reject an offer made to me: it goes to the next agent, or waits in the queue. */
+export async function rejectOffer(ctx: AppContext, conversationId: string, userId: string): Promise<void> {
+  await withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.state !== 'offered' || conv.offered_to !== userId) throw conflict('offer_gone', 'This offer is no longer available')
+    await decline(trx, conversationId, userId, 'rejected')
+    await offerNext(trx, ctx, emit, conv)
+  })
+}
+
+export interface TransferInput {
+  queueId: string
+  agentId?: string | undefined
+  note?: string | undefined
+}
+
+/**
+ * Transfer a conversation I have picked to a queue, or to an agent in that queue. It leaves my
+ * Conversations; an agent transfer is offered to that agent alone; otherwise the queue's routing
+ * applies (offered in offer mode, else waiting in its Picklist).
+ */
+export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<Conversation> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
+    if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can transfer it')
+    const queue = await trx.selectFrom('queues').select(['id', 'name']).where('id', '=', input.queueId).executeTakeFirst()
+    if (!queue) throw notFound('Queue not found')
+    let target: { id: string; display_name: string } | undefined
+    if (input.agentId) {
+      if (input.agentId === userId) throw conflict('same_agent', 'You are already handling this chat')
+      target = await trx.selectFrom('users').select(['id', 'display_name']).where('id', '=', input.agentId).where('active', '=', 1).executeTakeFirst()
+      if (!target) throw notFound('Agent not found')
+      if (!(await canTakeMore(trx, ctx, target.id, queue.id))) {
+        throw conflict('agent_unavailable', `${target.display_name} can't take this chat now (away, at their limit, or not in ${queue.name})`)
+      }
+    }
+    const me = await agentName(trx, userId)
+    await trx.updateTable('conversations')
+      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null })
+      .where('id', '=', conversationId).execute()
+    // Declines from an earlier round don't bind the new queue's agents.
+    await trx.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
+    if (input.note?.trim()) {
+      await addNoteInTrx(trx, emit, { conversationId, queueId: queue.id, authorId: userId, text: input.note.trim() })
+    }
+    await appendMessage(trx, emit, queue.id, {
+      conversationId, clientId: systemClientId(), authorKind: 'system', authorId: userId,
+      text: target ? `Transferred by ${me} to ${target.display_name} (${queue.name})` : `Transferred by ${me} to ${queue.name}`,
+    })
+    const moved = { ...conv, queue_id: queue.id, state: 'queued' as const, agent_id: null }
+    if (target) {
+      const now = Date.now()
+      await trx.updateTable('conversations').set({ state: 'offered', offered_to: target.id, offer_expires_at: now + ctx.offerMs })
+        .where('id', '=', conversationId).execute()
+      await trx.updateTable('users').set({ last_assigned_at: now }).where('id', '=', target.id).execute()
+      await emitUpdated(trx, emit, conversationId, [conv.queue_id, queue.id])
+    } else {
+      await offerNext(trx, ctx, emit, moved)
+      // The old queue's agents (and my other devices) must see it leave.
+      if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id])
+    }
+    return (await getConversation(trx, conversationId, userId))!
+  })
+}
+
+async function addNoteInTrx(trx: Transaction<DB>, emit: Emit, n: { conversationId: string; queueId: string; authorId: string; text: string }): Promise<Note> {
+  const id = randomUUID()
+  const createdAt = Date.now()
+  await trx.insertInto('notes').values({ id, conversation_id: n.conversationId, author_id: n.authorId, text: n.text, created_at: createdAt }).execute()
+  const note: Note = { id, conversationId: n.conversationId, authorId: n.authorId, authorName: await agentName(trx, n.authorId), text: n.text, createdAt }
+  await emit({ type: 'note.created', conversationId: n.conversationId, queueId: n.queueId, visibility: 'internal', data: { note } })
+  return note
+}
+
+export async function addNote(ctx: AppContext, conversationId: string, authorId: string, text: string): Promise<Note> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    return addNoteInTrx(trx, emit, { conversationId, queueId: conv.queue_id, authorId, text })
+  })
+}
+
+/** Moves my read marker and tells my other devices. */
+export async function readUpTo(ctx: AppContext, conversationId: string, userId: string, seq: number): Promise<void> {
+  await withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    await markRead(trx, userId, conversationId, Math.min(seq, conv.last_seq))
+    const row = await trx.selectFrom('agent_reads').select('last_read_seq').where('user_id', '=', userId).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()
+    await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq: row.last_read_seq } })
+  })
 }

@@ -46,7 +46,7 @@ export async function withEvents<T>(
         .returning('id')
         .executeTakeFirstOrThrow()
       const event: ServerEvent = { id: Number(row.id), type: e.type, conversationId: e.conversationId, createdAt, data: e.data }
-      published.push({ event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility })
+      published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility })
       return event
     }
     return fn(trx, emit)

@@ -5,16 +5,12 @@ import type { ServerEvent, ServerFrame } from '../api-types.js'
  * `queueId` and `visibility` let the hub decide who may see an event without a query.
  * In-process today; a PostgreSQL LISTEN/NOTIFY implementation can replace it for several processes.
  */
-export interface Published {
-  event?: ServerEvent
-  /** Ephemeral frames (typing) are not stored and not replayed. */
-  ephemeral?: Extract<ServerFrame, { type: 'typing' }>
-  queueId: string
-  conversationId: string
-  visibility: 'public' | 'internal'
-  /** For ephemeral frames: which side sent it, so it isn't echoed to that side. */
-  from?: 'agent' | 'customer'
-}
+export type Published =
+  | { kind: 'event'; event: ServerEvent; queueId: string; conversationId: string; visibility: 'public' | 'internal' }
+  /** Typing is not stored and not replayed; `from` keeps it from echoing to the sender's side. */
+  | { kind: 'typing'; frame: Extract<ServerFrame, { type: 'typing' }>; queueId: string; conversationId: string; from: 'agent' | 'customer' }
+  /** Account changes that open sockets must act on at once. */
+  | { kind: 'control'; control: 'user.deactivated' | 'membership.changed'; userId: string | null }
 
 export interface PubSub {
   publish(msg: Published): void

@@ -22,7 +22,7 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
   let identity: Identity | undefined
   let replaying = true
   let lastSent = 0
-  const buffer: Published[] = []
+  const buffer: StoredEvent[] = []
   let unsubscribe: (() => void) | undefined
 
   const send = (frame: ServerFrame) => {
@@ -33,7 +33,7 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
     socket.close(closeCode, code)
   }
 
-  const visible = (p: Pick<Published, 'queueId' | 'conversationId' | 'visibility'>): boolean => {
+  const visible = (p: { queueId: string; conversationId: string; visibility: 'public' | 'internal' }): boolean => {
     if (!identity) return false
     if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility === 'public'
     return identity.queueIds.has(p.queueId)
@@ -47,22 +47,30 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
     return event
   }
 
-  const deliver = (p: Published | StoredEvent) => {
-    if (!p.event || p.event.id <= lastSent) return
+  const deliver = (p: StoredEvent) => {
+    if (p.event.id <= lastSent) return
     lastSent = p.event.id
     send({ type: 'event', event: shape(p.event) })
   }
 
   const onPublished = (p: Published) => {
-    if (!visible(p)) return
-    if (p.ephemeral) {
+    if (p.kind === 'control') return control(p.control, p.userId)
+    if (p.kind === 'typing') {
       // Typing goes to the other side only.
       const side = identity?.kind === 'customer' ? 'customer' : 'agent'
-      if (p.from !== side) send(p.ephemeral)
+      if (p.from !== side && visible({ ...p, visibility: 'public' })) send(p.frame)
       return
     }
+    if (!visible(p)) return
     if (replaying) buffer.push(p)
     else deliver(p)
+  }
+
+  const control = (kind: 'user.deactivated' | 'membership.changed', userId: string | null) => {
+    if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
+    if (kind === 'user.deactivated') return fail('deactivated', 'Your account was deactivated')
+    const agent = identity
+    queueIdsOf(ctx.db, agent.user.id).then((ids) => { agent.queueIds = new Set(ids) }, () => undefined)
   }
 
   async function hello(frame: Extract<ClientFrame, { type: 'hello' }>) {
@@ -112,10 +120,7 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
     const conv = await ctx.db.selectFrom('conversations').select(['queue_id', 'state']).where('id', '=', conversationId).executeTakeFirst()
     if (!conv || conv.state === 'ended') return
     const from = identity.kind === 'customer' ? 'customer' : 'agent'
-    ctx.pubsub.publish({
-      ephemeral: { type: 'typing', conversationId, who: from },
-      queueId: conv.queue_id, conversationId, visibility: 'public', from,
-    })
+    ctx.pubsub.publish({ kind: 'typing', frame: { type: 'typing', conversationId, who: from }, queueId: conv.queue_id, conversationId, from })
   }
 
   socket.on('message', (raw) => {

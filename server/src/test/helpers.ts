@@ -83,11 +83,11 @@ export async function signIn(base: string, username: string, password: string): 
   return c
 }
 
-export async function createAgent(s: TestServer, username: string, opts: { queues?: string[]; password?: string } = {}): Promise<string> {
+export async function createAgent(s: TestServer, username: string, opts: { queues?: string[]; password?: string; maxConcurrent?: number } = {}): Promise<string> {
   const id = randomUUID()
   await s.ctx.db.insertInto('users').values({
     id, username, display_name: username[0]!.toUpperCase() + username.slice(1), role: 'agent',
-    password_hash: await hashPassword(opts.password ?? 'secret-pass'), active: 1, presence: 'available', max_concurrent: 5, created_at: Date.now(),
+    password_hash: await hashPassword(opts.password ?? 'secret-pass'), active: 1, presence: 'available', max_concurrent: opts.maxConcurrent ?? 5, created_at: Date.now(),
   }).execute()
   for (const address of opts.queues ?? []) {
     const q = await s.ctx.db.selectFrom('queues').select('id').where('address', '=', address).executeTakeFirstOrThrow()
@@ -96,14 +96,15 @@ export async function createAgent(s: TestServer, username: string, opts: { queue
   return id
 }
 
-export async function createQueue(s: TestServer, address: string, name = address): Promise<string> {
+export async function createQueue(s: TestServer, address: string, name = address, mode: 'picklist' | 'offer' = 'picklist'): Promise<string> {
   const id = randomUUID()
-  await s.ctx.db.insertInto('queues').values({ id, name, address, routing_mode: 'picklist', created_at: Date.now() }).execute()
+  await s.ctx.db.insertInto('queues').values({ id, name, address, routing_mode: mode, created_at: Date.now() }).execute()
   return id
 }
 
-export async function startChat(base: string, address = 'support', name = 'Carla Customer') {
-  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email: 'carla@example.com' })
+export async function startChat(base: string, address = 'support', name = 'Carla Customer', email?: string) {
+  email ??= `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${randomUUID().slice(0, 8)}@example.com`
+  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email })
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`)
   return { token: res.body.token as string, id: res.body.conversation.id as string, customer: new Client(base, res.body.token) }
 }

@@ -134,5 +134,25 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         if (dialect === 'sqlite') await sql`PRAGMA optimize`.execute(db)
       },
     },
+    '0002_routing': {
+      // Offer routing (who it is offered to and until when, who said no), and
+      // customers recognised across chats by email or phone for Conversation history.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('conversations').addColumn('offered_to', 'text').execute()
+        await db.schema.alterTable('conversations').addColumn('offer_expires_at', 'bigint').execute()
+        await db.schema.createIndex('conversations_offer_expiry').on('conversations').columns(['state', 'offer_expires_at']).execute()
+        await db.schema
+          .createTable('offer_declines')
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('offer_declines_pk', ['conversation_id', 'user_id'])
+          .execute()
+        await db.schema.alterTable('users').addColumn('last_assigned_at', 'bigint').execute()
+        await db.schema.createIndex('customers_email').on('customers').column('email').execute()
+        await db.schema.createIndex('customers_phone').on('customers').column('phone').execute()
+      },
+    },
   }
 }

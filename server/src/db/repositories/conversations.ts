@@ -3,7 +3,7 @@ import type { AuthorKind, Conversation, ConversationState, Message, PublicConver
 import type { DB } from '../schema.js'
 
 /** The conversation as an agent sees it; `viewerId` decides the unread count. */
-function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
+export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
   return db
     .selectFrom('conversations as c')
     .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
@@ -14,7 +14,7 @@ function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
     .leftJoin('agent_reads as r', (j) => j.onRef('r.conversation_id', '=', 'c.id').on('r.user_id', '=', viewerId ?? ''))
     .select([
       'c.id', 'c.state', 'c.channel', 'c.agent_id', 'c.arrived_at', 'c.ended_at', 'c.last_message_at',
-      'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id',
+      'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id', 'c.offered_to', 'c.offer_expires_at',
       'cu.id as customer_id', 'cu.name as customer_name', 'cu.email as customer_email', 'cu.phone as customer_phone',
       'q.name as queue_name', 'q.address as queue_address',
       'a.display_name as agent_name',
@@ -35,7 +35,7 @@ function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
 
 type Row = Awaited<ReturnType<ReturnType<typeof conversationQuery>['executeTakeFirstOrThrow']>>
 
-function toConversation(r: Row): Conversation {
+export function toConversation(r: Row): Conversation {
   return {
     id: r.id,
     state: r.state,
@@ -54,6 +54,8 @@ function toConversation(r: Row): Conversation {
     unread: Number(r.unread ?? 0),
     customerDeliveredSeq: r.customer_delivered_seq,
     customerReadSeq: r.customer_read_seq,
+    offeredTo: r.offered_to,
+    offerExpiresAt: r.offer_expires_at,
   }
 }
 
@@ -70,7 +72,13 @@ export async function listConversations(db: Kysely<DB>, userId: string, view: Li
     const myQueues = db.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId)
     q = q.where('c.state', '=', 'queued').where('c.queue_id', 'in', myQueues).orderBy('c.arrived_at', 'asc')
   } else if (view === 'conversations') {
-    q = q.where('c.state', '=', 'picked').where('c.agent_id', '=', userId).orderBy('c.arrived_at', 'desc')
+    // Mine: picked by me, and those offered to me (shown with Accept / Reject).
+    q = q
+      .where((eb) => eb.or([
+        eb.and([eb('c.state', '=', 'picked'), eb('c.agent_id', '=', userId)]),
+        eb.and([eb('c.state', '=', 'offered'), eb('c.offered_to', '=', userId)]),
+      ]))
+      .orderBy('c.arrived_at', 'desc')
   } else {
     q = q.where('c.state', '=', 'ended').where('c.agent_id', '=', userId).orderBy('c.ended_at', 'desc')
   }

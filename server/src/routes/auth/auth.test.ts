@@ -20,7 +20,7 @@ describe('sign-in', () => {
     expect(cookie).toMatch(/^parley_session=/)
     expect(cookie).toMatch(/HttpOnly/i)
     expect(cookie).toMatch(/SameSite=Lax/i)
-    const body = await res.json()
+    const body: any = await res.json()
     expect(body.user).toMatchObject({ username: 'admin', role: 'admin', displayName: 'Admin' })
     expect(JSON.stringify(body)).not.toContain('scrypt')
 

@@ -3,8 +3,11 @@ import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
-import { endConversation, markRead, pickConversation, sendMessage } from '../../services/conversations.js'
-import { conversationSchema, idParams, messageSchema, sendBody, type SendBody } from '../schemas.js'
+import {
+  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, sendMessage, transferConversation, type TransferInput,
+} from '../../services/conversations.js'
+import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
+import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, type SendBody } from '../schemas.js'
 
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
@@ -74,7 +77,93 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     },
     preHandler: visible,
   }, async (req, reply) => {
-    await markRead(ctx.db, req.user!.id, req.params.id, req.body.seq)
+    await readUpTo(ctx, req.params.id, req.user!.id, req.body.seq)
     return reply.status(204).send()
   })
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/accept', {
+    schema: { params: idParams, response: conversationReply },
+    preHandler: visible,
+  }, async (req) => ({ conversation: await acceptOffer(ctx, req.params.id, req.user!.id) }))
+
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/reject', {
+    schema: { params: idParams },
+    preHandler: visible,
+  }, async (req, reply) => {
+    await rejectOffer(ctx, req.params.id, req.user!.id)
+    return reply.status(204).send()
+  })
+
+  app.post<{ Params: { id: string }; Body: TransferInput }>('/api/conversations/:id/transfer', {
+    schema: {
+      params: idParams,
+      body: {
+        type: 'object',
+        required: ['queueId'],
+        additionalProperties: false,
+        properties: {
+          queueId: { type: 'string', format: 'uuid' },
+          agentId: { type: 'string', format: 'uuid' },
+          note: { type: 'string', maxLength: 2000 },
+        },
+      },
+      response: conversationReply,
+    },
+    preHandler: visible,
+  }, async (req) => ({ conversation: await transferConversation(ctx, req.params.id, req.user!.id, req.body) }))
+
+  app.get<{ Params: { id: string } }>('/api/conversations/:id/notes', {
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { notes: { type: 'array', items: noteSchema } } } } },
+    preHandler: visible,
+  }, async (req) => ({ notes: await listNotes(ctx.db, req.params.id) }))
+
+  app.post<{ Params: { id: string }; Body: { text: string } }>('/api/conversations/:id/notes', {
+    schema: {
+      params: idParams,
+      body: {
+        type: 'object', required: ['text'], additionalProperties: false,
+        properties: { text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' } },
+      },
+      response: { 201: { type: 'object', properties: { note: noteSchema } } },
+    },
+    preHandler: visible,
+  }, async (req, reply) => reply.status(201).send({ note: await addNote(ctx, req.params.id, req.user!.id, req.body.text.trim()) }))
+
+  app.get<{ Params: { id: string } }>('/api/conversations/:id/customer', {
+    schema: {
+      params: idParams,
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            customer: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' }, name: { type: 'string' }, email: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] },
+                firstSeenAt: { type: 'number' }, conversationCount: { type: 'integer' },
+              },
+            },
+          },
+        },
+      },
+    },
+    preHandler: visible,
+  }, async (req) => ({ customer: await customerDetails(ctx.db, req.params.id) }))
+
+  app.get<{ Params: { id: string }; Querystring: { order: 'asc' | 'desc'; before?: number; after?: number; limit: number } }>('/api/conversations/:id/history', {
+    schema: {
+      params: idParams,
+      querystring: {
+        type: 'object',
+        properties: {
+          order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+          before: { type: 'integer', minimum: 0 },
+          after: { type: 'integer', minimum: 0 },
+          limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema } } } },
+    },
+    preHandler: visible,
+  }, async (req) => ({ conversations: await customerHistory(ctx.db, req.params.id, req.user!.id, req.query) }))
 }

@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely'
+import type { Conversation, CustomerDetails, Note } from '../../api-types.js'
+import type { DB } from '../schema.js'
+import { conversationQuery, toConversation } from './conversations.js'
+
+export async function customerDetails(db: Kysely<DB>, conversationId: string): Promise<CustomerDetails | undefined> {
+  const row = await db
+    .selectFrom('conversations as c')
+    .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
+    .select(['cu.id', 'cu.name', 'cu.email', 'cu.phone', 'cu.created_at'])
+    .select((eb) => eb.selectFrom('conversations as o').select(eb.fn.countAll<number>().as('n')).whereRef('o.customer_id', '=', 'cu.id').as('count'))
+    .where('c.id', '=', conversationId)
+    .executeTakeFirst()
+  return row && {
+    id: row.id, name: row.name, email: row.email, phone: row.phone, firstSeenAt: row.created_at, conversationCount: Number(row.count ?? 0),
+  }
+}
+
+/**
+ * The customer's other conversations that this agent may see (their queues, or handled by them),
+ * by arrival time, one page at a time (`before` for newest-first, `after` for oldest-first).
+ */
+export async function customerHistory(
+  db: Kysely<DB>, conversationId: string, userId: string,
+  page: { order: 'asc' | 'desc'; before?: number | undefined; after?: number | undefined; limit: number },
+): Promise<Conversation[]> {
+  const current = await db.selectFrom('conversations').select('customer_id').where('id', '=', conversationId).executeTakeFirst()
+  if (!current) return []
+  let q = conversationQuery(db, userId)
+    .where('c.customer_id', '=', current.customer_id)
+    .where('c.id', '!=', conversationId)
+    .where((eb) => eb.or([
+      eb('c.agent_id', '=', userId),
+      eb.exists(eb.selectFrom('queue_members as m').select('m.user_id').whereRef('m.queue_id', '=', 'c.queue_id').where('m.user_id', '=', userId)),
+    ]))
+  if (page.order === 'desc' && page.before !== undefined) q = q.where('c.arrived_at', '<', page.before)
+  if (page.order === 'asc' && page.after !== undefined) q = q.where('c.arrived_at', '>', page.after)
+  const rows = await q.orderBy('c.arrived_at', page.order).orderBy('c.id', page.order).limit(page.limit).execute()
+  return rows.map(toConversation)
+}
+
+export async function listNotes(db: Kysely<DB>, conversationId: string): Promise<Note[]> {
+  const rows = await db
+    .selectFrom('notes as n')
+    .innerJoin('users as u', 'u.id', 'n.author_id')
+    .select(['n.id', 'n.conversation_id', 'n.author_id', 'u.display_name', 'n.text', 'n.created_at'])
+    .where('n.conversation_id', '=', conversationId)
+    .orderBy('n.created_at', 'desc')
+    .orderBy('n.id', 'desc')
+    .execute()
+  return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, authorId: r.author_id, authorName: r.display_name, text: r.text, createdAt: r.created_at }))
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify'
+import type { Presence, TransferTarget } from '../../api-types.js'
+import type { AppContext } from '../../services/context.js'
+import { authHooks } from '../../plugins/auth.js'
+import { getUser } from '../../db/repositories/users.js'
+import { loadOf, routeWaiting } from '../../services/routing.js'
+import { userSchema } from '../schemas.js'
+
+export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const { requireUser } = authHooks(ctx)
+  app.addHook('preHandler', requireUser)
+
+  app.patch<{ Body: { presence: Presence } }>('/api/me', {
+    schema: {
+      body: { type: 'object', required: ['presence'], additionalProperties: false, properties: { presence: { type: 'string', enum: ['available', 'away'] } } },
+      response: { 200: { type: 'object', properties: { user: userSchema } } },
+    },
+  }, async (req) => {
+    await ctx.db.updateTable('users').set({ presence: req.body.presence }).where('id', '=', req.user!.id).execute()
+    // Becoming available may let waiting chats be offered right away.
+    if (req.body.presence === 'available') routeWaiting(ctx).catch((err: unknown) => req.log.error({ err }, 'routing failed'))
+    return { user: await getUser(ctx.db, req.user!.id) }
+  })
+
+  /** Queues and their agents, for Transfer: any agent may transfer to any queue. */
+  app.get('/api/transfer-targets', async (): Promise<{ targets: TransferTarget[] }> => {
+    const queues = await ctx.db.selectFrom('queues').select(['id', 'name', 'address']).orderBy('name').execute()
+    const members = await ctx.db
+      .selectFrom('queue_members as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['m.queue_id', 'u.id', 'u.display_name', 'u.presence', 'u.max_concurrent'])
+      .where('u.active', '=', 1)
+      .orderBy('u.display_name')
+      .execute()
+    const loads = new Map<string, number>()
+    for (const m of members) if (!loads.has(m.id)) loads.set(m.id, await loadOf(ctx.db, m.id))
+    return {
+      targets: queues.map((q) => ({
+        queue: q,
+        agents: members.filter((m) => m.queue_id === q.id).map((m) => ({
+          id: m.id, displayName: m.display_name, presence: m.presence, load: loads.get(m.id) ?? 0, maxConcurrent: m.max_concurrent,
+        })),
+      })),
+    }
+  })
+}

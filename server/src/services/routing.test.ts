@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../test/helpers.js'
+import { expireOffers, routeWaiting } from './routing.js'
+
+const state = async (s: TestServer, id: string) =>
+  s.ctx.db.selectFrom('conversations').select(['state', 'offered_to', 'agent_id', 'queue_id']).where('id', '=', id).executeTakeFirstOrThrow()
+
+describe('offer routing', () => {
+  let s: TestServer
+  let ann: Client, ben: Client
+  let annId: string, benId: string
+  beforeAll(async () => {
+    s = await startTestServer()
+    await createQueue(s, 'offers', 'Offers', 'offer')
+    annId = await createAgent(s, 'ann', { queues: ['offers'], maxConcurrent: 2 })
+    benId = await createAgent(s, 'ben', { queues: ['offers'], maxConcurrent: 1 })
+    ann = await signIn(s.url, 'ann', 'secret-pass')
+    ben = await signIn(s.url, 'ben', 'secret-pass')
+  })
+  afterAll(async () => { await s.close() })
+
+  it('offers a new chat to one available agent, least loaded first, and only they can accept', async () => {
+    const first = await startChat(s.url, 'offers')
+    const a = await state(s, first.id)
+    expect(a.state).toBe('offered')
+    const offeredTo = a.offered_to!
+    expect([annId, benId]).toContain(offeredTo)
+    const [holder, other] = offeredTo === annId ? [ann, ben] : [ben, ann]
+
+    // The offer shows in the holder's Conversations with its expiry; not in the other's.
+    const mine = (await holder.req('GET', '/api/conversations?view=conversations')).body.conversations
+    expect(mine.find((c: any) => c.id === first.id)).toMatchObject({ state: 'offered', offeredTo })
+    expect(mine.find((c: any) => c.id === first.id).offerExpiresAt).toBeGreaterThan(Date.now())
+    expect((await other.req('POST', `/api/conversations/${first.id}/accept`)).body.error.code).toBe('offer_gone')
+
+    // The next chat goes to the other agent, who has fewer open chats.
+    const second = await startChat(s.url, 'offers')
+    expect((await state(s, second.id)).offered_to).not.toBe(offeredTo)
+
+    const accepted = await holder.req('POST', `/api/conversations/${first.id}/accept`)
+    expect(accepted.status).toBe(200)
+    expect(accepted.body.conversation).toMatchObject({ state: 'picked', agentId: offeredTo, offeredTo: null })
+    expect((await holder.req('POST', `/api/conversations/${first.id}/accept`)).status).toBe(409)
+    // Clean up for the next tests.
+    await holder.req('POST', `/api/conversations/${first.id}/end`)
+    const secondHolder = offeredTo === annId ? ben : ann
+    await secondHolder.req('POST', `/api/conversations/${second.id}/reject`)
+    await holder.req('POST', `/api/conversations/${second.id}/reject`)
+    expect((await state(s, second.id)).state).toBe('queued')
+  })
+
+  it('reject offers it to the next agent; when everyone said no it waits in the queue (Picklist)', async () => {
+    const chat = await startChat(s.url, 'offers')
+    const first = (await state(s, chat.id)).offered_to!
+    const firstClient = first === annId ? ann : ben
+    expect((await firstClient.req('POST', `/api/conversations/${chat.id}/reject`)).status).toBe(204)
+    const next = await state(s, chat.id)
+    expect(next.state).toBe('offered')
+    expect(next.offered_to).not.toBe(first)
+    const secondClient = next.offered_to === annId ? ann : ben
+    await secondClient.req('POST', `/api/conversations/${chat.id}/reject`)
+    expect(await state(s, chat.id)).toMatchObject({ state: 'queued', offered_to: null })
+    // Nobody is offered it again by the router, but anyone in the queue can pick it.
+    await routeWaiting(s.ctx)
+    expect((await state(s, chat.id)).state).toBe('queued')
+    const pick = (await ann.req('GET', '/api/conversations?view=picklist')).body.conversations
+    expect(pick.map((c: any) => c.id)).toContain(chat.id)
+    expect((await ann.req('POST', `/api/conversations/${chat.id}/pick`)).status).toBe(200)
+    await ann.req('POST', `/api/conversations/${chat.id}/end`)
+  })
+
+  it('a timed-out offer moves on to the next agent', async () => {
+    const chat = await startChat(s.url, 'offers')
+    const first = (await state(s, chat.id)).offered_to
+    expect(await expireOffers(s.ctx, Date.now() + s.ctx.offerMs + 1)).toBe(1)
+    const after = await state(s, chat.id)
+    expect(after.state).toBe('offered')
+    expect(after.offered_to).not.toBe(first)
+    const reason = await s.ctx.db.selectFrom('offer_declines').select('reason').where('conversation_id', '=', chat.id).executeTakeFirstOrThrow()
+    expect(reason.reason).toBe('timeout')
+    // An offer that has not expired is left alone.
+    expect(await expireOffers(s.ctx, Date.now())).toBe(0)
+    const holder = after.offered_to === annId ? ann : ben
+    await holder.req('POST', `/api/conversations/${chat.id}/reject`)
+  })
+
+  it('respects capacity and presence: full or away agents get no offers; it waits and is offered when one frees up', async () => {
+    // Ben (limit 1) takes one chat; Ann goes away.
+    await ann.req('PATCH', '/api/me', { presence: 'away' })
+    const c1 = await startChat(s.url, 'offers')
+    expect((await state(s, c1.id)).offered_to).toBe(benId)
+    await ben.req('POST', `/api/conversations/${c1.id}/accept`)
+    const c2 = await startChat(s.url, 'offers')
+    expect(await state(s, c2.id)).toMatchObject({ state: 'queued', offered_to: null })
+
+    // Ben ends his chat: capacity frees up and the router offers the waiting chat.
+    await ben.req('POST', `/api/conversations/${c1.id}/end`)
+    await routeWaiting(s.ctx)
+    expect((await state(s, c2.id)).offered_to).toBe(benId)
+    await ben.req('POST', `/api/conversations/${c2.id}/accept`)
+
+    // Ann comes back: a new chat goes to her (Ben is full).
+    const me = await ann.req('PATCH', '/api/me', { presence: 'available' })
+    expect(me.body.user.presence).toBe('available')
+    const c3 = await startChat(s.url, 'offers')
+    expect((await state(s, c3.id)).offered_to).toBe(annId)
+    expect((await ann.req('PATCH', '/api/me', { presence: 'busy' })).status).toBe(400)
+    await ann.req('POST', `/api/conversations/${c3.id}/accept`)
+    await ann.req('POST', `/api/conversations/${c3.id}/end`)
+    await ben.req('POST', `/api/conversations/${c2.id}/end`)
+  })
+
+  it('transfer to a queue: leaves my Conversations, waits in its Picklist, note kept', async () => {
+    const billingId = await createQueue(s, 'billing', 'Billing')
+    const cid = await createAgent(s, 'cid', { queues: ['billing'] })
+    const cidClient = await signIn(s.url, 'cid', 'secret-pass')
+    const chat = await startChat(s.url, 'offers')
+    const holderId = (await state(s, chat.id)).offered_to!
+    const holder = holderId === annId ? ann : ben
+    await holder.req('POST', `/api/conversations/${chat.id}/accept`)
+
+    // Only the owner may transfer; bad bodies are 400; unknown queue 404.
+    const other = holder === ann ? ben : ann
+    expect((await other.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: billingId })).status).toBe(409)
+    expect((await holder.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: 'nope' })).status).toBe(400)
+    expect((await holder.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: randomUUID() })).status).toBe(404)
+
+    const res = await holder.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: billingId, note: 'Wants a refund' })
+    expect(res.status).toBe(200)
+    expect(await state(s, chat.id)).toMatchObject({ state: 'queued', agent_id: null, queue_id: billingId })
+    expect((await holder.req('GET', '/api/conversations?view=conversations')).body.conversations.map((c: any) => c.id)).not.toContain(chat.id)
+    // Not in Billing: the old owner can't see it any more.
+    expect((await holder.req('GET', `/api/conversations/${chat.id}`)).status).toBe(404)
+    const pick = (await cidClient.req('GET', '/api/conversations?view=picklist')).body.conversations
+    expect(pick.map((c: any) => c.id)).toContain(chat.id)
+    const notes = (await cidClient.req('GET', `/api/conversations/${chat.id}/notes`)).body.notes
+    expect(notes[0]).toMatchObject({ text: 'Wants a refund' })
+    const msgs = (await cidClient.req('GET', `/api/conversations/${chat.id}/messages`)).body.messages
+    expect(msgs.at(-1).text).toMatch(/^Transferred by (Ann|Ben) to Billing$/)
+
+    // Transfer to an agent: offered to that agent alone.
+    await cidClient.req('POST', `/api/conversations/${chat.id}/pick`)
+    const offersId = (await s.ctx.db.selectFrom('queues').select('id').where('address', '=', 'offers').executeTakeFirstOrThrow()).id
+    await ben.req('PATCH', '/api/me', { presence: 'away' })
+    const away = await cidClient.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: offersId, agentId: benId })
+    expect(away.status).toBe(409)
+    expect(away.body.error.code).toBe('agent_unavailable')
+    const toAnn = await cidClient.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId: offersId, agentId: annId })
+    expect(toAnn.body.conversation).toMatchObject({ state: 'offered', offeredTo: annId })
+    expect(cid).toBeTruthy()
+    await ben.req('PATCH', '/api/me', { presence: 'available' })
+  })
+})
