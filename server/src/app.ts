@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/index.js'
 import { registerErrorHandling } from './plugins/errors.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
+import { createPgPubSub } from './services/pgPubSub.js'
 import authRoutes from './routes/auth/index.js'
 import conversationRoutes from './routes/conversations/index.js'
 import healthRoutes from './routes/health/index.js'
@@ -28,7 +29,11 @@ export interface BuiltApp {
 /** Builds the whole server (database opened and migrated) without listening. */
 export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean } = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
-  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub: opts.pubsub ?? createLocalPubSub(), offerMs: config.offerSeconds * 1000 }
+  // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
+  // server processes can share one database; SQLite means one process, in-memory bus.
+  const pgBus = !opts.pubsub && config.databaseUrl ? await createPgPubSub(config.databaseUrl, database.db) : undefined
+  const pubsub = opts.pubsub ?? pgBus ?? createLocalPubSub()
+  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub, offerMs: config.offerSeconds * 1000 }
 
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
@@ -36,7 +41,10 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
-  app.addHook('onClose', async () => database.close())
+  app.addHook('onClose', async () => {
+    await pgBus?.close()
+    await database.close()
+  })
 
   registerErrorHandling(app)
   await app.register(helmet, {

@@ -14,13 +14,19 @@ export async function bootstrap(db: Kysely<DB>, adminPassword: string | undefine
   const now = Date.now()
   const adminId = randomUUID()
   const queueId = randomUUID()
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('users').values({
-      id: adminId, username: 'admin', display_name: 'Admin', role: 'admin', password_hash: await hashPassword(password),
-      active: 1, presence: 'available', max_concurrent: 5, created_at: now,
-    }).execute()
-    await trx.insertInto('queues').values({ id: queueId, name: 'Support', address: 'support', routing_mode: 'picklist', created_at: now }).execute()
-    await trx.insertInto('queue_members').values({ queue_id: queueId, user_id: adminId }).execute()
-  })
+  try {
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values({
+        id: adminId, username: 'admin', display_name: 'Admin', role: 'admin', password_hash: await hashPassword(password),
+        active: 1, presence: 'available', max_concurrent: 5, created_at: now,
+      }).execute()
+      await trx.insertInto('queues').values({ id: queueId, name: 'Support', address: 'support', routing_mode: 'picklist', created_at: now }).execute()
+      await trx.insertInto('queue_members').values({ queue_id: queueId, user_id: adminId }).execute()
+    })
+  } catch (err) {
+    // Several processes starting at once on one empty database: one of them wins the insert.
+    if (/unique|duplicate key/i.test(String((err as Error).message))) return { created: false }
+    throw err
+  }
   return adminPassword ? { created: true } : { created: true, generatedPassword: password }
 }

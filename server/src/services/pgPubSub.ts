@@ -1,0 +1,78 @@
+import pg from 'pg'
+import { sql, type Kysely } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { EventData, EventType } from '../api-types.js'
+import type { PubSub, Published } from './pubsub.js'
+
+
+/** What goes through NOTIFY: small (NOTIFY payloads stop at 8000 bytes), so events travel by id. */
+type Wire =
+  | { k: 'event'; id: number }
+  | { k: 'msg'; msg: Exclude<Published, { kind: 'event' }> }
+
+/**
+ * PubSub across server processes on one PostgreSQL database, with LISTEN/NOTIFY. Each process,
+ * the publisher included, hears every notification and reads stored events back from the log
+ * by id, so every process delivers the same events, in commit order (event inserts hold an
+ * advisory lock, so commit order is id order).
+ */
+export async function createPgPubSub(connectionString: string, db: Kysely<DB>, log: (err: unknown) => void = console.error): Promise<PubSub & { close(): Promise<void> }> {
+  const handlers = new Set<(msg: Published) => void>()
+  // One channel per schema: installs (or test runs) sharing a database never hear each other.
+  const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db)
+  const CHANNEL = `parley_bus_${(rows[0]?.s ?? 'public').replace(/[^a-z0-9_]/gi, '')}`
+  let client: pg.Client | undefined
+  let closed = false
+  // Deliveries are chained so events leave in the order their notifications arrived.
+  let chain = Promise.resolve()
+
+  const dispatch = (msg: Published) => { for (const h of handlers) h(msg) }
+
+  async function onWire(w: Wire) {
+    if (w.k === 'event') {
+      const r = await db.selectFrom('events').selectAll().where('id', '=', w.id).executeTakeFirst()
+      if (!r) return
+      dispatch({
+        kind: 'event',
+        event: { id: Number(r.id), type: r.type as EventType, conversationId: r.conversation_id, createdAt: r.created_at, data: JSON.parse(r.payload) as EventData },
+        queueId: r.queue_id, conversationId: r.conversation_id, visibility: r.visibility,
+      })
+    } else {
+      dispatch(w.msg)
+    }
+  }
+
+  async function connect(): Promise<void> {
+    const c = new pg.Client({ connectionString })
+    c.on('notification', (n) => {
+      if (n.channel !== CHANNEL || !n.payload) return
+      const w = JSON.parse(n.payload) as Wire
+      chain = chain.then(() => onWire(w)).catch(log)
+    })
+    c.on('error', (err) => {
+      log(err)
+      if (!closed) setTimeout(() => { connect().catch(log) }, 1000)
+    })
+    await c.connect()
+    await c.query(`LISTEN ${CHANNEL}`)
+    client = c
+  }
+  await connect()
+
+  const notifier = new pg.Pool({ connectionString, max: 2 })
+  return {
+    publish(msg) {
+      const w: Wire = msg.kind === 'event' ? { k: 'event', id: msg.event.id } : { k: 'msg', msg }
+      notifier.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(w)]).catch(log)
+    },
+    subscribe(handler) {
+      handlers.add(handler)
+      return () => handlers.delete(handler)
+    },
+    async close() {
+      closed = true
+      await client?.end().catch(() => undefined)
+      await notifier.end()
+    },
+  }
+}
