@@ -76,6 +76,29 @@ export interface Message {
   authorName: string | null
   text: string
   createdAt: number
+  attachments: Attachment[]
+}
+
+export interface Attachment {
+  id: string
+  name: string
+  mime: string
+  kind: 'image' | 'video' | 'document'
+  size: number
+  width: number | null
+  height: number | null
+  /** A small image for the thread and lists (images only). */
+  hasThumb: boolean
+  /** A JPEG rendering browsers can show (HEIC photos). */
+  hasPreview: boolean
+}
+
+/** The admin's file rules (System Configurator: Chat Settings > File Type Settings). */
+export interface FileRules {
+  allowedTypes: string[]
+  maxBytes: number
+  videoRecording: boolean
+  maxVideoSeconds: number
 }
 
 export interface Note {
@@ -125,6 +148,7 @@ export type ServerFrame =
   | { type: 'event'; event: ServerEvent }
   | { type: 'typing'; conversationId: string; who: 'agent' | 'customer' }
   | { type: 'error'; error: { code: string; message: string } }
+  | { type: 'settings'; files: FileRules }
 
 // Customer-facing shapes: no internal ids of agents, no notes.
 export interface PublicConversation {

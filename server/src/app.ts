@@ -19,6 +19,9 @@ import publicRoutes from './routes/public/index.js'
 import wsRoutes from './routes/ws/index.js'
 import meRoutes from './routes/me/index.js'
 import adminRoutes from './routes/admin/index.js'
+import attachmentRoutes from './routes/attachments/index.js'
+import { createDbStore, createDiskStore } from './services/storage.js'
+import multipart from '@fastify/multipart'
 
 export interface BuiltApp {
   app: FastifyInstance
@@ -69,6 +72,7 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   // preHandler: keys may use the parsed body (the sign-in username).
   await app.register(rateLimit, { global: false, hook: 'preHandler' })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  await app.register(multipart)
 
   await app.register(healthRoutes, { ctx })
   await app.register(authRoutes, { ctx, secureCookies: config.secureCookies })
@@ -77,6 +81,9 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   await app.register(wsRoutes, { ctx })
   await app.register(meRoutes, { ctx })
   await app.register(adminRoutes, { ctx })
+  // Several processes on PostgreSQL must all reach every file: keep them in the database then.
+  const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
+  await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir })
 
   if (config.staticDir && existsSync(join(config.staticDir, 'index.html'))) {
     await serveApp(app, config.staticDir)

@@ -18,6 +18,12 @@ export interface Config {
   trustProxy: boolean
   /** Seconds an offered conversation waits for Accept (OFFER_SECONDS). */
   offerSeconds: number
+  /**
+   * Keep attachments in PostgreSQL so every process reaches them (FILE_STORAGE=database, the
+   * default with DATABASE_URL); FILE_STORAGE=disk keeps them under DATA_DIR (one process, or a
+   * shared volume).
+   */
+  sharedFiles: boolean
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,5 +45,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatStartLimit: Number(env.CHAT_START_LIMIT ?? 30),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
+    sharedFiles: (env.FILE_STORAGE ?? (databaseUrl ? 'database' : 'disk')) === 'database',
   }
 }

@@ -105,6 +105,31 @@ export interface OfferDeclinesTable {
   created_at: number
 }
 
+export interface AttachmentsTable {
+  id: string
+  conversation_id: string
+  message_id: string | null
+  uploader_kind: 'agent' | 'customer'
+  uploader_id: string | null
+  file_name: string
+  mime: string
+  ext: string
+  kind: 'image' | 'video' | 'document'
+  size: number
+  width: number | null
+  height: number | null
+  storage_key: string
+  thumb_key: string | null
+  preview_key: string | null
+  created_at: number
+}
+
+export interface BlobsTable {
+  key: string
+  data: Buffer
+  created_at: number
+}
+
 export interface SettingsTable {
   key: string
   value: string
@@ -123,4 +148,6 @@ export interface DB {
   agent_reads: AgentReadsTable
   settings: SettingsTable
   offer_declines: OfferDeclinesTable
+  attachments: AttachmentsTable
+  blobs: BlobsTable
 }

@@ -1,3 +1,5 @@
+import { HttpError } from '../services/errors.js'
+
 // JSON schemas shared by routes. Response schemas also make Fastify serialise only the
 // listed fields, so nothing internal leaks by accident.
 const nullable = (type: string) => ({ type: [type, 'null'] })
@@ -49,6 +51,16 @@ export const messageSchema = {
   properties: {
     id: { type: 'string' }, conversationId: { type: 'string' }, seq: { type: 'integer' }, clientId: { type: 'string' },
     authorKind: { type: 'string' }, authorName: nullable('string'), text: { type: 'string' }, createdAt: { type: 'number' },
+    attachments: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' }, kind: { type: 'string' }, size: { type: 'number' },
+          width: nullable('integer'), height: nullable('integer'), hasThumb: { type: 'boolean' }, hasPreview: { type: 'boolean' },
+        },
+      },
+    },
   },
 } as const
 
@@ -58,20 +70,32 @@ export const idParams = {
   properties: { id: { type: 'string', format: 'uuid' } },
 } as const
 
-/** A message: a client-generated UUID and 1..4000 characters that aren't only whitespace. */
+/**
+ * A message: a client-generated UUID, and text (up to 4000 characters, not only whitespace)
+ * or attachments, or both.
+ */
 export const sendBody = {
   type: 'object',
   required: ['clientId', 'text'],
   additionalProperties: false,
   properties: {
     clientId: { type: 'string', format: 'uuid' },
-    text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
+    text: { type: 'string', maxLength: 4000 },
+    attachmentIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10, uniqueItems: true },
   },
 } as const
 
 export interface SendBody {
   clientId: string
   text: string
+  attachmentIds?: string[]
+}
+
+/** The rule the schema can't say: some text or at least one attachment. */
+export function checkSendBody(b: SendBody) {
+  if (!b.text.trim() && !b.attachmentIds?.length) {
+    throw new HttpError(400, 'bad_request', 'A message needs text or an attachment')
+  }
 }
 
 export const noteSchema = {

@@ -32,6 +32,7 @@ interface NewMessage {
   text: string
   authorKind: AuthorKind
   authorId: string | null
+  attachmentIds?: string[]
 }
 
 /** Appends a message inside a transaction that already holds the conversation's lock. */
@@ -56,10 +57,28 @@ async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, 
       created_at: now,
     })
     .execute()
+  if (m.attachmentIds?.length) await linkAttachments(trx, m)
   const message = await getMessageByClientId(trx, m.clientId)
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
   return message
+}
+
+/**
+ * Attachments join a message only if they were uploaded to this conversation by the same side
+ * (and, for agents, the same agent) and are not part of another message yet.
+ */
+async function linkAttachments(trx: Transaction<DB>, m: NewMessage) {
+  const ids = m.attachmentIds ?? []
+  const msg = await trx.selectFrom('messages').select('id').where('client_id', '=', m.clientId).executeTakeFirstOrThrow()
+  let q = trx.updateTable('attachments').set({ message_id: msg.id })
+    .where('id', 'in', ids)
+    .where('conversation_id', '=', m.conversationId)
+    .where('message_id', 'is', null)
+    .where('uploader_kind', '=', m.authorKind === 'agent' ? 'agent' : 'customer')
+  if (m.authorKind === 'agent' && m.authorId) q = q.where('uploader_id', '=', m.authorId)
+  const res = await q.executeTakeFirst()
+  if (Number(res.numUpdatedRows) !== ids.length) throw notFound('Attachment not found')
 }
 
 export interface SendResult {
@@ -73,7 +92,10 @@ export interface SendResult {
  */
 export async function sendMessage(
   ctx: AppContext,
-  input: { conversationId: string; clientId: string; text: string; author: { kind: 'agent'; userId: string } | { kind: 'customer' } },
+  input: {
+    conversationId: string; clientId: string; text: string; attachmentIds?: string[] | undefined
+    author: { kind: 'agent'; userId: string } | { kind: 'customer' }
+  },
 ): Promise<SendResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, input.conversationId)
@@ -92,6 +114,7 @@ export async function sendMessage(
       text: input.text,
       authorKind: input.author.kind,
       authorId: input.author.kind === 'agent' ? input.author.userId : null,
+      attachmentIds: input.attachmentIds ?? [],
     })
     // An agent who writes has read everything before it.
     if (input.author.kind === 'agent') await markRead(trx, input.author.userId, conv.id, message.seq)

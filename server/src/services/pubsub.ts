@@ -10,7 +10,7 @@ export type Published =
   /** Typing is not stored and not replayed; `from` keeps it from echoing to the sender's side. */
   | { kind: 'typing'; frame: Extract<ServerFrame, { type: 'typing' }>; queueId: string; conversationId: string; from: 'agent' | 'customer' }
   /** Account changes that open sockets must act on at once. */
-  | { kind: 'control'; control: 'user.deactivated' | 'membership.changed'; userId: string | null }
+  | { kind: 'control'; control: 'user.deactivated' | 'membership.changed' | 'settings.changed'; userId: string | null }
 
 export interface PubSub {
   publish(msg: Published): void

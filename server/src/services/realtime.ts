@@ -5,6 +5,7 @@ import type { AppContext } from './context.js'
 import { conversationIdForToken } from './conversations.js'
 import { latestEventId, readEvents, type StoredEvent } from './events.js'
 import type { Published } from './pubsub.js'
+import { getFileRules } from './fileRules.js'
 
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
@@ -66,7 +67,11 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
     else deliver(p)
   }
 
-  const control = (kind: 'user.deactivated' | 'membership.changed', userId: string | null) => {
+  const control = (kind: 'user.deactivated' | 'membership.changed' | 'settings.changed', userId: string | null) => {
+    if (kind === 'settings.changed') {
+      if (identity) getFileRules(ctx.db).then((files) => send({ type: 'settings', files }), () => undefined)
+      return
+    }
     if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
     if (kind === 'user.deactivated') return fail('deactivated', 'Your account was deactivated')
     const agent = identity

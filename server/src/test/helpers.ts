@@ -16,6 +16,7 @@ export const ADMIN_PASSWORD = 'admin-pass-123'
 
 export interface TestServer extends BuiltApp {
   url: string
+  dataDir: string
   close(): Promise<void>
 }
 
@@ -50,6 +51,7 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     ...built,
     url: `http://127.0.0.1:${port}`,
+    dataDir,
     async close() {
       await built.app.close()
       await dropSchema?.()
@@ -68,7 +70,9 @@ export class Client {
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (this.cookie) headers.cookie = this.cookie
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) })
+    if (body instanceof FormData) delete headers['content-type']
+    const payload = body === undefined ? undefined : typeof body === 'string' || body instanceof FormData ? body : JSON.stringify(body)
+    const res = await fetch(this.base + path, { method, headers, body: payload })
     const set = res.headers.get('set-cookie')
     if (set) this.cookie = set.split(';')[0] ?? ''
     const text = await res.text()

@@ -154,5 +154,39 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('customers_phone').on('customers').column('phone').execute()
       },
     },
+    '0003_attachments': {
+      // Files sent in chats. Stored under a random key, never the client's name; a message
+      // links them once sent. Blobs live in the storage backend (disk by default).
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('attachments')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('message_id', 'text', (c) => c.references('messages.id'))
+          .addColumn('uploader_kind', 'text', (c) => c.notNull())
+          .addColumn('uploader_id', 'text')
+          .addColumn('file_name', 'text', (c) => c.notNull())
+          .addColumn('mime', 'text', (c) => c.notNull())
+          .addColumn('ext', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('width', 'integer')
+          .addColumn('height', 'integer')
+          .addColumn('storage_key', 'text', (c) => c.notNull())
+          .addColumn('thumb_key', 'text')
+          .addColumn('preview_key', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('attachments_message').on('attachments').column('message_id').execute()
+        await db.schema.createIndex('attachments_conversation').on('attachments').column('conversation_id').execute()
+        // Shared blob store for several server processes on PostgreSQL (unused with disk storage).
+        await db.schema
+          .createTable('blobs')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('data', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute()
+      },
+    },
   }
 }

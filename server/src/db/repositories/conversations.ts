@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
+import type { Attachment, AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
+import { attachmentsFor } from '../../services/attachments.js'
 import type { DB } from '../schema.js'
 
 /** The conversation as an agent sees it; `viewerId` decides the unread count. */
@@ -135,7 +136,7 @@ function messageQuery(db: Kysely<DB>) {
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>
 
-function toMessage(r: MessageRow): Message {
+function toMessage(r: MessageRow, attachments: Map<string, Attachment[]>): Message {
   const authorKind: AuthorKind = r.author_kind
   return {
     id: r.id,
@@ -146,6 +147,7 @@ function toMessage(r: MessageRow): Message {
     authorName: authorKind === 'customer' ? r.customer_name : authorKind === 'agent' ? r.display_name : null,
     text: r.text,
     createdAt: r.created_at,
+    attachments: attachments.get(r.id) ?? [],
   }
 }
 
@@ -153,12 +155,13 @@ export async function listMessages(db: Kysely<DB>, conversationId: string, opts:
   let q = messageQuery(db).where('m.conversation_id', '=', conversationId)
   if (opts.beforeSeq !== undefined) q = q.where('m.seq', '<', opts.beforeSeq)
   const rows = await q.orderBy('m.seq', 'desc').limit(opts.limit).execute()
-  return rows.reverse().map(toMessage)
+  const files = await attachmentsFor(db, rows.map((r) => r.id))
+  return rows.reverse().map((r) => toMessage(r, files))
 }
 
 export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Promise<Message | undefined> {
   const row = await messageQuery(db).where('m.client_id', '=', clientId).executeTakeFirst()
-  return row && toMessage(row)
+  return row && toMessage(row, await attachmentsFor(db, [row.id]))
 }
 
 export type { ConversationState }

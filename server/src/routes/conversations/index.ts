@@ -7,7 +7,7 @@ import {
   acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, sendMessage, transferConversation, type TransferInput,
 } from '../../services/conversations.js'
 import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
-import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, type SendBody } from '../schemas.js'
+import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
@@ -54,8 +54,9 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
     preHandler: visible,
   }, async (req, reply) => {
+    checkSendBody(req.body)
     const { message, created } = await sendMessage(ctx, {
-      conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text, author: { kind: 'agent', userId: req.user!.id },
+      conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'agent', userId: req.user!.id },
     })
     return reply.status(created ? 201 : 200).send({ message })
   })

@@ -4,7 +4,7 @@ import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
-import { messageSchema, publicConversationSchema, sendBody, type SendBody } from '../schemas.js'
+import { messageSchema, publicConversationSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
 const addressParams = {
   type: 'object',
@@ -72,8 +72,9 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       config: { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: (req) => req.headers.authorization ?? req.ip } },
       schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
     }, async (req, reply) => {
-      const { message, created } = await sendMessage(ctx, {
-        conversationId: req.customerConversationId!, clientId: req.body.clientId, text: req.body.text, author: { kind: 'customer' },
+      checkSendBody(req.body)
+    const { message, created } = await sendMessage(ctx, {
+        conversationId: req.customerConversationId!, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'customer' },
       })
       return reply.status(created ? 201 : 200).send({ message })
     })

@@ -1,0 +1,144 @@
+import { join } from 'node:path'
+import { create as contentDisposition } from 'content-disposition'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FileRules } from '../../api-types.js'
+import type { AppContext } from '../../services/context.js'
+import { conflict, HttpError, notFound } from '../../services/errors.js'
+import { authHooks } from '../../plugins/auth.js'
+import { agentCanSee } from '../../db/repositories/conversations.js'
+import { cleanFileName, storeUpload, toAttachment } from '../../services/attachments.js'
+import { getFileRules, setFileRules } from '../../services/fileRules.js'
+import { conversationIdForToken } from '../../services/conversations.js'
+import type { BlobStore } from '../../services/storage.js'
+import { idParams } from '../schemas.js'
+
+const attachmentReply = { 201: { type: 'object', properties: { attachment: { type: 'object', additionalProperties: true } } } } as const
+const rulesSchema = {
+  type: 'object',
+  required: ['allowedTypes', 'maxBytes', 'videoRecording', 'maxVideoSeconds'],
+  additionalProperties: false,
+  properties: {
+    allowedTypes: { type: 'array', items: { type: 'string', pattern: '^\\.?[a-zA-Z0-9]{1,10}$' }, maxItems: 50, uniqueItems: true },
+    maxBytes: { type: 'integer', minimum: 1024, maximum: 100 * 1024 * 1024 },
+    videoRecording: { type: 'boolean' },
+    maxVideoSeconds: { type: 'integer', minimum: 1, maximum: 600 },
+  },
+} as const
+type Variant = 'original' | 'thumb' | 'preview'
+
+interface Opts { ctx: AppContext; store: BlobStore; dataDir: string }
+
+/** Uploads, downloads and the admin's file rules. */
+export default async function attachmentRoutes(app: FastifyInstance, { ctx, store, dataDir }: Opts) {
+  const { requireUser, requireAdmin, requireCustomer } = authHooks(ctx)
+  const tmpDir = join(dataDir, 'tmp')
+
+  async function receive(req: FastifyRequest, conversationId: string, uploader: { kind: 'agent'; userId: string } | { kind: 'customer' }) {
+    if (!req.isMultipart()) throw new HttpError(400, 'bad_request', 'Send the file as multipart/form-data in a field named "file"')
+    const rules = await getFileRules(ctx.db)
+    // Fields before the file (`recorded`) arrive in data.fields.
+    const data = await req.file({ limits: { fileSize: rules.maxBytes, files: 1, fields: 5, fieldSize: 100 } })
+    if (!data || data.fieldname !== 'file') throw new HttpError(400, 'bad_request', 'Send the file in a field named "file"')
+    const recordedField = data.fields.recorded
+    const recorded = !!recordedField && !Array.isArray(recordedField) && 'value' in recordedField && recordedField.value === '1'
+    return storeUpload(ctx.db, store, tmpDir, {
+      conversationId, uploader, fileName: cleanFileName(data.filename), stream: data.file, recorded, rules,
+    })
+  }
+
+  async function send(reply: FastifyReply, row: { storage_key: string; thumb_key: string | null; preview_key: string | null; mime: string; file_name: string; kind: string }, variant: Variant, range: string | undefined) {
+    const key = variant === 'thumb' ? row.thumb_key : variant === 'preview' ? row.preview_key : row.storage_key
+    if (!key) throw notFound('No such rendering of this file')
+    const size = await store.size(key)
+    if (size === undefined) throw notFound('File not found')
+    const mime = variant === 'original' ? row.mime : 'image/jpeg'
+    const inline = variant !== 'original' || row.kind === 'image' || row.kind === 'video'
+    const name = variant === 'original' ? row.file_name : row.file_name.replace(/\.[^.]*$/, '') + '.jpg'
+    reply
+      .header('Content-Type', mime)
+      .header('X-Content-Type-Options', 'nosniff')
+      // Even if something slipped through, a download can never run script in our origin.
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .header('Content-Disposition', contentDisposition(name, { type: inline ? 'inline' : 'attachment' }))
+      .header('Cache-Control', 'private, max-age=31536000, immutable')
+      .header('Accept-Ranges', 'bytes')
+    const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null
+    if (m && (m[1] || m[2])) {
+      let start = m[1] ? Number(m[1]) : size - Number(m[2])
+      let end = m[1] && m[2] ? Number(m[2]) : size - 1
+      start = Math.max(0, start)
+      end = Math.min(end, size - 1)
+      if (start > end || start >= size) {
+        return reply.status(416).header('Content-Range', `bytes */${size}`).send({ error: { code: 'range_not_satisfiable', message: 'Range not satisfiable' } })
+      }
+      reply.status(206).header('Content-Range', `bytes ${start}-${end}/${size}`).header('Content-Length', end - start + 1)
+      return reply.send(await store.read(key, { start, end }))
+    }
+    reply.header('Content-Length', size)
+    return reply.send(await store.read(key))
+  }
+
+  // Agents.
+  app.register(async (agent) => {
+    agent.addHook('preHandler', requireUser)
+
+    agent.post<{ Params: { id: string } }>('/api/conversations/:id/attachments', { schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
+      if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
+      const conv = await ctx.db.selectFrom('conversations').select(['state', 'agent_id']).where('id', '=', req.params.id).executeTakeFirstOrThrow()
+      if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
+      if (conv.state !== 'picked' || conv.agent_id !== req.user!.id) throw conflict('not_owner', 'You can only send files in conversations you have picked')
+      return reply.status(201).send({ attachment: await receive(req, req.params.id, { kind: 'agent', userId: req.user!.id }) })
+    })
+
+    for (const variant of ['original', 'thumb', 'preview'] as const) {
+      const path = variant === 'original' ? '/api/attachments/:id' : `/api/attachments/:id/${variant}`
+      agent.get<{ Params: { id: string } }>(path, { schema: { params: idParams } }, async (req, reply) => {
+        const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst()
+        // Unsent files are the uploader's alone; sent ones belong to whoever may see the conversation.
+        const ok = row && (row.message_id !== null || row.uploader_id === req.user!.id) && (await agentCanSee(ctx.db, req.user!.id, row.conversation_id))
+        if (!row || !ok) throw notFound('File not found')
+        return send(reply, row, variant, req.headers.range)
+      })
+    }
+
+    agent.get('/api/settings/files', async () => ({ files: await getFileRules(ctx.db) }))
+  })
+
+  app.register(async (admin) => {
+    admin.addHook('preHandler', requireAdmin)
+    admin.put<{ Body: FileRules }>('/api/admin/settings/files', { schema: { body: rulesSchema } }, async (req) => {
+      const files = await setFileRules(ctx.db, req.body)
+      // Every connected agent and customer gets the new rules at once.
+      ctx.pubsub.publish({ kind: 'control', control: 'settings.changed', userId: null })
+      return { files }
+    })
+  })
+
+  // Customers.
+  app.get('/api/public/settings/files', async () => ({ files: await getFileRules(ctx.db) }))
+
+  app.register(async (customer) => {
+    customer.post('/api/public/conversation/attachments', { preHandler: requireCustomer, schema: { response: attachmentReply } }, async (req, reply) => {
+      const id = req.customerConversationId!
+      const conv = await ctx.db.selectFrom('conversations').select('state').where('id', '=', id).executeTakeFirstOrThrow()
+      if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
+      return reply.status(201).send({ attachment: await receive(req, id, { kind: 'customer' }) })
+    })
+
+    for (const variant of ['original', 'thumb', 'preview'] as const) {
+      const path = variant === 'original' ? '/api/public/attachments/:id' : `/api/public/attachments/:id/${variant}`
+      // <img> and <video> can't send headers: the token may also come as ?token=.
+      customer.get<{ Params: { id: string }; Querystring: { token?: string } }>(path, {
+        schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } },
+      }, async (req, reply) => {
+        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? req.query.token
+        const conversationId = bearer ? await conversationIdForToken(ctx, bearer) : undefined
+        const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst()
+        const ok = row && conversationId && row.conversation_id === conversationId && (row.message_id !== null || row.uploader_kind === 'customer')
+        if (!row || !ok) throw notFound('File not found')
+        return send(reply, row, variant, req.headers.range)
+      })
+    }
+  })
+}
+
