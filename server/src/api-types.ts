@@ -19,6 +19,8 @@ export interface User {
   presence: Presence
   maxConcurrent: number
   active: boolean
+  /** Push notifications for new customer messages in my conversations. */
+  notifyMessages: boolean
 }
 
 export interface QueueRef {
@@ -142,6 +144,8 @@ export type EventData =
 export type ClientFrame =
   | { type: 'hello'; cursor?: number; token?: string }
   | { type: 'typing'; conversationId: string }
+  /** The conversation open on screen on this device (no push for it), or null. */
+  | { type: 'viewing'; conversationId: string | null; deviceId?: string }
 
 export type ServerFrame =
   | { type: 'ready'; cursor: number; reset?: boolean }
@@ -178,4 +182,30 @@ export interface TransferTarget {
 
 export interface AdminUser extends User {
   queueIds: string[]
+}
+
+export interface PushDevice {
+  id: string
+  userId: string
+  userName: string
+  name: string
+  blocked: boolean
+  createdAt: number
+  lastPushAt: number | null
+}
+
+export interface PushRules {
+  maxDevices: number
+  /** Include the message text in pushes (off: "New message" only). */
+  preview: boolean
+}
+
+/** What a push carries: the least the notification needs. */
+export interface PushPayload {
+  kind: 'message' | 'offer' | 'transfer' | 'test'
+  conversationId: string | null
+  title: string
+  body: string
+  /** For offers: when the offer runs out (epoch ms). */
+  expiresAt?: number
 }

@@ -22,15 +22,19 @@ import adminRoutes from './routes/admin/index.js'
 import attachmentRoutes from './routes/attachments/index.js'
 import { createDbStore, createDiskStore } from './services/storage.js'
 import multipart from '@fastify/multipart'
+import type { Agent } from 'node:https'
+import pushRoutes from './routes/push/index.js'
+import { createPushService, type PushService } from './services/push.js'
 
 export interface BuiltApp {
+  push: PushService
   app: FastifyInstance
   ctx: AppContext
   database: Database
 }
 
 /** Builds the whole server (database opened and migrated) without listening. */
-export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean } = {}): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent } = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -84,11 +88,14 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.
   const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
   await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir })
+  const push = createPushService(ctx.db, { subject: config.pushSubject, agent: opts.pushAgent, log: app.log })
+  ctx.onCommitted = (p) => push.onPublished(p)
+  await app.register(pushRoutes, { ctx, push })
 
   if (config.staticDir && existsSync(join(config.staticDir, 'index.html'))) {
     await serveApp(app, config.staticDir)
   }
-  return { app, ctx, database }
+  return { app, ctx, database, push }
 }
 
 /** The built Vue app: files as they are, and index.html for every other non-API path (client routes). */

@@ -24,6 +24,8 @@ export interface Config {
    * shared volume).
    */
   sharedFiles: boolean
+  /** The VAPID subject push services may contact (PUSH_SUBJECT, else mailto:admin@<host>). */
+  pushSubject: string
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chatStartLimit: Number(env.CHAT_START_LIMIT ?? 30),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
+    pushSubject: env.PUSH_SUBJECT ?? `mailto:admin@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'parley.invalid'}`,
     sharedFiles: (env.FILE_STORAGE ?? (databaseUrl ? 'database' : 'disk')) === 'database',
   }
 }

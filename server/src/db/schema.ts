@@ -13,6 +13,7 @@ export interface UsersTable {
   max_concurrent: number
   created_at: number
   last_assigned_at: number | null
+  notify_messages: Generated<number>
 }
 
 export interface SessionsTable {
@@ -130,6 +131,20 @@ export interface BlobsTable {
   created_at: number
 }
 
+export interface PushDevicesTable {
+  id: string
+  user_id: string
+  name: string
+  endpoint: string
+  p256dh: string
+  auth: string
+  session_id: string | null
+  blocked: number
+  viewing_conversation_id: string | null
+  created_at: number
+  last_push_at: number | null
+}
+
 export interface SettingsTable {
   key: string
   value: string
@@ -150,4 +165,5 @@ export interface DB {
   offer_declines: OfferDeclinesTable
   attachments: AttachmentsTable
   blobs: BlobsTable
+  push_devices: PushDevicesTable
 }

@@ -15,6 +15,7 @@ export const userSchema = {
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
     role: { type: 'string' }, presence: { type: 'string' }, maxConcurrent: { type: 'integer' }, active: { type: 'boolean' },
+    notifyMessages: { type: 'boolean' },
   },
 } as const
 

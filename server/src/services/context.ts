@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
 import type { DbKind } from '../db/index.js'
-import type { PubSub } from './pubsub.js'
+import type { PubSub, Published } from './pubsub.js'
 
 /** What routes and services share: the database and the event bus. */
 export interface AppContext {
@@ -10,4 +10,6 @@ export interface AppContext {
   pubsub: PubSub
   /** How long an offer waits for Accept before it moves on (ms). */
   offerMs: number
+  /** Called in the process that made the change, once per committed event (push notifications). */
+  onCommitted?: (p: Published) => void
 }

@@ -51,7 +51,10 @@ export async function withEvents<T>(
     }
     return fn(trx, emit)
   })
-  for (const p of published) ctx.pubsub.publish(p)
+  for (const p of published) {
+    ctx.pubsub.publish(p)
+    ctx.onCommitted?.(p)
+  }
   return result
 }
 

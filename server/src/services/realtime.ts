@@ -141,7 +141,22 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
       hello(frame).catch(() => fail('internal', 'Could not start the session', 1011))
     } else if (frame.type === 'typing' && typeof frame.conversationId === 'string') {
       typing(frame.conversationId).catch(() => undefined)
+    } else if (frame.type === 'viewing') {
+      viewing(frame.conversationId, frame.deviceId).catch(() => undefined)
     }
   })
-  socket.on('close', () => unsubscribe?.())
+  socket.on('close', () => {
+    unsubscribe?.()
+    if (viewingDevice) viewing(null, viewingDevice).catch(() => undefined)
+  })
+
+  /** Remembers what this device shows, so it gets no push for that conversation. */
+  let viewingDevice: string | undefined
+  async function viewing(conversationId: string | null, deviceId: string | undefined) {
+    if (identity?.kind !== 'agent' || typeof deviceId !== 'string') return
+    if (conversationId !== null && typeof conversationId !== 'string') return
+    viewingDevice = deviceId
+    await ctx.db.updateTable('push_devices').set({ viewing_conversation_id: conversationId })
+      .where('id', '=', deviceId).where('user_id', '=', identity.user.id).execute()
+  }
 }

@@ -20,7 +20,7 @@ export interface TestServer extends BuiltApp {
   close(): Promise<void>
 }
 
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(opts: { pushAgent?: import('node:https').Agent } = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
   let databaseUrl: string | undefined
@@ -43,7 +43,7 @@ export async function startTestServer(): Promise<TestServer> {
     }
   }
   const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
-  const built = await buildApp(config, { logger: false })
+  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()

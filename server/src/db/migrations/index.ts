@@ -188,5 +188,26 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           .execute()
       },
     },
+    '0004_push': {
+      // Devices that receive push notifications, and each agent's notification preference.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('push_devices')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('endpoint', 'text', (c) => c.notNull().unique())
+          .addColumn('p256dh', 'text', (c) => c.notNull())
+          .addColumn('auth', 'text', (c) => c.notNull())
+          .addColumn('session_id', 'text')
+          .addColumn('blocked', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('viewing_conversation_id', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_push_at', 'bigint')
+          .execute()
+        await db.schema.createIndex('push_devices_user').on('push_devices').column('user_id').execute()
+        await db.schema.alterTable('users').addColumn('notify_messages', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+      },
+    },
   }
 }

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { User } from '../../api-types.js'
 import type { DB, UsersTable } from '../schema.js'
 
-export function toUser(r: UsersTable): User {
+export function toUser(r: Selectable<UsersTable>): User {
   return {
     id: r.id,
     username: r.username,
@@ -11,6 +11,7 @@ export function toUser(r: UsersTable): User {
     presence: r.presence,
     maxConcurrent: r.max_concurrent,
     active: r.active === 1,
+    notifyMessages: r.notify_messages !== 0,
   }
 }
 

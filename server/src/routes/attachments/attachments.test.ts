@@ -80,7 +80,7 @@ describe('attachments', () => {
   it('refuses an upload over the size limit with 413 while streaming, and leaves nothing', async () => {
     await admin.req('PUT', '/api/admin/settings/files', { allowedTypes: ['png', 'jpg', 'jpeg', 'gif', 'heic'], maxBytes: 50_000, videoRecording: true, maxVideoSeconds: 60 })
     const before = await storedCount(s)
-    const big = await sharp({ create: { width: 1500, height: 1500, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
+    const big = await sharp({ create: { width: 1500, height: 1500, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
     expect(big.length).toBeGreaterThan(50_000)
     const res = await admin.req('POST', `/api/conversations/${chat.id}/attachments`, form(big, 'big.png'))
     expect(res.status).toBe(413)

@@ -10,13 +10,19 @@ export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: App
   const { requireUser } = authHooks(ctx)
   app.addHook('preHandler', requireUser)
 
-  app.patch<{ Body: { presence: Presence } }>('/api/me', {
+  app.patch<{ Body: { presence?: Presence; notifyMessages?: boolean } }>('/api/me', {
     schema: {
-      body: { type: 'object', required: ['presence'], additionalProperties: false, properties: { presence: { type: 'string', enum: ['available', 'away'] } } },
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: { presence: { type: 'string', enum: ['available', 'away'] }, notifyMessages: { type: 'boolean' } },
+      },
       response: { 200: { type: 'object', properties: { user: userSchema } } },
     },
   }, async (req) => {
-    await ctx.db.updateTable('users').set({ presence: req.body.presence }).where('id', '=', req.user!.id).execute()
+    const { presence, notifyMessages } = req.body
+    await ctx.db.updateTable('users')
+      .set({ ...(presence ? { presence } : {}), ...(notifyMessages !== undefined ? { notify_messages: notifyMessages ? 1 : 0 } : {}) })
+      .where('id', '=', req.user!.id).execute()
     // Becoming available may let waiting chats be offered right away.
     if (req.body.presence === 'available') routeWaiting(ctx).catch((err: unknown) => req.log.error({ err }, 'routing failed'))
     return { user: await getUser(ctx.db, req.user!.id) }

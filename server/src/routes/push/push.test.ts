@@ -1,0 +1,177 @@
+// A real push, end to end on the server side: web-push encrypts and signs, a local HTTPS server
+// plays the push service, and the test decrypts the payload with the subscription's keys.
+import { execFileSync } from 'node:child_process'
+import { createECDH, randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { Agent, createServer, type Server } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { decrypt } from 'http_ece'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+
+interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }
+
+describe('push notifications', () => {
+  let s: TestServer
+  let service: Server
+  let base = ''
+  const received: Received[] = []
+  const answerOnce = new Map<string, number>() // path -> status to answer once
+  let admin: Client
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parley-push-'))
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'),
+      '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
+    const cert = readFileSync(join(dir, 'cert.pem'))
+    service = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) })
+        const status = answerOnce.get(req.url ?? '')
+        answerOnce.delete(req.url ?? '')
+        res.writeHead(status ?? 201).end()
+      })
+    })
+    await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()))
+    const addr = service.address()
+    base = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
+    s = await startTestServer({ pushAgent: new Agent({ ca: cert }) })
+    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  })
+  afterAll(async () => {
+    await s.close()
+    service.close()
+  })
+
+  /** A browser-like subscription: our own P-256 key pair and auth secret. */
+  function subscription() {
+    const ecdh = createECDH('prime256v1')
+    ecdh.generateKeys()
+    const auth = randomBytes(16)
+    const path = `/push/${randomUUID()}`
+    return {
+      ecdh, auth, path,
+      json: { endpoint: base + path, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } },
+      decrypt(r: Received) { return JSON.parse(decrypt(r.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString('utf8')) },
+    }
+  }
+  const pushesTo = (path: string) => received.filter((r) => r.path === path)
+
+  it('sends an encrypted, signed push for a new customer message, and deletes a subscription answered 410', async () => {
+    const key = (await admin.req('GET', '/api/push/key')).body.publicKey
+    expect(key).toMatch(/^[A-Za-z0-9_-]{80,}$/)
+    const sub = subscription()
+    const dev = await admin.req('POST', '/api/push/devices', { name: 'Pixel 7', subscription: sub.json })
+    expect(dev.status).toBe(201)
+
+    const chat = await startChat(s.url, 'support', 'Petra Push')
+    await admin.req('POST', `/api/conversations/${chat.id}/pick`)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'Where is my parcel?' })
+    await s.push.idle()
+    const [push] = pushesTo(sub.path)
+    expect(push).toBeDefined()
+    expect(push!.headers['content-encoding']).toBe('aes128gcm')
+    expect(push!.headers.ttl).toBeDefined()
+    expect(push!.headers.urgency).toBe('high')
+    expect(String(push!.headers.authorization)).toMatch(new RegExp(`^vapid t=.+, k=${key}$`))
+    expect(sub.decrypt(push!)).toEqual({ kind: 'message', conversationId: chat.id, title: 'Petra Push', body: 'Where is my parcel?' })
+
+    // The push service says the subscription is gone: it is removed.
+    answerOnce.set(sub.path, 410)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'Hello?' })
+    await s.push.idle()
+    expect((await admin.req('GET', '/api/push/devices')).body.devices).toHaveLength(0)
+    const count = pushesTo(sub.path).length
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'Anyone?' })
+    await s.push.idle()
+    expect(pushesTo(sub.path).length).toBe(count)
+  })
+
+  it('no push when disabled in Settings, for a conversation on screen, or for another agent\'s conversation; preview can be turned off', async () => {
+    const sub = subscription()
+    const dev = (await admin.req('POST', '/api/push/devices', { name: 'Desk', subscription: sub.json })).body.device
+    const chat = await startChat(s.url, 'support', 'Quiet Quinn')
+    await admin.req('POST', `/api/conversations/${chat.id}/pick`)
+
+    await admin.req('PATCH', '/api/me', { notifyMessages: false })
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'one' })
+    await s.push.idle()
+    expect(pushesTo(sub.path)).toHaveLength(0)
+    expect((await admin.req('PATCH', '/api/me', { notifyMessages: true })).body.user.notifyMessages).toBe(true)
+
+    // The device has this conversation open: no push; once it looks elsewhere, pushes again.
+    const sock = await TestSocket.open(s.url, {}, admin.cookie)
+    await sock.until((f) => f.type === 'ready')
+    sock.ws.send(JSON.stringify({ type: 'viewing', conversationId: chat.id, deviceId: dev.id }))
+    await new Promise((r) => setTimeout(r, 100))
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'two' })
+    await s.push.idle()
+    expect(pushesTo(sub.path)).toHaveLength(0)
+    sock.close()
+    await new Promise((r) => setTimeout(r, 100))
+
+    await admin.req('PUT', '/api/admin/settings/push', { maxDevices: 3, preview: false })
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'secret text' })
+    await s.push.idle()
+    expect(pushesTo(sub.path).map((r) => sub.decrypt(r).body)).toEqual(['New message'])
+    await admin.req('PUT', '/api/admin/settings/push', { maxDevices: 3, preview: true })
+
+    // Another agent's conversation: nothing reaches this admin's device.
+    await createAgent(s, 'other', { queues: ['support'] })
+    const other = await signIn(s.url, 'other', 'secret-pass')
+    const theirs = await startChat(s.url)
+    await other.req('POST', `/api/conversations/${theirs.id}/pick`)
+    await theirs.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'not for admin' })
+    await s.push.idle()
+    expect(pushesTo(sub.path)).toHaveLength(1)
+    await admin.req('DELETE', `/api/push/devices/${dev.id}`)
+  })
+
+  it('blocked devices get nothing and are signed out; the device limit refuses the fourth with a clear message', async () => {
+    await createAgent(s, 'dora', { queues: ['support'] })
+    const dora = await signIn(s.url, 'dora', 'secret-pass')
+    const subs = [subscription(), subscription(), subscription(), subscription()]
+    for (const [i, sub] of subs.slice(0, 3).entries()) {
+      expect((await dora.req('POST', '/api/push/devices', { name: `Phone ${i}`, subscription: sub.json })).status).toBe(201)
+    }
+    const fourth = await dora.req('POST', '/api/push/devices', { name: 'Phone 4', subscription: subs[3]!.json })
+    expect(fourth.status).toBe(409)
+    expect(fourth.body.error).toEqual({ code: 'device_limit', message: 'You can get notifications on at most 3 devices. Remove one in Settings first.' })
+    // Subscribing the same browser again updates it rather than counting twice.
+    expect((await dora.req('POST', '/api/push/devices', { name: 'Phone 0 again', subscription: subs[0]!.json })).status).toBe(200)
+
+    const list = (await admin.req('GET', '/api/admin/devices')).body.devices.filter((d: any) => d.userName === 'Dora')
+    expect(list).toHaveLength(3)
+    const blocked = await admin.req('PATCH', `/api/admin/devices/${list[0].id}`, { blocked: true })
+    expect(blocked.body.device.blocked).toBe(true)
+    expect((await dora.req('GET', '/api/auth/me')).status).toBe(401)
+
+    const dora2 = await signIn(s.url, 'dora', 'secret-pass')
+    expect((await dora2.req('POST', '/api/push/test')).body.sent).toBe(2)
+    await s.push.idle()
+    expect(pushesTo(subs[0]!.path)).toHaveLength(0)
+    expect(subs[1]!.decrypt(pushesTo(subs[1]!.path)[0]!)).toMatchObject({ kind: 'test' })
+    expect((await dora2.req('POST', '/api/push/devices', { name: 'again', subscription: subs[0]!.json })).body.error.code).toBe('device_blocked')
+
+    // Agents can't see or touch the admin's device list, nor others' devices.
+    expect((await dora2.req('GET', '/api/admin/devices')).status).toBe(403)
+    expect((await admin.req('DELETE', `/api/push/devices/${list[1].id}`)).status).toBe(404)
+    expect((await admin.req('DELETE', `/api/admin/devices/${list[1].id}`)).status).toBe(204)
+    expect((await dora2.req('POST', '/api/push/devices', { name: 'x', subscription: { endpoint: 'http://insecure.example/x', keys: subs[3]!.json.keys } })).status).toBe(400)
+  })
+
+  it('an offered conversation is pushed to the agent it is offered to', async () => {
+    const sub = subscription()
+    await admin.req('POST', '/api/push/devices', { name: 'Offer phone', subscription: sub.json })
+    const q = await admin.req('POST', '/api/admin/queues', { name: 'Hotline', address: 'hotline', routingMode: 'offer', memberIds: [(await admin.req('GET', '/api/auth/me')).body.user.id] })
+    expect(q.status).toBe(201)
+    const chat = await startChat(s.url, 'hotline', 'Olga Offer')
+    await s.push.idle()
+    const payload = sub.decrypt(pushesTo(sub.path)[0]!)
+    expect(payload).toMatchObject({ kind: 'offer', conversationId: chat.id, title: 'Olga Offer', body: 'New chat in Hotline' })
+    expect(payload.expiresAt).toBeGreaterThan(Date.now())
+  })
+})
