@@ -26,6 +26,8 @@ export default defineConfig({
   },
   projects: [
     { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 390, height: 844 }, browserName: 'chromium' } },
+    // The main flows again in a desktop browser.
+    { name: 'desktop', testMatch: /foundation\.spec\.ts/, use: { viewport: { width: 1280, height: 800 }, browserName: 'chromium' } },
   ],
   webServer: {
     command: `rm -rf ${dataDir} && node server/dist/main.js`,
@@ -39,6 +41,7 @@ export default defineConfig({
       ADMIN_PASSWORD: 'e2e-admin-pass',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
       CHAT_START_LIMIT: '1000',
+      OFFER_SECONDS: '6',
       LOG_LEVEL: 'warn',
       ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
     },

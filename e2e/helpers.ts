@@ -27,3 +27,43 @@ export async function send(page: Page, text: string) {
 }
 
 export const uniqueName = (base: string) => `${base} ${Math.random().toString(36).slice(2, 7)}`
+
+/**
+ * A real touch swipe (Chromium DevTools touch events, which also fire pointer events), from the
+ * element's right edge leftwards by `fraction` of its width.
+ */
+export async function swipeLeft(page: Page, target: import('@playwright/test').Locator, fraction: number) {
+  const box = await target.boundingBox()
+  if (!box) throw new Error('nothing to swipe')
+  const cdp = await page.context().newCDPSession(page)
+  const y = box.y + box.height / 2
+  const startX = box.x + box.width - 10
+  const endX = startX - box.width * fraction
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: startX, y }] })
+  const steps = 12
+  for (let i = 1; i <= steps; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: startX + ((endX - startX) * i) / steps, y }] })
+    await page.waitForTimeout(16)
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await cdp.detach()
+}
+
+/** A touch swipe downwards on an element (pull to load). */
+export async function swipeDown(page: Page, target: import('@playwright/test').Locator, distance = 250) {
+  const box = await target.boundingBox()
+  if (!box) throw new Error('nothing to swipe')
+  const cdp = await page.context().newCDPSession(page)
+  const x = box.x + box.width / 2
+  const startY = box.y + 20
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x, y: startY }] })
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x, y: startY + (distance * i) / 12 }] })
+    await page.waitForTimeout(16)
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await cdp.detach()
+}
+
+export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
+export const rowOf = (page: Page, name: string) => page.getByRole('listitem').filter({ hasText: name })
