@@ -1,7 +1,7 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
 import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from './api'
-import { mainNav, rowOf, send, signIn, startCustomerChat, swipeLeft, uniqueName } from './helpers'
+import { mainNav, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from './helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
   await mainNav(page).getByRole('link', { name }).click()
