@@ -1,0 +1,46 @@
+import { nextTick, ref, type Ref } from 'vue'
+import { toAdminError } from './adminApi'
+import { fieldLabels, type FieldError } from './adminValidation'
+
+/**
+ * A form's submit state: busy flag and errors (client-side or from the server). Errors name their
+ * field; the first invalid field gets focus.
+ */
+export function useAdminForm(formEl: Ref<HTMLFormElement | null>) {
+  const busy = ref(false)
+  const errors = ref<FieldError[]>([])
+
+  const invalid = (field: string) => errors.value.some((e) => e.field === field)
+  const describe = (e: FieldError) => (e.field && fieldLabels[e.field] ? `${fieldLabels[e.field]}: ${e.message}` : e.message)
+
+  async function focusFirstInvalid() {
+    await nextTick()
+    formEl.value?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+  }
+
+  /** Runs validate(); if clean, runs save() and reports server errors. Resolves true on success. */
+  async function submit(validate: () => FieldError[], save: () => Promise<void>): Promise<boolean> {
+    if (busy.value) return false
+    errors.value = validate()
+    if (errors.value.length) {
+      await focusFirstInvalid()
+      return false
+    }
+    busy.value = true
+    try {
+      await save()
+      return true
+    } catch (err) {
+      const e = await toAdminError(err)
+      const raw = e.field ? e.message.replace(/^Invalid request: body\/\w+ /, '') : e.message
+      const message = raw.charAt(0).toUpperCase() + raw.slice(1)
+      errors.value = [{ field: e.field ?? '', message }]
+      await focusFirstInvalid()
+      return false
+    } finally {
+      busy.value = false
+    }
+  }
+
+  return { busy, errors, invalid, describe, submit }
+}

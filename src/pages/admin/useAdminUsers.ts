@@ -1,0 +1,50 @@
+import { computed, ref } from 'vue'
+import type { AdminUser } from '../../../server/src/api-types'
+import { adminApi, toAdminError, type NewUser, type UserPatch } from './adminApi'
+
+// Shared by the whole admin area (one lazy chunk), so both screens see the same list.
+const users = ref<AdminUser[]>([])
+const loading = ref(false)
+const loadError = ref('')
+const meId = ref<string | null>(null)
+
+const byName = (a: AdminUser, b: AdminUser) => a.displayName.localeCompare(b.displayName, undefined, { sensitivity: 'base' })
+
+function put(user: AdminUser) {
+  const i = users.value.findIndex((u) => u.id === user.id)
+  const next = [...users.value]
+  if (i >= 0) next[i] = user
+  else next.push(user)
+  users.value = next.sort(byName)
+}
+
+/** Agents and admins: the list, and creating and changing them. */
+export function useAdminUsers() {
+  async function load() {
+    loading.value = true
+    loadError.value = ''
+    try {
+      const [list, me] = await Promise.all([adminApi.listUsers(), adminApi.me().catch(() => null)])
+      users.value = [...list].sort(byName)
+      if (me) meId.value = me.id
+    } catch (err) {
+      loadError.value = (await toAdminError(err)).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function create(body: NewUser): Promise<AdminUser> {
+    const user = await adminApi.createUser(body)
+    put(user)
+    return user
+  }
+
+  async function update(id: string, patch: UserPatch): Promise<AdminUser> {
+    const user = await adminApi.updateUser(id, patch)
+    put(user)
+    return user
+  }
+
+  return { users: computed(() => users.value), loading, loadError, meId: computed(() => meId.value), load, create, update }
+}
