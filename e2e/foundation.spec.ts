@@ -39,7 +39,7 @@ test('a web chat answered end to end: customer asks, agent picks, replies and en
   await page.getByRole('dialog').getByRole('button', { name: 'End chat' }).click()
 
   await expect(customer.page.getByText('The chat has ended.')).toBeVisible()
-  await expect(customer.page.getByLabel('Message')).toBeHidden()
+  await expect(customer.page.getByRole('textbox', { name: 'Message', exact: true })).toBeHidden()
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'History' }).click()
   await expect(page.getByRole('listitem').filter({ hasText: name })).toBeVisible()

@@ -17,12 +17,12 @@ export async function startCustomerChat(browser: Browser, name: string, address 
   await page.goto(`/chat/${address}`)
   await page.getByLabel('Name').fill(name)
   await page.getByRole('button', { name: 'Start chat' }).click()
-  await expect(page.getByLabel('Message')).toBeVisible()
+  await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible()
   return { context, page }
 }
 
 export async function send(page: Page, text: string) {
-  await page.getByLabel('Message').fill(text)
+  await page.getByRole('textbox', { name: 'Message', exact: true }).fill(text)
   await page.getByRole('button', { name: 'Send' }).click()
 }
 

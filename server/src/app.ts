@@ -53,7 +53,8 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
     await database.close()
   })
 
-  registerErrorHandling(app)
+  const spaRoot = config.staticDir && existsSync(join(config.staticDir, 'index.html')) ? config.staticDir : undefined
+  registerErrorHandling(app, spaRoot ? { sendIndex: (reply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html') } : undefined)
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -92,13 +93,11 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   ctx.onCommitted = (p) => push.onPublished(p)
   await app.register(pushRoutes, { ctx, push })
 
-  if (config.staticDir && existsSync(join(config.staticDir, 'index.html'))) {
-    await serveApp(app, config.staticDir)
-  }
+  if (spaRoot) await serveApp(app, spaRoot)
   return { app, ctx, database, push }
 }
 
-/** The built Vue app: files as they are, and index.html for every other non-API path (client routes). */
+/** The built Vue app's files; other page paths get index.html from the not-found handler. */
 async function serveApp(app: FastifyInstance, root: string) {
   await app.register(fastifyStatic, {
     root,
@@ -109,12 +108,5 @@ async function serveApp(app: FastifyInstance, root: string) {
       else res.header('Cache-Control', 'no-cache')
     },
   })
-  app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0] ?? '/'
-    if (req.method !== 'GET' || path.startsWith('/api/') || /\.[a-z0-9]+$/i.test(path)) {
-      return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${path}` } })
-    }
-    reply.header('Cache-Control', 'no-cache')
-    return reply.sendFile('index.html')
-  })
 }
+

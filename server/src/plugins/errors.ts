@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
 import { HttpError } from '../services/errors.js'
 
 const statusCodes: Record<number, string> = {
@@ -6,8 +6,11 @@ const statusCodes: Record<number, string> = {
   409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
 }
 
-/** Every error leaves as { error: { code, message } } with its status. */
-export function registerErrorHandling(app: FastifyInstance) {
+/**
+ * Every error leaves as { error: { code, message } } with its status. With `spa`, a GET for a
+ * page path (not /api/, no file extension) answers the app's index.html for client routing.
+ */
+export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (reply: FastifyReply) => FastifyReply }) {
   app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } })
@@ -24,6 +27,8 @@ export function registerErrorHandling(app: FastifyInstance) {
   })
 
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${req.url.split('?')[0]}` } })
+    const path = req.url.split('?')[0] ?? '/'
+    if (spa && req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) return spa.sendIndex(reply)
+    return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${path}` } })
   })
 }

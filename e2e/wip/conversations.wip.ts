@@ -1,7 +1,7 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
-import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from './api'
-import { mainNav, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from './helpers'
+import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from '../api'
+import { mainNav, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from '../helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
   await mainNav(page).getByRole('link', { name }).click()
@@ -210,7 +210,7 @@ test('action menu: customer and conversation details, history, internal notes, t
   await history.getByRole('button', { name: /arrival time/i }).click()
   await history.getByRole('listitem').filter({ hasText: 'my earlier question' }).getByRole('link').click()
   await expect(page.getByRole('log', { name: 'Messages' })).toContainText('my earlier question')
-  await expect(page.getByLabel('Message')).toHaveCount(0)
+  await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toHaveCount(0)
   await page.goBack()
   await page.goBack()
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
@@ -251,12 +251,12 @@ test('the thread: previous conversations on swipe down, message states, typing b
   await expect(log).toContainText('older conversation text')
   await expect(log.getByRole('separator').first()).toBeVisible()
 
-  await page.getByLabel('Message').pressSequentially('Typing now', { delay: 30 })
+  await page.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Typing now', { delay: 30 })
   await expect(customer.page.getByRole('status').filter({ hasText: 'is typing' })).toBeVisible()
   await page.getByRole('button', { name: 'Send' }).click()
   await expect(log.getByText('Read').last()).toBeVisible()
 
-  await customer.page.getByLabel('Message').pressSequentially('customer typing', { delay: 30 })
+  await customer.page.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('customer typing', { delay: 30 })
   await expect(page.getByRole('status').filter({ hasText: `${name} is typing` })).toBeVisible()
   await customer.context.close()
 })

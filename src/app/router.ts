@@ -1,0 +1,96 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from '@/entities/user/store'
+import { safeRedirect } from '@/shared/utils/redirect'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Agent pages: a signed-in user is needed. */
+    requiresAuth?: boolean
+    /** Admin pages. */
+    requiresAdmin?: boolean
+    /** Only for signed-out visitors (the sign-in page). */
+    guestOnly?: boolean
+    title?: string
+  }
+}
+
+const ListPage = () => import('@/pages/conversations/ConversationListPage.vue')
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/conversations' },
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/pages/auth/LoginPage.vue'),
+    meta: { guestOnly: true, title: 'Sign in' },
+  },
+  {
+    path: '/',
+    component: () => import('@/app/layouts/AgentLayout.vue'),
+    meta: { requiresAuth: true },
+    children: [
+      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'Conversations' } },
+      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist' } },
+      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History' } },
+      {
+        path: 'conversations/:id',
+        name: 'conversation',
+        component: () => import('@/pages/chat/ChatPage.vue'),
+        props: true,
+        meta: { title: 'Conversation' },
+      },
+    ],
+  },
+  {
+    // The admin area: its own lazy chunk, inside the agent shell, for admins only.
+    path: '/admin',
+    component: () => import('@/app/layouts/AgentLayout.vue'),
+    meta: { requiresAuth: true, requiresAdmin: true },
+    children: [
+      {
+        path: '',
+        component: () => import('@/pages/admin/AdminView.vue'),
+        children: [
+          { path: '', redirect: '/admin/agents' },
+          { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'Agents' } },
+          { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'Queues' } },
+        ],
+      },
+    ],
+  },
+  {
+    // The customer's chat page: its own chunk, none of the agent's stores.
+    path: '/chat/:address',
+    name: 'customer-chat',
+    component: () => import('@/pages/customer/CustomerChatView.vue'),
+    meta: { title: 'Chat' },
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/conversations' },
+]
+
+export function createAppRouter() {
+  const router = createRouter({
+    history: createWebHistory(import.meta.env.BASE_URL),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+
+  router.beforeEach(async (to) => {
+    const needsAuth = to.matched.some((r) => r.meta.requiresAuth)
+    const guestOnly = to.matched.some((r) => r.meta.guestOnly)
+    if (!needsAuth && !guestOnly) return true
+    const session = useSessionStore()
+    const user = await session.ensureChecked()
+    if (needsAuth && !user) return { path: '/login', query: to.fullPath === '/conversations' ? {} : { redirect: to.fullPath } }
+    if (guestOnly && user) return safeRedirect(to.query.redirect)
+    if (to.matched.some((r) => r.meta.requiresAdmin) && user?.role !== 'admin') return '/conversations'
+    return true
+  })
+
+  router.afterEach((to) => {
+    const title = to.meta.title
+    document.title = title ? `${title} · Parley` : 'Parley'
+  })
+
+  return router
+}

@@ -1,0 +1,127 @@
+import { onBeforeUnmount, onMounted, provide } from 'vue'
+import { useRouter } from 'vue-router'
+import type { Conversation, Message, ServerEvent } from '@/shared/api/types'
+import { setUnauthorizedHandler } from '@/shared/api/client'
+import { deleteSetting, getSetting, setSetting } from '@/shared/db'
+import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox'
+import { RealtimeSocket } from '@/shared/realtime/socket'
+import { typingSenderKey } from '@/shared/realtime/keys'
+import { useConversationStore } from '@/entities/conversation/store'
+import { isAgentConversation } from '@/entities/conversation/types'
+import { postMessage } from '@/entities/message/api'
+import { useMessageStore } from '@/entities/message/store'
+import { useSessionStore } from '@/entities/user/store'
+
+const CURSOR_KEY = 'realtime.cursor'
+
+/**
+ * The signed-in agent's background work: the outbox, the realtime socket and what its events
+ * do to the stores. Lives as long as the agent layout.
+ */
+export function useAgentRuntime() {
+  const router = useRouter()
+  const session = useSessionStore()
+  const conversations = useConversationStore()
+  const messages = useMessageStore()
+  const outbox = useOutbox()
+
+  function toSignIn() {
+    session.expire()
+    socket.stop()
+    const current = router.currentRoute.value
+    if (current.name !== 'login') void router.push({ path: '/login', query: { redirect: current.fullPath } })
+  }
+
+  function applyMessage(m: Message) {
+    if (messages.upsert(m)) conversations.noteMessage(m)
+  }
+
+  function applyEvent(event: ServerEvent) {
+    const data = event.data
+    switch (event.type) {
+      case 'conversation.created':
+      case 'conversation.updated':
+        if ('conversation' in data && isAgentConversation(data.conversation)) conversations.upsertFromEvent(data.conversation)
+        break
+      case 'message.created':
+        if ('message' in data) applyMessage(data.message)
+        break
+      case 'read.updated':
+        if ('userId' in data && data.userId === session.user?.id) {
+          if (data.lastReadSeq >= messages.lastSeq(event.conversationId)) conversations.clearUnread(event.conversationId)
+        }
+        break
+      case 'receipts.updated':
+        if ('deliveredSeq' in data) {
+          const c = conversations.byId[event.conversationId]
+          if (c) conversations.byId[event.conversationId] = { ...c, customerDeliveredSeq: data.deliveredSeq, customerReadSeq: data.readSeq } satisfies Conversation
+        }
+        break
+      default:
+        break
+    }
+  }
+
+  const socket = new RealtimeSocket({
+    cursorStore: {
+      load: () => getSetting<number>(CURSOR_KEY),
+      save: (cursor) => setSetting(CURSOR_KEY, cursor),
+    },
+    onEvent: applyEvent,
+    onReady: () => {
+      // Cheap and always consistent: reload what is on screen.
+      void conversations.refreshLoaded()
+      const open = conversations.openId
+      if (open) {
+        void conversations.fetchOne(open).catch(() => undefined)
+        void messages.fetch(open).catch(() => undefined)
+      }
+      void outbox.flush()
+    },
+    onTyping: ({ conversationId, who }) => {
+      if (who === 'customer') conversations.setTyping(conversationId)
+    },
+    onError: (error) => {
+      if (error.code === 'unauthorized') toSignIn()
+    },
+  })
+
+  initOutbox({
+    send: (item) => postMessage(item.conversationId, { clientId: item.clientId, text: item.text }),
+    onSent: (_item, message) => applyMessage(message),
+    onUnauthorized: toSignIn,
+  })
+
+  provide(typingSenderKey, (conversationId: string) => {
+    socket.sendTyping(conversationId)
+  })
+
+  onMounted(() => {
+    setUnauthorizedHandler(() => toSignIn())
+    socket.start()
+    void outbox.resume()
+  })
+
+  onBeforeUnmount(() => {
+    setUnauthorizedHandler(null)
+    socket.stop()
+  })
+
+  /** Sign out: forget this agent's state on this device (unsent messages stay in the outbox). */
+  async function signOut() {
+    socket.stop()
+    try {
+      await session.signOut()
+    } catch {
+      // offline: the local session is cleared anyway
+    }
+    socket.resetCursor()
+    await deleteSetting(CURSOR_KEY).catch(() => undefined)
+    disposeOutbox()
+    conversations.reset()
+    messages.reset()
+    await router.push('/login')
+  }
+
+  return { signOut, socket }
+}

@@ -1,0 +1,14 @@
+import { apiJson, apiVoid } from '@/shared/api/client'
+import type { User } from '@/shared/api/types'
+
+export async function fetchMe(): Promise<User> {
+  return (await apiJson<{ user: User }>('GET', 'auth/me')).user
+}
+
+export async function login(username: string, password: string): Promise<User> {
+  return (await apiJson<{ user: User }>('POST', 'auth/login', { json: { username, password } })).user
+}
+
+export function logout(): Promise<void> {
+  return apiVoid('POST', 'auth/logout')
+}

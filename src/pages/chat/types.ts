@@ -1,0 +1,5 @@
+export interface MenuAction {
+  id: string
+  label: string
+  danger?: boolean
+}

@@ -1,0 +1,83 @@
+import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import { errorMessage, isApiError } from '@/shared/api/errors'
+import { useOutbox } from '@/shared/offline/useOutbox'
+import { typingSenderKey } from '@/shared/realtime/keys'
+import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
+import { mergeThread } from '@/shared/utils/thread'
+import { markRead } from '@/entities/conversation/api'
+import { useConversationStore } from '@/entities/conversation/store'
+import { customerLabel, isPickedBy } from '@/entities/conversation/types'
+import { useMessageStore } from '@/entities/message/store'
+import { useSessionStore } from '@/entities/user/store'
+
+/** One conversation on screen: loading, its thread (with the outbox), sending, typing, read marker. */
+export function useChatConversation(id: Ref<string>) {
+  const conversations = useConversationStore()
+  const messages = useMessageStore()
+  const session = useSessionStore()
+  const outbox = useOutbox()
+  const sendTyping = inject(typingSenderKey, () => undefined)
+
+  const loadError = ref('')
+  const notFound = ref(false)
+  const conversation = computed(() => conversations.byId[id.value] ?? null)
+  const name = computed(() => (conversation.value ? customerLabel(conversation.value) : ''))
+  const pickedByMe = computed(() => !!conversation.value && isPickedBy(conversation.value, session.user?.id ?? null))
+  const thread = computed(() => mergeThread(messages.forConversation(id.value), outbox.forConversation(id.value), 'agent'))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${name.value} is typing…` : ''))
+
+  async function load() {
+    loadError.value = ''
+    notFound.value = false
+    try {
+      await Promise.all([conversations.fetchOne(id.value), messages.fetch(id.value)])
+    } catch (e) {
+      if (isApiError(e) && e.status === 404) notFound.value = true
+      else if (!conversation.value) loadError.value = errorMessage(e, 'Could not load this conversation.')
+    }
+  }
+
+  // Tell the server what has been seen (debounced; only while the page is visible).
+  let readSent = 0
+  let readTimer: ReturnType<typeof setTimeout> | null = null
+  function scheduleRead() {
+    if (readTimer) clearTimeout(readTimer)
+    readTimer = setTimeout(() => {
+      readTimer = null
+      const seq = messages.lastSeq(id.value)
+      if (document.visibilityState !== 'visible' || seq <= readSent) return
+      readSent = seq
+      conversations.clearUnread(id.value)
+      markRead(id.value, seq).catch(() => (readSent = 0))
+    }, 300)
+  }
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') scheduleRead()
+  }
+  document.addEventListener('visibilitychange', onVisibility)
+
+  watch(
+    id,
+    (now) => {
+      readSent = 0
+      conversations.setOpen(now)
+      void load()
+    },
+    { immediate: true },
+  )
+  watch(() => messages.lastSeq(id.value), scheduleRead, { immediate: true })
+
+  onBeforeUnmount(() => {
+    document.removeEventListener('visibilitychange', onVisibility)
+    if (readTimer) clearTimeout(readTimer)
+    if (conversations.openId === id.value) conversations.setOpen(null)
+  })
+
+  const typing = useTypingThrottle(() => sendTyping(id.value))
+
+  async function send(text: string) {
+    await outbox.enqueue({ conversationId: id.value, text })
+  }
+
+  return { conversation, name, pickedByMe, thread, typingText, loadError, notFound, load, send, typing, retry: outbox.retry }
+}

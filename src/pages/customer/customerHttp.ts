@@ -1,0 +1,83 @@
+// HTTP calls of the customer chat page. Self-contained on purpose: this page is its own lazy
+// chunk and must not pull in the agent app's api client, stores or entities.
+import ky, { HTTPError } from 'ky'
+import type { ApiError, Message, PublicConversation, PublicStart } from '../../../server/src/api-types'
+
+const http = ky.create({ retry: 0, timeout: 15_000, credentials: 'omit' })
+
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` })
+
+export interface StartDetails {
+  name: string
+  email?: string
+  phone?: string
+}
+
+export const customerHttp = {
+  queue: (address: string) =>
+    http.get(`/api/public/queues/${encodeURIComponent(address)}`).json<{ queue: { name: string; address: string } }>(),
+  start: (address: string, details: StartDetails) =>
+    http.post(`/api/public/queues/${encodeURIComponent(address)}/conversations`, { json: details }).json<PublicStart>(),
+  conversation: (token: string) =>
+    http.get('/api/public/conversation', { headers: auth(token) }).json<{ conversation: PublicConversation; messages: Message[] }>(),
+  send: (token: string, body: { clientId: string; text: string }) =>
+    http.post('/api/public/conversation/messages', { headers: auth(token), json: body }).json<{ message: Message }>(),
+  receipts: async (token: string, body: { deliveredSeq?: number; readSeq?: number }) => {
+    await http.post('/api/public/conversation/receipts', { headers: auth(token), json: body })
+  },
+}
+
+/** What went wrong with a request: the HTTP status (0 when the network failed) and a message to show. */
+export interface RequestFailure {
+  status: number
+  code: string
+  message: string
+}
+
+export async function describeError(err: unknown): Promise<RequestFailure> {
+  if (err instanceof HTTPError) {
+    const status = err.response.status
+    let body: Partial<ApiError> | undefined
+    try {
+      body = (await err.response.clone().json()) as Partial<ApiError>
+    } catch {
+      body = undefined
+    }
+    return {
+      status,
+      code: body?.error?.code ?? 'http_error',
+      message: body?.error?.message ?? (status === 429 ? 'Too many attempts. Please wait a moment and try again.' : 'Something went wrong. Please try again.'),
+    }
+  }
+  return { status: 0, code: 'network', message: 'Can’t reach the server. Check your connection and try again.' }
+}
+
+/** Network failures and server errors are worth retrying; other answers will not change. */
+export const isRetryable = (f: RequestFailure) => f.status === 0 || f.status >= 500 || f.status === 429
+
+// The token of this browser's chat at an address. localStorage may be unavailable (private modes).
+const tokenKey = (address: string) => `parley.chat.${address}`
+
+export const tokenStore = {
+  get(address: string): string | null {
+    try {
+      return localStorage.getItem(tokenKey(address))
+    } catch {
+      return null
+    }
+  },
+  set(address: string, token: string) {
+    try {
+      localStorage.setItem(tokenKey(address), token)
+    } catch {
+      // The chat still works for this page view.
+    }
+  },
+  clear(address: string) {
+    try {
+      localStorage.removeItem(tokenKey(address))
+    } catch {
+      // Nothing stored.
+    }
+  },
+}

@@ -1,0 +1,281 @@
+// Everything the customer chat page knows and does: the queue at this address, the chat token,
+// the conversation and its messages, sending with retries, realtime events, typing.
+import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import type { Message, PublicConversation, ServerFrame } from '../../../server/src/api-types'
+import { customerHttp, describeError, isRetryable, tokenStore, type StartDetails } from './customerHttp'
+import { fromServer, type ChatMessage } from './customerTypes'
+import { useCustomerReceiptSync } from './useCustomerReceiptSync'
+import { useCustomerSocket } from './useCustomerSocket'
+
+export type ChatPhase = 'loading' | 'missing' | 'unavailable' | 'form' | 'chat'
+
+const AGENT_TYPING_MS = 4000
+const TYPING_EVERY_MS = 2000
+const MAX_RETRY_DELAY_MS = 30_000
+
+export function useCustomerChat(address: Ref<string>) {
+  const phase = ref<ChatPhase>('loading')
+  const loadError = ref('')
+  const queueName = ref('')
+  const token = ref<string | null>(null)
+  const conversation = ref<PublicConversation | null>(null)
+  const messages = ref<ChatMessage[]>([])
+  const agentTyping = ref(false)
+  const starting = ref(false)
+  const startError = ref('')
+  const notice = ref('')
+  const prefill = ref<StartDetails>({ name: '' })
+
+  const ended = computed(() => conversation.value?.state === 'ended')
+  /** Stored messages in seq order, then the ones still on their way in the order they were written. */
+  const ordered = computed(() => {
+    const stored = messages.value.filter((m) => m.seq !== null).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
+    return [...stored, ...messages.value.filter((m) => m.seq === null)]
+  })
+
+  const socket = useCustomerSocket({ onFrame, onUnauthorized: () => void refetch() })
+  useCustomerReceiptSync(token, messages)
+
+  // ---- loading and resuming ----
+
+  let loadRun = 0
+  async function load() {
+    const run = ++loadRun
+    const addr = address.value
+    reset()
+    phase.value = 'loading'
+    try {
+      queueName.value = (await customerHttp.queue(addr)).queue.name
+    } catch (err) {
+      if (run !== loadRun) return
+      const f = await describeError(err)
+      if (f.status === 404 || f.status === 400) {
+        phase.value = 'missing'
+      } else {
+        loadError.value = f.message
+        phase.value = 'unavailable'
+      }
+      return
+    }
+    if (run !== loadRun) return
+    const saved = tokenStore.get(addr)
+    if (!saved) {
+      phase.value = 'form'
+      return
+    }
+    token.value = saved
+    const ok = await refetch()
+    // On a network failure keep the token and show the chat: the socket retries and its
+    // `ready` loads everything. A refused token already switched to the form.
+    if (run === loadRun && token.value && (ok || phase.value === 'loading')) {
+      phase.value = 'chat'
+      connect()
+    }
+  }
+
+  /** Load the conversation and every message over HTTP. False when that failed. */
+  async function refetch(): Promise<boolean> {
+    const t = token.value
+    if (!t) return false
+    try {
+      const res = await customerHttp.conversation(t)
+      if (token.value !== t) return false
+      applyConversation(res.conversation)
+      const seen = new Set(res.messages.map((m) => m.clientId))
+      messages.value = [...res.messages.map(fromServer), ...messages.value.filter((m) => m.seq === null && !seen.has(m.clientId))]
+      return true
+    } catch (err) {
+      const f = await describeError(err)
+      if (token.value === t && (f.status === 401 || f.status === 404)) forget('Your previous chat is no longer available. You can start a new one.')
+      return false
+    }
+  }
+
+  function connect() {
+    if (token.value && !ended.value) socket.start(token.value)
+  }
+
+  function applyConversation(c: PublicConversation) {
+    conversation.value = c
+    if (c.state === 'ended') {
+      agentTyping.value = false
+      socket.stop()
+    }
+  }
+
+  function upsert(m: Message) {
+    const i = messages.value.findIndex((x) => x.id === m.id || x.clientId === m.clientId)
+    if (i >= 0) messages.value.splice(i, 1, fromServer(m))
+    else messages.value.push(fromServer(m))
+    if (m.authorKind === 'agent') agentTyping.value = false
+  }
+
+  // ---- realtime ----
+
+  let typingTimer: ReturnType<typeof setTimeout> | undefined
+  function onFrame(frame: ServerFrame) {
+    if (frame.type === 'ready') {
+      void refetch()
+    } else if (frame.type === 'event') {
+      const { event } = frame
+      if (conversation.value && event.conversationId !== conversation.value.id) return
+      const data = event.data
+      if (event.type === 'message.created' && 'message' in data) upsert(data.message)
+      else if (event.type === 'conversation.updated' && 'conversation' in data && 'queueName' in data.conversation) {
+        applyConversation(data.conversation)
+      }
+    } else if (frame.type === 'typing' && frame.who === 'agent' && !ended.value) {
+      agentTyping.value = true
+      clearTimeout(typingTimer)
+      typingTimer = setTimeout(() => { agentTyping.value = false }, AGENT_TYPING_MS)
+    }
+  }
+
+  let lastTypingSent = 0
+  /** The customer typed: tell the agent, at most every 2 seconds. */
+  function notifyTyping() {
+    const c = conversation.value
+    if (!c || ended.value || Date.now() - lastTypingSent < TYPING_EVERY_MS) return
+    if (socket.send({ type: 'typing', conversationId: c.id })) lastTypingSent = Date.now()
+  }
+
+  // ---- starting a chat ----
+
+  async function start(details: StartDetails) {
+    if (starting.value) return
+    starting.value = true
+    startError.value = ''
+    notice.value = ''
+    const addr = address.value
+    try {
+      const res = await customerHttp.start(addr, details)
+      if (addr !== address.value) return
+      tokenStore.set(addr, res.token)
+      prefill.value = details
+      token.value = res.token
+      messages.value = []
+      applyConversation(res.conversation)
+      phase.value = 'chat'
+      connect() // its `ready` loads the messages
+    } catch (err) {
+      startError.value = (await describeError(err)).message
+    } finally {
+      starting.value = false
+    }
+  }
+
+  // ---- sending ----
+
+  let wakers: (() => void)[] = []
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      wakers = wakers.filter((w) => w !== done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    wakers.push(done)
+  })
+  const wakeRetries = () => [...wakers].forEach((w) => w())
+
+  function send(text: string) {
+    const t = token.value
+    if (!t || ended.value || !text.trim()) return
+    const clientId = crypto.randomUUID()
+    messages.value.push({
+      key: clientId, id: null, seq: null, clientId, authorKind: 'customer', authorName: conversation.value?.customerName ?? null,
+      text, createdAt: Date.now(), status: 'sending', error: null, canRetry: false,
+    })
+    void deliver(t, clientId, text)
+  }
+
+  function retry(clientId: string) {
+    const m = messages.value.find((x) => x.clientId === clientId)
+    if (!m || m.status !== 'failed' || !token.value || ended.value) return
+    patch(clientId, { status: 'sending', error: null, canRetry: false })
+    void deliver(token.value, clientId, m.text)
+  }
+
+  function patch(clientId: string, change: Partial<ChatMessage>) {
+    const i = messages.value.findIndex((x) => x.clientId === clientId)
+    const m = messages.value[i]
+    if (m && m.status !== 'sent') messages.value.splice(i, 1, { ...m, ...change })
+  }
+
+  const stillSending = (t: string, clientId: string) =>
+    token.value === t && messages.value.some((x) => x.clientId === clientId && x.status === 'sending')
+
+  async function deliver(t: string, clientId: string, text: string) {
+    for (let attempt = 0; stillSending(t, clientId); attempt++) {
+      try {
+        const res = await customerHttp.send(t, { clientId, text })
+        if (token.value === t) upsert(res.message)
+        return
+      } catch (err) {
+        const f = await describeError(err)
+        if (!stillSending(t, clientId)) return
+        if (f.status === 409 && f.code === 'conversation_ended') {
+          patch(clientId, { status: 'failed', error: f.message, canRetry: false })
+          if (conversation.value) applyConversation({ ...conversation.value, state: 'ended' })
+          void refetch()
+          return
+        }
+        if (f.status === 401) {
+          patch(clientId, { status: 'failed', error: f.message, canRetry: false })
+          void refetch()
+          return
+        }
+        if (!isRetryable(f)) {
+          patch(clientId, { status: 'failed', error: f.message, canRetry: true })
+          return
+        }
+        // Network trouble or a server error: the same clientId makes a repeat safe.
+        await sleep(Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** attempt))
+      }
+    }
+  }
+
+  // ---- leaving a chat ----
+
+  function reset() {
+    socket.stop()
+    token.value = null
+    conversation.value = null
+    messages.value = []
+    agentTyping.value = false
+    startError.value = ''
+    notice.value = ''
+    loadError.value = ''
+  }
+
+  function forget(message = '') {
+    const name = conversation.value?.customerName
+    tokenStore.clear(address.value)
+    reset()
+    if (name && !prefill.value.name) prefill.value = { name }
+    notice.value = message
+    phase.value = 'form'
+  }
+
+  /** After an ended chat: drop its token and show the form again. */
+  function newChat() {
+    const name = conversation.value?.customerName
+    if (name) prefill.value = { ...prefill.value, name }
+    forget()
+  }
+
+  window.addEventListener('online', wakeRetries)
+  onBeforeUnmount(() => {
+    window.removeEventListener('online', wakeRetries)
+    clearTimeout(typingTimer)
+    loadRun++
+    token.value = null
+    wakeRetries()
+  })
+  watch(address, () => void load(), { immediate: true })
+
+  return {
+    phase, loadError, queueName, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
+    load, start, send, retry, newChat, notifyTyping,
+  }
+}

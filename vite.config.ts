@@ -1,0 +1,70 @@
+/// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs'
+import { fileURLToPath, URL } from 'node:url'
+import { defineConfig, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+import { VitePWA } from 'vite-plugin-pwa'
+
+const manifestPath = fileURLToPath(new URL('./manifest.webmanifest', import.meta.url))
+
+/** Emits the hand-written manifest.webmanifest into dist (served at /manifest.webmanifest in dev too). */
+function webManifest(): Plugin {
+  return {
+    name: 'parley-web-manifest',
+    configureServer(server) {
+      server.middlewares.use('/manifest.webmanifest', (_req, res) => {
+        res.setHeader('Content-Type', 'application/manifest+json')
+        res.end(readFileSync(manifestPath))
+      })
+    },
+    generateBundle() {
+      this.emitFile({ type: 'asset', fileName: 'manifest.webmanifest', source: readFileSync(manifestPath, 'utf8') })
+    },
+  }
+}
+
+const isTest = Boolean(process.env.VITEST)
+// Where the dev server (and vite preview) send /api: the Fastify server.
+const apiTarget = process.env.PARLEY_API ?? 'http://localhost:8080'
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    ...(isTest
+      ? []
+      : [
+          webManifest(),
+          VitePWA({
+            strategies: 'injectManifest',
+            srcDir: 'src/sw',
+            filename: 'sw.ts',
+            registerType: 'prompt',
+            injectRegister: false,
+            manifest: false,
+            injectManifest: {
+              globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'],
+            },
+            devOptions: { enabled: false },
+          }),
+        ]),
+  ],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: apiTarget, ws: true, changeOrigin: false },
+    },
+  },
+  test: {
+    include: ['src/**/*.test.ts', 'server/src/**/*.test.ts'],
+    environment: 'node',
+    fileParallelism: false,
+    testTimeout: 20000,
+    hookTimeout: 20000,
+  },
+})
