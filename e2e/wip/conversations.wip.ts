@@ -223,9 +223,10 @@ test('action menu: customer and conversation details, history, internal notes, t
   await expect(notes.getByRole('listitem').first()).toContainText('Second note')
   await close()
 
-  await createQueue(admin, `Billing ${uid()}`, `billing-${uid()}`, 'picklist', [])
+  const billing = `Billing ${uid()}`
+  await createQueue(admin, billing, `billing-${uid()}`, 'picklist', [])
   const transfer = await menu('Transfer')
-  await transfer.getByLabel('Queue').selectOption({ label: /Billing/ })
+  await transfer.getByLabel('Queue').selectOption({ label: billing })
   await transfer.getByLabel('Note').fill('Refund question')
   await transfer.getByRole('button', { name: 'Transfer' }).click()
   await expect(page).toHaveURL(/\/conversations$/)

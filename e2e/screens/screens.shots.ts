@@ -1,0 +1,93 @@
+import { expect, test, type Page } from '@playwright/test'
+import { apiAs, apiChat, createQueue, uid } from '../api'
+import { signIn, startCustomerChat, send } from '../helpers'
+
+/** Visible controls smaller than 44×44 px (phone only): buttons, links, form controls. */
+async function smallTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, a[href], input, select, textarea, [role="button"], [role="menuitem"], [role="menuitemradio"], [role="tab"]'))) {
+      const r = el.getBoundingClientRect()
+      const style = getComputedStyle(el)
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue
+      // Checkboxes and radios count with their label.
+      const label = (el instanceof HTMLInputElement && ['checkbox', 'radio'].includes(el.type)) ? el.closest('label') : null
+      const box = label ? label.getBoundingClientRect() : r
+      if (box.height < 44 || box.width < 44) {
+        const name = el.getAttribute('aria-label') || el.textContent?.trim().slice(0, 30) || el.tagName
+        out.push(`${name} (${Math.round(box.width)}×${Math.round(box.height)})`)
+      }
+    }
+    return out
+  })
+}
+
+test('every screen', async ({ page, browser }, info) => {
+  const dir = `screenshots/${info.project.name}`
+  const small: Record<string, string[]> = {}
+  const shot = async (name: string) => {
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: `${dir}/${name}.png` })
+    if (info.project.name === 'phone') {
+      const found = await smallTargets(page)
+      if (found.length) small[name] = found
+    }
+  }
+
+  // Data: waiting chats, a picked one with a conversation, an ended one.
+  const admin = await apiAs()
+  const waiting = await apiChat(`Wanda ${uid()}`, { email: `wanda.${uid()}@example.com`, phone: '+358 40 123 4567' })
+  await waiting.say('Hi, my order has not arrived yet. Can you check?')
+  await (await apiChat(`Pekka ${uid()}`, { phone: '+358 50 765 4321' })).say('Hello?')
+  const ended = await apiChat(`Elli ${uid()}`)
+  await ended.say('Thanks, that was all!')
+  await admin.post(`/api/conversations/${ended.id}/pick`)
+  await admin.post(`/api/conversations/${ended.id}/end`)
+  await createQueue(admin, `Billing ${uid()}`, `billing-${uid()}`, 'picklist', [])
+
+  await page.goto('/login')
+  await shot('01-sign-in')
+  await signIn(page)
+  await page.goto('/picklist')
+  await shot('02-picklist')
+  await page.getByRole('listitem').filter({ hasText: 'Wanda' }).getByRole('button', { name: 'Pick' }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Wanda')
+  await send(page, 'Hello Wanda! Let me check that for you 😊')
+  await waiting.say('Thank you!')
+  await shot('03-conversation')
+  await page.getByRole('button', { name: 'More actions' }).click()
+  await shot('04-action-menu')
+  for (const item of ['Customer details', 'Conversation details', 'Conversation history', 'Internal notes', 'Transfer', 'End chat']) {
+    const menuItem = page.getByRole('menuitem', { name: item })
+    if (!(await menuItem.isVisible())) await page.getByRole('button', { name: 'More actions' }).click()
+    await menuItem.click()
+    await shot(`05-${item.toLowerCase().replace(/ /g, '-')}`)
+    await page.keyboard.press('Escape')
+    await page.waitForTimeout(200)
+  }
+  await page.goto('/conversations')
+  await shot('06-conversations')
+  await page.goto('/history')
+  await shot('07-history')
+  if (await page.getByRole('link', { name: 'Settings' }).count()) {
+    await page.getByRole('link', { name: 'Settings' }).first().click()
+    await shot('08-settings')
+  }
+  await page.goto('/admin/agents')
+  await shot('09-admin-agents')
+  await page.goto('/admin/queues')
+  await shot('10-admin-queues')
+
+  // The customer's side.
+  const customer = await startCustomerChat(browser, `Cleo ${uid()}`)
+  await customer.page.setViewportSize(page.viewportSize()!)
+  await send(customer.page, 'Hi! I need help with my invoice.')
+  await customer.page.screenshot({ path: `${dir}/11-customer-thread.png` })
+  const form = await browser.newPage({ viewport: page.viewportSize()! })
+  await form.goto('/chat/support')
+  await form.screenshot({ path: `${dir}/12-customer-form.png` })
+  await form.close()
+  await customer.context.close()
+
+  expect(small, 'touch targets under 44 px').toEqual({})
+})

@@ -1,5 +1,0 @@
-export interface MenuAction {
-  id: string
-  label: string
-  danger?: boolean
-}
