@@ -142,6 +142,16 @@ async function agentName(trx: Transaction<DB>, userId: string): Promise<string> 
 
 const systemClientId = () => `system-${randomUUID()}`
 
+/** After a pick or an accepted offer: the in-thread notice, the update event, the agent's view. */
+async function joined(trx: Transaction<DB>, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
+  const name = await agentName(trx, userId)
+  await appendMessage(trx, emit, queueId, {
+    conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
+  })
+  await emitConversation(trx, emit, conversationId)
+  return (await getConversation(trx, conversationId, userId))!
+}
+
 /** Pick a queued conversation. Exactly one agent wins; the others get 409 already_picked. */
 export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
   return withEvents(ctx, async (trx, emit) => {
@@ -161,12 +171,7 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
       throw conflict('already_picked', 'Another agent already picked this conversation')
     }
-    const name = await agentName(trx, userId)
-    await appendMessage(trx, emit, conv.queue_id, {
-      conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
-    })
-    await emitConversation(trx, emit, conversationId)
-    return (await getConversation(trx, conversationId, userId))!
+    return joined(trx, emit, conv.queue_id, conversationId, userId)
   })
 }
 
@@ -265,12 +270,7 @@ export async function acceptOffer(ctx: AppContext, conversationId: string, userI
       .where('offered_to', '=', userId)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) !== 1) throw conflict('offer_gone', 'This offer is no longer available')
-    const name = await agentName(trx, userId)
-    await appendMessage(trx, emit, conv.queue_id, {
-      conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
-    })
-    await emitConversation(trx, emit, conversationId)
-    return (await getConversation(trx, conversationId, userId))!
+    return joined(trx, emit, conv.queue_id, conversationId, userId)
   })
 }
 
