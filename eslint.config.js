@@ -4,7 +4,7 @@ import pluginVue from 'eslint-plugin-vue'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'server/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'screenshots/**'] },
+  { ignores: ['.tmp/**', 'dist/**', 'server/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'screenshots/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

@@ -1,7 +1,7 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
-import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from '../api'
-import { mainNav, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from '../helpers'
+import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from './api'
+import { mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from './helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
   await mainNav(page).getByRole('link', { name }).click()
@@ -10,7 +10,7 @@ const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'Histor
 
 async function pickFromPicklist(page: Page, name: string) {
   await openList(page, 'Picklist')
-  await rowOf(page, name).getByRole('button', { name: 'Pick' }).click()
+  await (await revealRow(page, name)).getByRole('button', { name: 'Pick' }).click()
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
 }
 
@@ -21,7 +21,7 @@ test('lists: rows show name, queue, preview, time and an unread badge that openi
   await chat.say('Second question')
   await signIn(page)
   await openList(page, 'Picklist')
-  const row = rowOf(page, name)
+  const row = await revealRow(page, name)
   await expect(row).toContainText('Support')
   await expect(row).toContainText('Second question')
   await expect(row.getByLabel('2 unread messages')).toBeVisible()
@@ -77,7 +77,7 @@ test('two agents race to pick the same conversation: one wins, the other is told
   await otherPage.routeWebSocket(/\/api\/ws/, () => {})
   await signIn(otherPage, { username: agent.username, password: 'agent-pass-1' })
   await openList(otherPage, 'Picklist')
-  await expect(rowOf(otherPage, name)).toBeVisible()
+  await revealRow(otherPage, name)
 
   await signIn(page)
   await pickFromPicklist(page, name)
@@ -115,7 +115,7 @@ test('offer routing: Accept, Reject, countdown and timeout; Available and Away',
   await expect(rowOf(page2, name).getByRole('button', { name: 'Accept' })).toBeVisible({ timeout: 5000 })
   await expect(rowOf(page2, name).getByRole('button', { name: 'Accept' })).toBeHidden({ timeout: 15_000 })
   await openList(page2, 'Picklist')
-  await expect(rowOf(page2, name)).toBeVisible()
+  await revealRow(page2, name)
 
   // A new chat is offered; Accept opens it.
   const next = uniqueName('Oskar')
@@ -184,7 +184,7 @@ test('action menu: customer and conversation details, history, internal notes, t
 
   await signIn(page)
   await openList(page, 'Picklist')
-  await rowOf(page, name).filter({ hasText: 'new question' }).getByRole('button', { name: 'Pick' }).click()
+  await (await revealRow(page, 'new question')).getByRole('button', { name: 'Pick' }).click()
   const menu = async (item: string) => {
     await page.getByRole('button', { name: 'More actions' }).click()
     await page.getByRole('menuitem', { name: item }).click()
@@ -242,7 +242,7 @@ test('the thread: previous conversations on swipe down, message states, typing b
   await admin.post(`/api/conversations/${old.id}/pick`)
   await admin.post(`/api/conversations/${old.id}/end`)
 
-  const customer = await startCustomerChat(browser, name)
+  const customer = await startCustomerChat(browser, name, 'support', email)
   await signIn(page)
   await pickFromPicklist(page, name)
   const log = page.getByRole('log', { name: 'Messages' })
@@ -303,7 +303,7 @@ test('admin: create an agent and a queue; deactivating the agent signs them out 
   await page.getByRole('button', { name: 'New agent' }).click()
   await page.getByLabel('Username').fill(username)
   await page.getByLabel('Display name').fill(`Newbie ${username}`)
-  await page.getByLabel('Password').fill('newbie-pass-1')
+  await page.getByLabel('Password', { exact: true }).fill('newbie-pass-1')
   await page.getByLabel('Support').check()
   await page.getByRole('button', { name: 'Create agent' }).click()
   await expect(page.getByRole('listitem').filter({ hasText: `Newbie ${username}` })).toBeVisible()

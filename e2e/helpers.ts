@@ -5,17 +5,18 @@ export const ADMIN = { username: 'admin', password: 'e2e-admin-pass' }
 export async function signIn(page: Page, user = ADMIN) {
   await page.goto('/login')
   await page.getByLabel('Username').fill(user.username)
-  await page.getByLabel('Password').fill(user.password)
+  await page.getByLabel('Password', { exact: true }).fill(user.password)
   await page.getByRole('button', { name: 'Sign in' }).click()
   await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible()
 }
 
 /** A customer in their own browser context starts a chat at /chat/<address>. */
-export async function startCustomerChat(browser: Browser, name: string, address = 'support') {
+export async function startCustomerChat(browser: Browser, name: string, address = 'support', email?: string) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
   const page = await context.newPage()
   await page.goto(`/chat/${address}`)
   await page.getByLabel('Name').fill(name)
+  if (email) await page.getByLabel('Email').fill(email)
   await page.getByRole('button', { name: 'Start chat' }).click()
   await expect(page.getByRole('textbox', { name: 'Message', exact: true })).toBeVisible()
   return { context, page }
@@ -67,3 +68,29 @@ export async function swipeDown(page: Page, target: import('@playwright/test').L
 
 export const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main' })
 export const rowOf = (page: Page, name: string) => page.getByRole('listitem').filter({ hasText: name })
+
+/**
+ * Lists are virtualized: only rows near the viewport are in the DOM. Scroll the list from the
+ * top until the row with this text is rendered.
+ */
+export async function revealRow(page: Page, name: string) {
+  const row = rowOf(page, name)
+  await page.locator('main ul').first().waitFor()
+  const scroll = (first: boolean) => page.evaluate((top) => {
+    let el: HTMLElement | null = document.querySelector('main ul')
+    while (el && !(el.scrollHeight > el.clientHeight + 1 && /auto|scroll/.test(getComputedStyle(el).overflowY))) el = el.parentElement
+    if (!el) return false
+    const before = el.scrollTop
+    if (top) el.scrollTop = 0
+    else el.scrollBy(0, el.clientHeight * 0.7)
+    return top || el.scrollTop !== before
+  }, first)
+  await scroll(true)
+  for (let i = 0; i < 60; i++) {
+    if (await row.count()) return row
+    await page.waitForTimeout(50)
+    if (!(await scroll(false))) break
+  }
+  await expect(row).toBeVisible()
+  return row
+}

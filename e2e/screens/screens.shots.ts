@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test'
 import { apiAs, apiChat, createQueue, uid } from '../api'
-import { signIn, startCustomerChat, send } from '../helpers'
+import { revealRow, signIn, startCustomerChat, send } from '../helpers'
 
 /** Visible controls smaller than 44×44 px (phone only): buttons, links, form controls. */
 async function smallTargets(page: Page): Promise<string[]> {
@@ -50,7 +50,7 @@ test('every screen', async ({ page, browser }, info) => {
   await signIn(page)
   await page.goto('/picklist')
   await shot('02-picklist')
-  await page.getByRole('listitem').filter({ hasText: 'Wanda' }).getByRole('button', { name: 'Pick' }).click()
+  await (await revealRow(page, 'Wanda')).getByRole('button', { name: 'Pick' }).click()
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Wanda')
   await send(page, 'Hello Wanda! Let me check that for you 😊')
   await waiting.say('Thank you!')

@@ -80,7 +80,7 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   await app.register(multipart)
 
   await app.register(healthRoutes, { ctx })
-  await app.register(authRoutes, { ctx, secureCookies: config.secureCookies })
+  await app.register(authRoutes, { ctx, secureCookies: config.secureCookies, loginLimit: config.loginLimit })
   await app.register(conversationRoutes, { ctx })
   await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
   await app.register(wsRoutes, { ctx })

@@ -12,6 +12,8 @@ export interface Config {
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean
   logLevel: string
+  /** Sign-in attempts per minute for one address and username (LOGIN_LIMIT). */
+  loginLimit: number
   /** Chats a single address may start per minute (CHAT_START_LIMIT). */
   chatStartLimit: number
   /** Behind a reverse proxy, trust X-Forwarded-For (TRUST_PROXY=1) so limits see real addresses. */
@@ -45,6 +47,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     logLevel: env.LOG_LEVEL ?? 'info',
     chatStartLimit: Number(env.CHAT_START_LIMIT ?? 30),
+    loginLimit: Number(env.LOGIN_LIMIT ?? 10),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
     pushSubject: env.PUSH_SUBJECT ?? `mailto:admin@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'parley.invalid'}`,

@@ -33,6 +33,12 @@ export const routes: RouteRecordRaw[] = [
       { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist' } },
       { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History' } },
       {
+        path: 'settings',
+        name: 'settings',
+        component: () => import('@/pages/settings/SettingsPage.vue'),
+        meta: { title: 'Settings' },
+      },
+      {
         path: 'conversations/:id',
         name: 'conversation',
         component: () => import('@/pages/chat/ChatPage.vue'),

@@ -7,9 +7,10 @@ import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox
 import { RealtimeSocket } from '@/shared/realtime/socket'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useConversationStore } from '@/entities/conversation/store'
-import { isAgentConversation } from '@/entities/conversation/types'
+import { isAgentConversation, viewOf } from '@/entities/conversation/types'
 import { postMessage } from '@/entities/message/api'
 import { useMessageStore } from '@/entities/message/store'
+import { useNoteStore } from '@/entities/note/store'
 import { useSessionStore } from '@/entities/user/store'
 
 const CURSOR_KEY = 'realtime.cursor'
@@ -23,6 +24,7 @@ export function useAgentRuntime() {
   const session = useSessionStore()
   const conversations = useConversationStore()
   const messages = useMessageStore()
+  const notes = useNoteStore()
   const outbox = useOutbox()
 
   function toSignIn() {
@@ -41,14 +43,27 @@ export function useAgentRuntime() {
     switch (event.type) {
       case 'conversation.created':
       case 'conversation.updated':
-        if ('conversation' in data && isAgentConversation(data.conversation)) conversations.upsertFromEvent(data.conversation)
+        if ('conversation' in data && isAgentConversation(data.conversation)) {
+          const c = data.conversation
+          const unknown = conversations.upsertFromEvent(c)
+          // Picked or offered elsewhere (another device, a transfer): only the server knows its unread count.
+          if (unknown && c.state !== 'queued' && viewOf(c, session.user?.id ?? null) !== null) {
+            void conversations.fetchOne(c.id).catch(() => undefined)
+          }
+        }
         break
       case 'message.created':
         if ('message' in data) applyMessage(data.message)
         break
+      case 'note.created':
+        if ('note' in data) notes.apply(data.note)
+        break
       case 'read.updated':
         if ('userId' in data && data.userId === session.user?.id) {
-          if (data.lastReadSeq >= messages.lastSeq(event.conversationId)) conversations.clearUnread(event.conversationId)
+          // Read on another device: clear what is known to be read, else ask the server for the count.
+          if (conversations.applyRead(event.conversationId, data.lastReadSeq, messages.lastSeq(event.conversationId))) {
+            void conversations.fetchOne(event.conversationId).catch(() => undefined)
+          }
         }
         break
       case 'receipts.updated':
@@ -82,7 +97,8 @@ export function useAgentRuntime() {
       if (who === 'customer') conversations.setTyping(conversationId)
     },
     onError: (error) => {
-      if (error.code === 'unauthorized') toSignIn()
+      // Signed out elsewhere, or an admin deactivated this agent: back to sign-in at once.
+      if (error.code === 'unauthorized' || error.code === 'deactivated') toSignIn()
     },
   })
 
@@ -120,6 +136,7 @@ export function useAgentRuntime() {
     disposeOutbox()
     conversations.reset()
     messages.reset()
+    notes.reset()
     await router.push('/login')
   }
 

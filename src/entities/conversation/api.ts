@@ -21,3 +21,17 @@ export async function endConversation(id: string): Promise<Conversation> {
 export function markRead(id: string, seq: number): Promise<void> {
   return apiVoid('POST', `conversations/${encodeURIComponent(id)}/read`, { json: { seq } })
 }
+
+/** Accept an offer made to me: it becomes mine (409 `offer_gone` when it ran out or moved on). */
+export async function acceptConversation(id: string): Promise<Conversation> {
+  return (await apiJson<{ conversation: Conversation }>('POST', `conversations/${encodeURIComponent(id)}/accept`)).conversation
+}
+
+/** Reject an offer made to me: the server offers it to the next agent or queues it. */
+export function rejectConversation(id: string): Promise<void> {
+  return apiVoid('POST', `conversations/${encodeURIComponent(id)}/reject`)
+}
+
+export async function transferConversation(id: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
+  return (await apiJson<{ conversation: Conversation }>('POST', `conversations/${encodeURIComponent(id)}/transfer`, { json: body })).conversation
+}

@@ -1,15 +1,35 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Conversation, Message } from '@/shared/api/types'
+import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
 import * as api from './api'
-import { lastActivity, viewOf, type ListView } from './types'
+import { DEFAULT_SORT, isConversationSort, isOfferedTo, sortConversations, viewOf, type ConversationSort, type ListView } from './types'
 
 const TYPING_MS = 4000
+const SORT_KEY = 'parley.conversations.sort'
+
+function readSort(): ConversationSort {
+  try {
+    const v = globalThis.localStorage?.getItem(SORT_KEY)
+    return isConversationSort(v) ? v : DEFAULT_SORT
+  } catch {
+    return DEFAULT_SORT
+  }
+}
+
+function writeSort(sort: ConversationSort) {
+  try {
+    globalThis.localStorage?.setItem(SORT_KEY, sort)
+  } catch {
+    // storage unavailable (private mode): the choice lasts for this visit
+  }
+}
 
 /** Every conversation the agent knows about; the three lists are views of it. */
 export const useConversationStore = defineStore('conversations', () => {
   const session = useSessionStore()
+  const messages = useMessageStore()
   const byId = ref<Record<string, Conversation>>({})
   const loaded = ref<Record<ListView, boolean>>({ conversations: false, picklist: false, history: false })
   const loading = ref<Record<ListView, boolean>>({ conversations: false, picklist: false, history: false })
@@ -18,14 +38,39 @@ export const useConversationStore = defineStore('conversations', () => {
   /** conversationId -> until when the customer is shown as typing. */
   const typingUntil = ref<Record<string, number>>({})
   const me = computed(() => session.user?.id ?? null)
+  /** How the Conversations list is sorted (remembered on this device). */
+  const sortBy = ref<ConversationSort>(readSort())
+  /** The highest message seq seen per conversation on this device (to judge `read.updated`). */
+  const lastSeqById = ref<Record<string, number>>({})
+  /** Up to which seq I have read each conversation on this device (this visit). */
+  const readUpTo = ref<Record<string, number>>({})
+  /** The read markers this store has sent to the server. */
+  const readPosted: Record<string, number> = {}
+
+  function knownLastSeq(id: string): number {
+    return Math.max(lastSeqById.value[id] ?? 0, messages.lastSeq(id))
+  }
+
+  /** Everything known here has been read on this device (a server count may be older than that). */
+  function readAllKnown(id: string): boolean {
+    const known = knownLastSeq(id)
+    return known > 0 && (readUpTo.value[id] ?? 0) >= known
+  }
 
   const all = computed(() => Object.values(byId.value))
   const byView = (view: ListView) => all.value.filter((c) => viewOf(c, me.value) === view)
-  const conversations = computed(() => byView('conversations').sort((a, b) => lastActivity(b) - lastActivity(a)))
+  const conversations = computed(() => sortConversations(byView('conversations'), sortBy.value, me.value))
+  /** Offers waiting for my Accept / Reject. */
+  const offers = computed(() => conversations.value.filter((c) => isOfferedTo(c, me.value)))
   const picklist = computed(() => byView('picklist').sort((a, b) => a.arrivedAt - b.arrivedAt))
   const history = computed(() => byView('history').sort((a, b) => (b.endedAt ?? 0) - (a.endedAt ?? 0)))
   const lists = { conversations, picklist, history }
-  const totalUnread = computed(() => conversations.value.reduce((n, c) => n + c.unread, 0))
+  const totalUnread = computed(() => conversations.value.reduce((n, c) => n + (isOfferedTo(c, me.value) ? 0 : c.unread), 0))
+
+  function setSort(sort: ConversationSort) {
+    sortBy.value = sort
+    writeSort(sort)
+  }
 
   function list(view: ListView) {
     return lists[view].value
@@ -33,13 +78,17 @@ export const useConversationStore = defineStore('conversations', () => {
 
   /** From the server's answer (its `unread` is the starting value). */
   function setFromServer(c: Conversation) {
-    byId.value[c.id] = { ...c, unread: c.id === openId.value ? 0 : c.unread }
+    byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
   }
 
-  /** From a socket event: events carry unread 0, so the count kept here survives. */
-  function upsertFromEvent(c: Conversation) {
+  /**
+   * From a socket event: events carry unread 0, so the count kept here survives. Answers true when
+   * the conversation was not known here (its unread count is then unknown: ask the server).
+   */
+  function upsertFromEvent(c: Conversation): boolean {
     const known = byId.value[c.id]
     byId.value[c.id] = { ...c, unread: known && c.id !== openId.value ? known.unread : 0 }
+    return !known
   }
 
   async function fetchList(view: ListView) {
@@ -72,6 +121,7 @@ export const useConversationStore = defineStore('conversations', () => {
   function noteMessage(m: Message) {
     const c = byId.value[m.conversationId]
     if (!c) return
+    if (m.seq > (lastSeqById.value[m.conversationId] ?? 0)) lastSeqById.value[m.conversationId] = m.seq
     const newer = !c.lastMessage || m.createdAt >= c.lastMessage.createdAt
     byId.value[m.conversationId] = {
       ...c,
@@ -83,11 +133,43 @@ export const useConversationStore = defineStore('conversations', () => {
   }
 
   function clearUnread(id: string) {
+    const seq = knownLastSeq(id)
+    if (seq > (readUpTo.value[id] ?? 0)) readUpTo.value[id] = seq
     const c = byId.value[id]
     if (c && c.unread) byId.value[id] = { ...c, unread: 0 }
   }
 
+  /** Tell the server I have seen everything known of a conversation (leaving it, say). */
+  function flushRead(id: string) {
+    const seq = knownLastSeq(id)
+    if (seq <= 0 || seq <= (readPosted[id] ?? 0)) return
+    clearUnread(id)
+    readPosted[id] = seq
+    api.markRead(id, seq).catch(() => {
+      if ((readPosted[id] ?? 0) === seq) delete readPosted[id]
+    })
+  }
+
+  /**
+   * I read up to `lastReadSeq` (on this or another device). Everything known here is read: clear.
+   * Otherwise (or when nothing is known) the server's count is the truth: answers true to ask it.
+   */
+  function applyRead(id: string, lastReadSeq: number, knownLastSeq = 0): boolean {
+    const c = byId.value[id]
+    if (!c) return false
+    const known = Math.max(knownLastSeq, lastSeqById.value[id] ?? 0)
+    if (known > 0 && lastReadSeq >= known) {
+      clearUnread(id)
+      return false
+    }
+    if (c.unread === 0) return false
+    return true
+  }
+
   function setOpen(id: string | null) {
+    const before = openId.value
+    // Leaving a conversation that was on screen: what it showed has been seen.
+    if (before && before !== id && (typeof document === 'undefined' || document.visibilityState === 'visible')) flushRead(before)
     openId.value = id
     if (id) clearUnread(id)
   }
@@ -108,6 +190,26 @@ export const useConversationStore = defineStore('conversations', () => {
     return c
   }
 
+  /** Accept an offer made to me. */
+  async function accept(id: string): Promise<Conversation> {
+    const c = await api.acceptConversation(id)
+    setFromServer(c)
+    return c
+  }
+
+  /** Reject an offer: it leaves my list at once (the server offers it to the next agent). */
+  async function reject(id: string): Promise<void> {
+    await api.rejectConversation(id)
+    const c = byId.value[id]
+    if (c && isOfferedTo(c, me.value)) remove(id)
+  }
+
+  async function transfer(id: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
+    const c = await api.transferConversation(id, body)
+    setFromServer(c)
+    return c
+  }
+
   function setTyping(conversationId: string) {
     typingUntil.value[conversationId] = Date.now() + TYPING_MS
     setTimeout(() => {
@@ -124,11 +226,14 @@ export const useConversationStore = defineStore('conversations', () => {
     loaded.value = { conversations: false, picklist: false, history: false }
     openId.value = null
     typingUntil.value = {}
+    lastSeqById.value = {}
+    readUpTo.value = {}
+    for (const k of Object.keys(readPosted)) delete readPosted[k]
   }
 
   return {
-    byId, loaded, loading, openId, typingUntil, conversations, picklist, history, totalUnread,
-    list, setFromServer, upsertFromEvent, fetchList, refreshLoaded, fetchOne, noteMessage, clearUnread,
-    setOpen, remove, pick, end, setTyping, isTyping, reset,
+    byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
+    list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, fetchOne, noteMessage, clearUnread,
+    applyRead, flushRead, setOpen, remove, pick, accept, reject, transfer, end, setTyping, isTyping, reset,
   }
 })

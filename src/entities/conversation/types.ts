@@ -30,3 +30,47 @@ export function lastActivity(c: Conversation): number {
 export function isAgentConversation(c: Conversation | PublicConversation): c is Conversation {
   return 'customer' in c && 'queue' in c
 }
+
+/** An offer made to `me` that is still waiting for Accept / Reject. */
+export function isOfferedTo(c: Conversation, me: string | null): boolean {
+  return c.state === 'offered' && me !== null && c.offeredTo === me
+}
+
+export const SORT_OPTIONS = [
+  { value: 'arrival', label: 'Arrival time' },
+  { value: 'latest', label: 'Latest message' },
+  { value: 'unread', label: 'Unread first' },
+  { value: 'name', label: 'Customer name' },
+] as const
+
+export type ConversationSort = (typeof SORT_OPTIONS)[number]['value']
+
+export const DEFAULT_SORT: ConversationSort = 'latest'
+
+export function isConversationSort(v: unknown): v is ConversationSort {
+  return SORT_OPTIONS.some((o) => o.value === v)
+}
+
+export function sortLabel(sort: ConversationSort): string {
+  return SORT_OPTIONS.find((o) => o.value === sort)?.label ?? ''
+}
+
+const nameCollator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })
+const byLatest = (a: Conversation, b: Conversation) => lastActivity(b) - lastActivity(a) || a.id.localeCompare(b.id)
+
+/**
+ * The order of the Conversations list: offers waiting for me first (the one running out first on
+ * top), then the agent's choice. Arrival time puts the customer who has waited longest first.
+ * Returns a new array.
+ */
+export function sortConversations(list: readonly Conversation[], sort: ConversationSort, me: string | null = null): Conversation[] {
+  const compare: Record<ConversationSort, (a: Conversation, b: Conversation) => number> = {
+    arrival: (a, b) => a.arrivedAt - b.arrivedAt || byLatest(a, b),
+    latest: byLatest,
+    unread: (a, b) => Number(b.unread > 0) - Number(a.unread > 0) || byLatest(a, b),
+    name: (a, b) => nameCollator.compare(customerLabel(a), customerLabel(b)) || byLatest(a, b),
+  }
+  const offers = list.filter((c) => isOfferedTo(c, me)).sort((a, b) => (a.offerExpiresAt ?? 0) - (b.offerExpiresAt ?? 0))
+  const rest = list.filter((c) => !isOfferedTo(c, me)).sort(compare[sort])
+  return [...offers, ...rest]
+}

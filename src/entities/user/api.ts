@@ -12,3 +12,10 @@ export async function login(username: string, password: string): Promise<User> {
 export function logout(): Promise<void> {
   return apiVoid('POST', 'auth/logout')
 }
+
+export type MePatch = Partial<Pick<User, 'presence' | 'notifyMessages'>>
+
+/** Change my own settings; `keepalive` lets the change reach the server even if the page goes away. */
+export async function updateMe(patch: MePatch): Promise<User> {
+  return (await apiJson<{ user: User }>('PATCH', 'me', { json: patch, keepalive: true })).user
+}

@@ -24,6 +24,13 @@ function writeLastUser(user: User | null) {
   }
 }
 
+function pickFields(from: User, patch: api.MePatch): api.MePatch {
+  const out: api.MePatch = {}
+  if ('presence' in patch) out.presence = from.presence
+  if ('notifyMessages' in patch) out.notifyMessages = from.notifyMessages
+  return out
+}
+
 /** Who is signed in. */
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)
@@ -74,11 +81,35 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /**
+   * Change my presence or notification setting: shown at once, then the server's answer is kept
+   * (on failure the previous value comes back and the error is thrown).
+   */
+  async function update(patch: api.MePatch): Promise<User> {
+    const before = user.value
+    if (before) user.value = { ...before, ...patch }
+    try {
+      const u = await api.updateMe(patch)
+      setUser(u)
+      return u
+    } catch (e) {
+      if (before && user.value) user.value = { ...user.value, ...pickFields(before, patch) }
+      throw e
+    }
+  }
+
+  /** Ask the server again (what another device changed). */
+  async function refresh(): Promise<User | null> {
+    const u = await api.fetchMe()
+    setUser(u)
+    return u
+  }
+
   /** The server said 401: the session is gone. */
   function expire() {
     setUser(null)
     checked.value = true
   }
 
-  return { user, checked, isSignedIn, ensureChecked, signIn, signOut, expire }
+  return { user, checked, isSignedIn, ensureChecked, signIn, signOut, update, refresh, expire }
 })

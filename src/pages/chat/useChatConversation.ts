@@ -8,6 +8,7 @@ import { markRead } from '@/entities/conversation/api'
 import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, isPickedBy } from '@/entities/conversation/types'
 import { useMessageStore } from '@/entities/message/store'
+import type { ThreadMessage } from '@/entities/message/thread'
 import { useSessionStore } from '@/entities/user/store'
 
 /** One conversation on screen: loading, its thread (with the outbox), sending, typing, read marker. */
@@ -23,7 +24,12 @@ export function useChatConversation(id: Ref<string>) {
   const conversation = computed(() => conversations.byId[id.value] ?? null)
   const name = computed(() => (conversation.value ? customerLabel(conversation.value) : ''))
   const pickedByMe = computed(() => !!conversation.value && isPickedBy(conversation.value, session.user?.id ?? null))
-  const thread = computed(() => mergeThread(messages.forConversation(id.value), outbox.forConversation(id.value), 'agent'))
+  /** Stored messages and ours still in the outbox (named after me, so they group with the sent ones). */
+  const thread = computed<ThreadMessage[]>(() =>
+    mergeThread(messages.forConversation(id.value), outbox.forConversation(id.value), 'agent').map((m) =>
+      m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
+    ),
+  )
   const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${name.value} is typing…` : ''))
 
   async function load() {
@@ -79,5 +85,5 @@ export function useChatConversation(id: Ref<string>) {
     await outbox.enqueue({ conversationId: id.value, text })
   }
 
-  return { conversation, name, pickedByMe, thread, typingText, loadError, notFound, load, send, typing, retry: outbox.retry }
+  return { conversation, name, pickedByMe, thread, typingText, loadError, notFound, load, send, typing, retry: outbox.retry, discard: outbox.discard }
 }

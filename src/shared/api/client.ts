@@ -8,6 +8,8 @@ export interface RequestOptions {
   searchParams?: Record<string, string | number | boolean | undefined>
   headers?: Record<string, string>
   signal?: AbortSignal
+  /** Let the request outlive the page (a setting changed right before a reload or sign-out). */
+  keepalive?: boolean
 }
 
 type UnauthorizedHandler = (path: string) => void
@@ -48,7 +50,7 @@ async function toApiError(e: unknown): Promise<ApiError> {
 function kyOptions(method: Method, opts: RequestOptions): Options {
   const searchParams: Record<string, string> = {}
   for (const [k, v] of Object.entries(opts.searchParams ?? {})) if (v !== undefined) searchParams[k] = String(v)
-  return { method, json: opts.json, searchParams, headers: opts.headers, signal: opts.signal }
+  return { method, json: opts.json, searchParams, headers: opts.headers, signal: opts.signal, ...(opts.keepalive ? { keepalive: true } : {}) }
 }
 
 function strip(path: string): string {

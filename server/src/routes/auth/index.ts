@@ -9,16 +9,17 @@ import { userSchema } from '../schemas.js'
 interface Opts {
   ctx: AppContext
   secureCookies: boolean
+  loginLimit: number
 }
 
-export default async function authRoutes(app: FastifyInstance, { ctx, secureCookies }: Opts) {
+export default async function authRoutes(app: FastifyInstance, { ctx, secureCookies, loginLimit }: Opts) {
   const { requireUser } = authHooks(ctx)
 
   app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
     config: {
       // Per address and username: slows password guessing without locking out a whole office behind one NAT.
       rateLimit: {
-        max: 10,
+        max: loginLimit,
         timeWindow: '1 minute',
         keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
       },

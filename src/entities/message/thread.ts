@@ -1,0 +1,115 @@
+import type { AuthorKind, Conversation } from '@/shared/api/types'
+
+/** A message as the thread shows it: stored, or one of ours still on its way (from the outbox). */
+export interface ThreadMessage {
+  key: string
+  clientId: string
+  seq: number | null
+  authorKind: AuthorKind
+  authorName: string | null
+  text: string
+  createdAt: number
+  /** Only for the viewer's own messages: where it is on its way. */
+  status: 'sending' | 'sent' | 'failed' | null
+  error?: string
+}
+
+/** What an agent message shows under it. */
+export type MessageState = 'sending' | 'failed' | 'sent' | 'delivered' | 'read'
+
+export const STATE_LABELS: Record<MessageState, string> = {
+  sending: 'Sending…',
+  failed: 'Not sent',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+}
+
+type Receipts = Pick<Conversation, 'customerDeliveredSeq' | 'customerReadSeq'>
+
+/** Sending (in the outbox), Not sent, Sent, Delivered (the customer's device has it), Read. Null for others' messages. */
+export function messageState(m: ThreadMessage, receipts: Receipts | null): MessageState | null {
+  if (m.status === null) return null
+  if (m.status === 'failed') return 'failed'
+  if (m.status === 'sending' || m.seq === null) return 'sending'
+  if (receipts && receipts.customerReadSeq >= m.seq) return 'read'
+  if (receipts && receipts.customerDeliveredSeq >= m.seq) return 'delivered'
+  return 'sent'
+}
+
+export type ThreadRow =
+  | { kind: 'date'; key: string; label: string; day: string }
+  | { kind: 'event'; key: string; message: ThreadMessage }
+  | {
+      kind: 'message'
+      key: string
+      message: ThreadMessage
+      /** The first of a group of consecutive messages by the same author: shows name and time. */
+      groupStart: boolean
+      /** The last of its group (the bubble's tail). */
+      groupEnd: boolean
+    }
+
+/** Messages further apart than this start a new group even from the same author. */
+export const GROUP_GAP_MS = 5 * 60_000
+
+function dayKey(ms: number): string {
+  const d = new Date(ms)
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
+}
+
+const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
+
+/** "Today", "Yesterday", or the date ("12 Nov 2026"). */
+export function dayLabel(ms: number, now = Date.now()): string {
+  const key = dayKey(ms)
+  if (key === dayKey(now)) return 'Today'
+  const y = new Date(now)
+  y.setDate(y.getDate() - 1)
+  if (key === dayKey(y.getTime())) return 'Yesterday'
+  return dateFmt.format(ms)
+}
+
+export function formatDate(ms: number): string {
+  return dateFmt.format(ms)
+}
+
+function sameAuthor(a: ThreadMessage, b: ThreadMessage): boolean {
+  return a.authorKind === b.authorKind && (a.authorName ?? '') === (b.authorName ?? '')
+}
+
+/**
+ * The rows of one conversation's thread: a date separator whenever the day changes, system
+ * messages as centred events, and consecutive messages by the same author (same day, less than
+ * GROUP_GAP_MS apart) grouped.
+ */
+export function buildThreadRows(messages: ThreadMessage[], now = Date.now(), keyPrefix = ''): ThreadRow[] {
+  const rows: ThreadRow[] = []
+  let day = ''
+  let prev: ThreadMessage | null = null
+  let prevRow: Extract<ThreadRow, { kind: 'message' }> | null = null
+  for (const m of messages) {
+    const d = dayKey(m.createdAt)
+    if (d !== day) {
+      day = d
+      rows.push({ kind: 'date', key: `${keyPrefix}date:${d}`, label: dayLabel(m.createdAt, now), day: d })
+      prev = null
+      prevRow = null
+    }
+    if (m.authorKind === 'system') {
+      rows.push({ kind: 'event', key: keyPrefix + m.key, message: m })
+      prev = null
+      if (prevRow) prevRow.groupEnd = true
+      prevRow = null
+      continue
+    }
+    const continues = prev !== null && sameAuthor(prev, m) && m.createdAt - prev.createdAt < GROUP_GAP_MS
+    if (!continues && prevRow) prevRow.groupEnd = true
+    const row = { kind: 'message' as const, key: keyPrefix + m.key, message: m, groupStart: !continues, groupEnd: true }
+    if (continues && prevRow) prevRow.groupEnd = false
+    rows.push(row)
+    prev = m
+    prevRow = row
+  }
+  return rows
+}

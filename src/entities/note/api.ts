@@ -1,0 +1,13 @@
+import { apiJson } from '@/shared/api/client'
+import type { Note } from '@/shared/api/types'
+
+const base = (conversationId: string) => `conversations/${encodeURIComponent(conversationId)}/notes`
+
+/** The conversation's internal notes, newest first. */
+export async function listNotes(conversationId: string): Promise<Note[]> {
+  return (await apiJson<{ notes: Note[] }>('GET', base(conversationId))).notes
+}
+
+export async function postNote(conversationId: string, text: string): Promise<Note> {
+  return (await apiJson<{ note: Note }>('POST', base(conversationId), { json: { text } })).note
+}

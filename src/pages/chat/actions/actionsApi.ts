@@ -1,0 +1,25 @@
+import { apiJson } from '@/shared/api/client'
+import type { Conversation, CustomerDetails, TransferTarget } from '@/shared/api/types'
+
+const conv = (id: string) => `conversations/${encodeURIComponent(id)}`
+
+export async function getCustomerDetails(conversationId: string): Promise<CustomerDetails> {
+  return (await apiJson<{ customer: CustomerDetails }>('GET', `${conv(conversationId)}/customer`)).customer
+}
+
+export type HistoryOrder = 'desc' | 'asc'
+
+/** The customer's other conversations I may see, by arrival time; `cursor` is the last arrivedAt seen. */
+export async function getHistory(conversationId: string, opts: { order: HistoryOrder; cursor?: number; limit?: number }): Promise<Conversation[]> {
+  const searchParams: Record<string, string | number | undefined> = { order: opts.order, limit: opts.limit ?? 20 }
+  if (opts.cursor !== undefined) searchParams[opts.order === 'desc' ? 'before' : 'after'] = opts.cursor
+  return (await apiJson<{ conversations: Conversation[] }>('GET', `${conv(conversationId)}/history`, { searchParams })).conversations
+}
+
+export async function getTransferTargets(): Promise<TransferTarget[]> {
+  return (await apiJson<{ targets: TransferTarget[] }>('GET', 'transfer-targets')).targets
+}
+
+export async function transferConversation(conversationId: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
+  return (await apiJson<{ conversation: Conversation }>('POST', `${conv(conversationId)}/transfer`, { json: body })).conversation
+}

@@ -1,0 +1,123 @@
+import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import { useDrag } from '@vueuse/gesture'
+
+/** Released past this share of the row's width, a left swipe leaves the row half-open. */
+export const HALF_SWIPE = 0.25
+/** Released past this share, it is a full swipe (its action runs at once). */
+export const FULL_SWIPE = 0.7
+
+/** What a release at `offset` (px, negative = moved left) on a row `width` wide means. */
+export function swipeOutcome(offset: number, width: number): 'full' | 'half' | 'none' {
+  if (width <= 0) return 'none'
+  const share = -offset / width
+  if (share >= FULL_SWIPE) return 'full'
+  if (share >= HALF_SWIPE) return 'half'
+  return 'none'
+}
+
+/** The one half-open row of the app (by conversation id): opening another closes it. */
+const openRowId = ref<string | null>(null)
+
+export function closeOpenRow() {
+  openRowId.value = null
+}
+
+// While a row is half-open, a tap anywhere else or Escape closes it.
+function onPointerDownAnywhere(e: Event) {
+  const id = openRowId.value
+  if (!id) return
+  const row = e.target instanceof Element ? e.target.closest('[data-swipe-row]') : null
+  if (row?.getAttribute('data-swipe-row') !== id) closeOpenRow()
+}
+function onKeyAnywhere(e: KeyboardEvent) {
+  if (e.key === 'Escape' && openRowId.value) closeOpenRow()
+}
+watch(openRowId, (id, before) => {
+  if (typeof document === 'undefined') return
+  if (id && !before) {
+    document.addEventListener('pointerdown', onPointerDownAnywhere, true)
+    document.addEventListener('touchstart', onPointerDownAnywhere, { capture: true, passive: true })
+    document.addEventListener('keydown', onKeyAnywhere)
+  } else if (!id && before) {
+    document.removeEventListener('pointerdown', onPointerDownAnywhere, true)
+    document.removeEventListener('touchstart', onPointerDownAnywhere, true)
+    document.removeEventListener('keydown', onKeyAnywhere)
+  }
+})
+
+export interface SwipeRowOptions {
+  /** The conversation id of the row. */
+  id: () => string
+  /** The element that moves with the finger (it gets the drag listeners). */
+  target: Ref<HTMLElement | null>
+  /** How far a half-open row stays open (the width of its revealed buttons). */
+  openWidth: () => number
+  onFullSwipe: () => void
+}
+
+/**
+ * Left swipes on a list row with @vueuse/gesture: the row follows the finger (horizontal drags
+ * only, so vertical scrolling keeps working); released past HALF_SWIPE it stays half-open, past
+ * FULL_SWIPE it snaps back and `onFullSwipe` runs. Touch events on touch devices, pointer events
+ * (mouse, pen) elsewhere.
+ */
+export function useSwipeRow(opts: SwipeRowOptions) {
+  const dragging = ref(false)
+  const dragOffset = ref(0)
+  const isOpen = computed(() => openRowId.value === opts.id())
+  /** The row's horizontal offset in px (0 closed, negative moved left). */
+  const offset = computed(() => (dragging.value ? dragOffset.value : isOpen.value ? -opts.openWidth() : 0))
+  /** After a drag the browser may still send a click: it must not open the conversation. */
+  let swallowClickUntil = 0
+
+  useDrag(
+    ({ movement: [mx], last, tap, canceled }) => {
+      if (tap) return
+      const width = opts.target.value?.offsetWidth ?? 0
+      const base = isOpen.value ? -opts.openWidth() : 0
+      const x = Math.max(-width, Math.min(0, base + mx))
+      if (!last && !canceled) {
+        if (!dragging.value && openRowId.value && !isOpen.value) closeOpenRow()
+        dragging.value = true
+        dragOffset.value = x
+        return
+      }
+      dragging.value = false
+      swallowClickUntil = Date.now() + 400
+      const outcome = canceled ? 'none' : swipeOutcome(x, width)
+      if (outcome === 'half') {
+        openRowId.value = opts.id()
+        return
+      }
+      if (isOpen.value) closeOpenRow()
+      if (outcome === 'full') opts.onFullSwipe()
+    },
+    { domTarget: opts.target, useTouch: true, axis: 'x', filterTaps: true },
+  )
+
+  /** Click capture on the moving part: swallow the click after a drag, and a tap on an open row closes it. */
+  function onClickCapture(e: MouseEvent) {
+    // Enter / Space on a focused button (detail 0) is never part of a gesture.
+    if (e.detail === 0) return
+    if (Date.now() < swallowClickUntil) {
+      e.preventDefault()
+      e.stopPropagation()
+      return
+    }
+    if (isOpen.value) {
+      e.preventDefault()
+      e.stopPropagation()
+      closeOpenRow()
+    }
+  }
+
+  function close() {
+    if (isOpen.value) closeOpenRow()
+  }
+
+  onBeforeUnmount(() => {
+    dragging.value = false
+  })
+
+  return { offset, dragging, isOpen, onClickCapture, close }
+}
