@@ -11,7 +11,7 @@ async function smallTargets(page: Page): Promise<string[]> {
       const style = getComputedStyle(el)
       if (r.width === 0 || r.height === 0 || style.visibility === 'hidden') continue
       // Checkboxes and radios count with their label.
-      const label = (el instanceof HTMLInputElement && ['checkbox', 'radio'].includes(el.type)) ? el.closest('label') : null
+      const label = (el instanceof HTMLInputElement && ['checkbox', 'radio'].includes(el.type)) ? (el.closest('label') ?? el.labels?.[0] ?? null) : null
       const box = label ? label.getBoundingClientRect() : r
       if (box.height < 44 || box.width < 44) {
         const name = el.getAttribute('aria-label') || el.textContent?.trim().slice(0, 30) || el.tagName
