@@ -67,7 +67,7 @@ export async function getConversation(db: Kysely<DB>, id: string, viewerId: stri
 
 export type ListView = 'conversations' | 'picklist' | 'history'
 
-export async function listConversations(db: Kysely<DB>, userId: string, view: ListView, limit = 500): Promise<Conversation[]> {
+export async function listConversations(db: Kysely<DB>, userId: string, view: ListView, limit = 2000): Promise<Conversation[]> {
   let q = conversationQuery(db, userId)
   if (view === 'picklist') {
     const myQueues = db.selectFrom('queue_members').select('queue_id').where('user_id', '=', userId)
