@@ -1,7 +1,7 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
 import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from './api'
-import { mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeLeft, uniqueName } from './helpers'
+import { mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeDown, swipeLeft, uniqueName } from './helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
   await mainNav(page).getByRole('link', { name }).click()
@@ -248,7 +248,9 @@ test('the thread: previous conversations on swipe down, message states, typing b
   const log = page.getByRole('log', { name: 'Messages' })
   await expect(log).toContainText('Admin joined the chat')
 
-  await page.getByRole('button', { name: 'Load previous conversations' }).click()
+  // A real touch pull-down at the top of the thread (the button does the same for keyboards).
+  await expect(page.getByRole('button', { name: 'Load previous conversations' })).toBeVisible()
+  await swipeDown(page, log)
   await expect(log).toContainText('older conversation text')
   await expect(log.getByRole('separator').first()).toBeVisible()
 
