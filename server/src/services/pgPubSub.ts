@@ -5,15 +5,17 @@ import type { EventData, EventType } from '../api-types.js'
 import type { PubSub, Published } from './pubsub.js'
 
 
-/** What goes through NOTIFY: small (NOTIFY payloads stop at 8000 bytes), so events travel by id. */
+/** What goes through NOTIFY (payloads stop at 8000 bytes, so large events travel by id). */
 type Wire =
   | { k: 'event'; id: number }
+  /** Small events travel whole, saving every process a read of the log. */
+  | { k: 'full'; e: Extract<Published, { kind: 'event' }> }
   | { k: 'msg'; msg: Exclude<Published, { kind: 'event' }> }
 
 /**
  * PubSub across server processes on one PostgreSQL database, with LISTEN/NOTIFY. Each process,
- * the publisher included, hears every notification and reads stored events back from the log
- * by id, so every process delivers the same events, in commit order (event inserts hold an
+ * the publisher included, hears every notification (large events are read back from the log by
+ * id), so every process delivers the same events, in commit order (event inserts hold an
  * advisory lock, so commit order is id order).
  */
 export async function createPgPubSub(connectionString: string, db: Kysely<DB>, log: (err: unknown) => void = console.error): Promise<PubSub & { close(): Promise<void> }> {
@@ -37,6 +39,8 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
         event: { id: Number(r.id), type: r.type as EventType, conversationId: r.conversation_id, createdAt: r.created_at, data: JSON.parse(r.payload) as EventData },
         queueId: r.queue_id, conversationId: r.conversation_id, visibility: r.visibility,
       })
+    } else if (w.k === 'full') {
+      dispatch(w.e)
     } else {
       dispatch(w.msg)
     }
@@ -62,8 +66,15 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
   const notifier = new pg.Pool({ connectionString, max: 2 })
   return {
     publish(msg) {
-      const w: Wire = msg.kind === 'event' ? { k: 'event', id: msg.event.id } : { k: 'msg', msg }
-      notifier.query('select pg_notify($1, $2)', [CHANNEL, JSON.stringify(w)]).catch(log)
+      let payload: string
+      if (msg.kind === 'event') {
+        payload = JSON.stringify({ k: 'full', e: msg } satisfies Wire)
+        // NOTIFY payloads stop at 8000 bytes: larger events go by id and are read from the log.
+        if (Buffer.byteLength(payload) > 7500) payload = JSON.stringify({ k: 'event', id: msg.event.id } satisfies Wire)
+      } else {
+        payload = JSON.stringify({ k: 'msg', msg } satisfies Wire)
+      }
+      notifier.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(log)
     },
     subscribe(handler) {
       handlers.add(handler)

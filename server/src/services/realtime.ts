@@ -7,6 +7,9 @@ import { latestEventId, readEvents, type StoredEvent } from './events.js'
 import type { Published } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 
+/** Event frames as sent, keyed by the event object that all sockets share. */
+const frameCache = new WeakMap<ServerEvent, string>()
+
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
 
@@ -51,7 +54,15 @@ export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: Us
   const deliver = (p: StoredEvent) => {
     if (p.event.id <= lastSent) return
     lastSent = p.event.id
-    send({ type: 'event', event: shape(p.event) })
+    if (socket.readyState !== socket.OPEN) return
+    const shaped = shape(p.event)
+    // Serialised once per event and shared by every socket that gets the same shape.
+    let text = frameCache.get(shaped)
+    if (!text) {
+      text = JSON.stringify({ type: 'event', event: shaped } satisfies ServerFrame)
+      frameCache.set(shaped, text)
+    }
+    socket.send(text)
   }
 
   const onPublished = (p: Published) => {

@@ -1,0 +1,120 @@
+// Real server processes for the benchmarks: Parley itself and the two reference servers, each
+// spawned with `node --import tsx` exactly as `npm run dev:server` would run it (nothing built).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { nowMs, sleep } from './stats.js'
+
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)))
+export const ADMIN_PASSWORD = 'bench-admin-pass-1'
+
+const children = new Set<ChildProcess>()
+// Never leave a server behind, whatever way the run ends.
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL') })
+
+export interface Proc {
+  url: string
+  port: number
+  pid: number
+  /** Spawn until the health URL first answered 200, in ms. */
+  coldStartMs: number
+  /** Resident set size of the process now, in bytes (NaN where /proc is missing). */
+  rss(): number
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer()
+    s.once('error', fail)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => ok(port))
+    })
+  })
+}
+
+export function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) * 1024 : NaN
+  } catch {
+    return NaN
+  }
+}
+
+/** Spawns `node --import tsx <script>` and waits until GET healthPath answers 200. */
+export async function spawnServer(script: string, env: Record<string, string>, healthPath: string, timeoutMs = 60_000): Promise<Proc> {
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const t0 = nowMs()
+  // BENCH_NODE_ARGS adds Node options to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.add(child)
+  let output = ''
+  const keep = (d: Buffer) => { output = (output + d.toString()).slice(-4000) }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  let exited = false
+  child.once('exit', () => { exited = true; children.delete(child) })
+
+  let coldStartMs = NaN
+  while (nowMs() - t0 < timeoutMs && !exited) {
+    try {
+      const res = await fetch(url + healthPath, { signal: AbortSignal.timeout(1000) })
+      await res.arrayBuffer()
+      if (res.ok) { coldStartMs = nowMs() - t0; break }
+    } catch { /* not listening yet */ }
+    await sleep(10)
+  }
+  if (!Number.isFinite(coldStartMs)) {
+    child.kill('SIGKILL')
+    throw new Error(`${script} did not become healthy (${exited ? 'exited' : 'timed out'}):\n${output}`)
+  }
+  return {
+    url, port, pid: child.pid!, coldStartMs,
+    rss: () => rssOf(child.pid!),
+    async stop() {
+      if (exited) return
+      const gone = new Promise<void>((r) => child.once('exit', () => r()))
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await gone
+      clearTimeout(timer)
+    },
+  }
+}
+
+export interface Parley extends Proc {
+  dataDir: string
+  databaseUrl: string | undefined
+}
+
+/** A Parley server on a fresh data directory (and the given PostgreSQL URL, if any). */
+export async function startParley(databaseUrl?: string, dataDir?: string): Promise<Parley> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'parley-bench-'))
+  const proc = await spawnServer('server/src/main.ts', {
+    DATA_DIR: dir,
+    ADMIN_PASSWORD,
+    STATIC_DIR: '',
+    LOG_LEVEL: 'warn',
+    CHAT_START_LIMIT: '100000',
+    DATABASE_URL: databaseUrl ?? '',
+  }, '/api/health')
+  return {
+    ...proc, dataDir: dir, databaseUrl,
+    async stop() {
+      await proc.stop()
+      if (!dataDir) rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

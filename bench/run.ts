@@ -1,0 +1,192 @@
+// `npm run bench`: the server-side benchmarks of issue 7, each figure beside its reference
+// measured in the same run. Prints one table and writes bench/results/<timestamp>.json.
+// PostgreSQL rows need TEST_DATABASE_URL (scripts/with-postgres.sh npm run bench starts one).
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
+import { join } from 'node:path'
+import { clientRows } from './client.js'
+import { DELIVERY, deliveryBench, deliveryRows, measureDelivery, parleySender, relaySender, type DeliveryResult } from './delivery.js'
+import { fanoutBench, fanoutRows, measureFanout } from './fanout.js'
+import { footprintRows, type Footprint } from './footprint.js'
+import { Farm } from './lib/farm.js'
+import { freshSchema, serverVersion } from './lib/pg.js'
+import { checkAgent, seedAgents, startChats } from './lib/seed.js'
+import { ROOT, spawnServer, startParley } from './lib/server.js'
+import { nowMs, sleep } from './lib/stats.js'
+import { renderTable, skipped, type Row } from './lib/table.js'
+import { THROUGHPUT, measureThroughput, throughputRows, type ThroughputResult } from './throughput.js'
+
+const LIMIT_MS = 9 * 60_000
+const started = nowMs()
+// Other work on the machine skews every figure: the load average before and after says how much.
+const loadBefore = loadavg()[0]!
+const log = (s: string) => process.stderr.write(`[bench ${((nowMs() - started) / 1000).toFixed(0).padStart(3)} s] ${s}\n`)
+// The whole run is bounded: past the limit, stop everything (the servers die with this process).
+setTimeout(() => { log(`over ${LIMIT_MS / 60_000} minutes: stopping`); process.exit(2) }, LIMIT_MS).unref()
+
+const pgBase = process.env.TEST_DATABASE_URL || undefined
+const rows: Row[] = []
+const farm = Farm.start()
+const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws') + '/api/ws'
+
+/** Runs one part; a failure becomes rows saying so instead of ending the run. */
+async function part<T>(name: string, fn: () => Promise<T>, onFail: (why: string) => Row[]): Promise<T | undefined> {
+  log(name)
+  try {
+    return await fn()
+  } catch (err) {
+    const why = `failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`
+    log(`${name} ${why}`)
+    console.error(err)
+    rows.push(...onFail(why))
+    return undefined
+  }
+}
+
+// The bare Fastify process (throughput, start, idle RSS); the bare ws relay runs beside each Parley run.
+const refs = await part('references: bare Fastify route', async () => {
+  const noop = await spawnServer('bench/servers/noop.ts', {}, '/health')
+  try {
+    await sleep(2000)
+    const idleRss = noop.rss()
+    await measureThroughput(noop.url, '/noop', [], 5000) // warm-up
+    const throughput = await measureThroughput(noop.url, '/noop', [], THROUGHPUT.referenceAmount)
+    return { noop: { coldStartMs: noop.coldStartMs, idleRss }, throughput }
+  } finally {
+    await noop.stop()
+  }
+}, (why) => skipped('references', '—', ['bare Fastify route'], why))
+
+const NONE: DeliveryResult = { count: 0, p50: NaN, p99: NaN, max: NaN, mean: NaN, missing: 0, groups: {}, sent: 0, failed: 0, failures: {}, lagMs: NaN }
+const NO_TP: ThroughputResult = { perSecond: NaN, ok: 0, non2xx: 0, errors: 0, seconds: 0, latencyP99: NaN }
+
+/**
+ * The bare ws relay in a layout, with the same sockets, rate and sender as Parley's run that
+ * follows it (so the two are measured in the same minute), and its RSS with the sockets.
+ */
+async function relayRun(queues: number): Promise<{ delivery: DeliveryResult; rss: number }> {
+  log(`bare ws relay, ${queues} queue${queues > 1 ? 's' : ''}`)
+  try {
+    const r = await spawnServer('bench/servers/relay.ts', {}, '/health')
+    try {
+      await farm.connect(wsUrl(r.url).replace('/api/ws', '/'), DELIVERY.sockets, { hello: false, rooms: queues })
+      await sleep(1000)
+      const rss = r.rss()
+      const delivery = await measureDelivery(farm, queues, relaySender(r.url, queues))
+      return { delivery, rss }
+    } finally {
+      await farm.close()
+      await r.stop()
+    }
+  } catch (err) {
+    log(`bare ws relay failed: ${String(err)}`)
+    return { delivery: NONE, rss: NaN }
+  }
+}
+
+/** Everything measured on one Parley server: footprint, delivery, (fan-out), throughput. */
+async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
+  const server = await startParley(databaseUrl)
+  const out: Row[] = []
+  try {
+    await sleep(2000)
+    const foot: Footprint = { coldStartMs: server.coldStartMs, idleRss: server.rss(), rss500: NaN }
+    log(`${db}: seeding ${DELIVERY.sockets} agents and ${2 * DELIVERY.conversations + THROUGHPUT.conversations} conversations`)
+    const { cookies, addresses } = await seedAgents(server, DELIVERY.sockets, DELIVERY.queues)
+    await checkAgent(server.url, cookies[0]!)
+    const tokens = await startChats(server.url, DELIVERY.conversations, addresses)
+    const tokensAll = await startChats(server.url, DELIVERY.conversations, ['bench-all'])
+    const tpTokens = await startChats(server.url, THROUGHPUT.conversations, addresses)
+
+    const relaySplit = await relayRun(DELIVERY.queues)
+    log(`${db}: connecting ${DELIVERY.sockets} agent sockets`)
+    await farm.connect(wsUrl(server.url), DELIVERY.sockets, { cookies, hello: true })
+    await sleep(1000)
+    foot.rss500 = server.rss()
+    log(`${db}: delivery latency, ${DELIVERY.queues} queues, ${DELIVERY.rate} msg/s for ${DELIVERY.durationMs / 1000} s`)
+    out.push(...deliveryRows(db, DELIVERY.queues, await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens)), relaySplit.delivery))
+    await farm.close()
+
+    if (db === 'postgres') {
+      log('postgres: fan-out, customer on process A, half the agents on A, half on process B')
+      out.push(...fanoutRows(await measureFanout(farm, server, cookies, tokens)))
+    }
+
+    // Every message to every agent comes last: it may overload the server, and the other figures
+    // should not pay for that.
+    const relayAll = await relayRun(1)
+    log(`${db}: delivery latency, 1 queue of all agents`)
+    await farm.connect(wsUrl(server.url), DELIVERY.sockets, { cookies, hello: true })
+    out.push(...deliveryRows(db, 1, await measureDelivery(farm, 1, parleySender(server.url, tokensAll)), relayAll.delivery))
+    await farm.close()
+    await sleep(2000)
+
+    log(`${db}: send throughput, ${THROUGHPUT.connections} senders`)
+    const tp = await measureThroughput(server.url, '/api/public/conversation/messages', tpTokens)
+    out.push(...throughputRows(db, tp, refs?.throughput ?? NO_TP))
+    out.push(...footprintRows(db, foot, { noop: refs?.noop ?? { coldStartMs: NaN, idleRss: NaN }, relayRss500: relaySplit.rss }))
+    return out
+  } finally {
+    await farm.close().catch(() => undefined)
+    await server.stop()
+  }
+}
+
+const dbRows = (db: string, why: string) => [
+  ...[DELIVERY.queues, 1].flatMap((q) => skipped(deliveryBench(q), db, ['p50 POST → agent socket', 'p99 POST → agent socket'], why)),
+  ...(db === 'postgres' ? skipped(fanoutBench(), db, ['p99, customer on A → agents on B'], why) : []),
+  ...skipped(`send throughput, ${THROUGHPUT.connections} senders`, db, ['customer messages accepted'], why),
+  ...skipped('server footprint', db, ['cold start, idle RSS, RSS with 500 agent sockets'], why),
+]
+
+const sqliteRows = await part('sqlite', () => parley('sqlite'), (why) => dbRows('sqlite', why))
+if (sqliteRows) rows.push(...sqliteRows)
+
+let pgVersion: string | undefined
+if (pgBase) {
+  const pgRows = await part('postgres', async () => {
+    pgVersion = await serverVersion(pgBase)
+    const schema = await freshSchema(pgBase)
+    try {
+      return await parley('postgres', schema.url)
+    } finally {
+      await schema.drop().catch(() => undefined)
+    }
+  }, (why) => dbRows('postgres', why))
+  if (pgRows) rows.push(...pgRows)
+} else {
+  rows.push(...dbRows('postgres', 'skipped: TEST_DATABASE_URL not set (scripts/with-postgres.sh npm run bench)'))
+}
+farm.stop()
+
+rows.push(...clientRows())
+
+// One table, grouped by benchmark.
+const order = (r: Row) => {
+  const i = ['delivery', 'fan-out', 'send throughput', 'server footprint', 'client', 'Lighthouse', 'long', 'outbox', 'references'].findIndex((p) => r.bench.startsWith(p))
+  return i < 0 ? 99 : i
+}
+const firstSeen = new Map<string, number>()
+rows.forEach((r, i) => { if (!firstSeen.has(r.bench)) firstSeen.set(r.bench, i) })
+rows.sort((a, b) => order(a) - order(b) || firstSeen.get(a.bench)! - firstSeen.get(b.bench)!)
+const machine = {
+  cpu: cpus()[0]?.model ?? '?',
+  nproc: availableParallelism(),
+  memoryGB: Math.round(totalmem() / 1024 ** 3),
+  node: process.version,
+  kernel: release(),
+  postgres: pgVersion ?? null,
+  loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
+}
+const durationS = (nowMs() - started) / 1000
+console.log(renderTable(rows))
+console.log(`\n${machine.nproc} CPUs (${machine.cpu}), ${machine.memoryGB} GB, Node ${machine.node}${pgVersion ? `, PostgreSQL ${pgVersion}` : ''}; ` +
+  `load average ${machine.loadAverage1m.before} before, ${machine.loadAverage1m.after} after; run took ${durationS.toFixed(0)} s.`)
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+const dir = join(ROOT, 'bench', 'results')
+mkdirSync(dir, { recursive: true })
+const file = join(dir, `${stamp}.json`)
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), durationS, machine, settings: { DELIVERY, THROUGHPUT }, rows }, null, 2) + '\n')
+console.log(`Written to ${file}`)
+process.exit(0)
