@@ -54,6 +54,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // dist/.vite/manifest.json: the chunk graph that scripts/check-bundle.mjs measures.
+    manifest: true,
   },
   server: {
     proxy: {
