@@ -11,6 +11,7 @@ import { isAgentConversation, viewOf } from '@/entities/conversation/types'
 import { postMessage } from '@/entities/message/api'
 import { useMessageStore } from '@/entities/message/store'
 import { useNoteStore } from '@/entities/note/store'
+import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/shared/push'
 import { useSessionStore } from '@/entities/user/store'
 
 const CURSOR_KEY = 'realtime.cursor'
@@ -92,6 +93,7 @@ export function useAgentRuntime() {
         void messages.fetch(open).catch(() => undefined)
       }
       void outbox.flush()
+      void viewing.report()
     },
     onTyping: ({ conversationId, who }) => {
       if (who === 'customer') conversations.setTyping(conversationId)
@@ -101,6 +103,13 @@ export function useAgentRuntime() {
       if (error.code === 'unauthorized' || error.code === 'deactivated') toSignIn()
     },
   })
+
+  // Push: no push for the conversation on screen here; a notification click routes this window.
+  const viewing = useViewingReporter({
+    send: (frame) => socket.send(frame),
+    conversationId: () => (router.currentRoute.value.name === 'conversation' ? String(router.currentRoute.value.params.id) : null),
+  })
+  useOpenFromNotification(router)
 
   initOutbox({
     send: (item) => postMessage(item.conversationId, { clientId: item.clientId, text: item.text }),
@@ -127,6 +136,8 @@ export function useAgentRuntime() {
   async function signOut() {
     socket.stop()
     try {
+      // A shared phone: the next agent must not get this agent's pushes.
+      await usePushNotifications().disable()
       await session.signOut()
     } catch {
       // offline: the local session is cleared anyway

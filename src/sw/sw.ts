@@ -2,6 +2,10 @@
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import { loadPushPref, savePushPref } from '../shared/push/prefs'
+import { handleNotificationClick, type AppWindow, type ClickEnv } from './clicks'
+import { parsePayload, showPush } from './notifications'
+import { resubscribe } from './subscription'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> }
 
@@ -16,6 +20,44 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denyl
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
   const data = event.data as { type?: string } | null
   if (data?.type === 'SKIP_WAITING') void self.skipWaiting()
+})
+
+// Every push shows a notification (browsers punish silent pushes): a generic one if it can't be read.
+// One at a time: each reads the one it replaces (the message count) after the last was shown.
+let pushQueue: Promise<unknown> = Promise.resolve()
+self.addEventListener('push', (event: PushEvent) => {
+  let text: string | null
+  try {
+    text = event.data?.text() ?? null
+  } catch {
+    text = null
+  }
+  const shown = pushQueue.then(() => showPush(self.registration, parsePayload(text)))
+  pushQueue = shown.catch(() => undefined)
+  event.waitUntil(shown)
+})
+
+const clickEnv: ClickEnv = {
+  origin: self.location.origin,
+  matchWindows: () => self.clients.matchAll({ type: 'window', includeUncontrolled: true }) as Promise<readonly AppWindow[]>,
+  openWindow: (url) => self.clients.openWindow(url),
+  fetch: (url, init) => fetch(url, init),
+  showNotification: (title, options) => self.registration.showNotification(title, options),
+}
+
+self.addEventListener('notificationclick', (event: NotificationEvent) => {
+  event.notification.close()
+  event.waitUntil(handleNotificationClick(clickEnv, event.action, event.notification.data))
+})
+
+self.addEventListener('pushsubscriptionchange', (event: PushSubscriptionChangeEvent) => {
+  event.waitUntil(
+    resubscribe(
+      { pushManager: self.registration.pushManager, fetch: (url, init) => fetch(url, init), loadPref: loadPushPref, savePref: savePushPref },
+      event.oldSubscription,
+      event.newSubscription,
+    ).catch(() => false),
+  )
 })
 
 clientsClaim()

@@ -1,0 +1,5 @@
+export { default as PushSettings } from './PushSettings.vue'
+export { currentDeviceId, usePushNotifications, type PushState } from './usePushNotifications'
+export { closeConversationNotifications, useViewingReporter } from './viewing'
+export { useOpenFromNotification } from './openFromNotification'
+export { guessDeviceName } from './platform'

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { buildNotification, parsePayload, showPush, type NotificationRegistration } from './notifications'
+
+function fakeRegistration() {
+  const list: { title: string; tag: string; body?: string; data: unknown; options: NotificationOptions; closed: boolean; close(): void }[] = []
+  const reg: NotificationRegistration = {
+    async getNotifications(filter) {
+      return list.filter((n) => !n.closed && (!filter?.tag || n.tag === filter.tag))
+    },
+    async showNotification(title, options = {}) {
+      const n = { title, tag: options.tag ?? '', body: options.body, data: options.data, options, closed: false, close() { n.closed = true } }
+      list.push(n)
+    },
+  }
+  return { reg, open: () => list.filter((n) => !n.closed) }
+}
+
+const msg = (conversationId: string, body: string) => JSON.stringify({ kind: 'message', conversationId, title: 'Ann Customer', body })
+
+describe('parsePayload', () => {
+  it('reads a PushPayload and refuses anything else', () => {
+    expect(parsePayload(msg('c1', 'Hello'))).toEqual({ kind: 'message', conversationId: 'c1', title: 'Ann Customer', body: 'Hello' })
+    expect(parsePayload('not json')).toBeNull()
+    expect(parsePayload(JSON.stringify({ kind: 'spam', conversationId: 'c1', title: 't', body: 'b' }))).toBeNull()
+    expect(parsePayload(JSON.stringify({ kind: 'message', conversationId: null, title: 't', body: 'b' }))).toBeNull()
+    expect(parsePayload(null)).toBeNull()
+  })
+})
+
+describe('showPush', () => {
+  it('always shows something: a generic notification for an unreadable push', async () => {
+    const { reg, open } = fakeRegistration()
+    await showPush(reg, parsePayload('garbage'))
+    expect(open()).toMatchObject([{ title: 'Parley', body: 'You have a new notification.' }])
+  })
+
+  it('keeps one notification per conversation and counts its messages', async () => {
+    const { reg, open } = fakeRegistration()
+    await showPush(reg, parsePayload(msg('c1', 'Hello')))
+    expect(open()).toMatchObject([{ title: 'Ann Customer', tag: 'conv-c1', body: 'Hello', data: { count: 1, url: '/conversations/c1', kind: 'message' } }])
+    await showPush(reg, parsePayload(msg('c1', 'Are you there?')))
+    await showPush(reg, parsePayload(msg('c2', 'Other')))
+    await showPush(reg, parsePayload(msg('c1', 'Hello??')))
+    const shown = open()
+    expect(shown).toHaveLength(2)
+    expect(shown.find((n) => n.tag === 'conv-c1')).toMatchObject({ body: '3 new messages', data: { count: 3 } })
+    expect(shown.find((n) => n.tag === 'conv-c1')!.options).toMatchObject({ renotify: true })
+  })
+
+  it('gives offers Accept and Reject and keeps them until acted on; closes offers that ran out', async () => {
+    const { reg, open } = fakeRegistration()
+    const now = 1_000_000
+    await showPush(reg, parsePayload(JSON.stringify({ kind: 'offer', conversationId: 'c9', title: 'Bob', body: 'New chat in Support', expiresAt: now + 30_000 })), now)
+    expect(open()[0]!.options).toMatchObject({
+      requireInteraction: true,
+      actions: [{ action: 'accept', title: 'Accept' }, { action: 'reject', title: 'Reject' }],
+      data: { kind: 'offer', conversationId: 'c9', expiresAt: now + 30_000 },
+    })
+    await showPush(reg, parsePayload(msg('c1', 'Hi')), now + 60_000)
+    expect(open().map((n) => n.tag)).toEqual(['conv-c1'])
+  })
+
+  it('a message after an offer for the same conversation replaces it and starts counting at 1', () => {
+    const { options } = buildNotification(parsePayload(msg('c9', 'Thanks')), [{ kind: 'offer', conversationId: 'c9', count: 1, url: '/conversations/c9' }])
+    expect(options.body).toBe('Thanks')
+    expect(options.data.count).toBe(1)
+  })
+
+  it('shows the test push as "Parley"', () => {
+    const { title, options } = buildNotification(parsePayload(JSON.stringify({ kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' })), [])
+    expect(title).toBe('Parley')
+    expect(options.body).toBe('Notifications are working.')
+    expect(options.tag).toBe('parley-test')
+  })
+})
