@@ -1,5 +1,5 @@
 import ky, { HTTPError } from 'ky'
-import type { AdminUser, Queue, Role, RoutingMode, User } from '../../../server/src/api-types'
+import type { AdminUser, PushDevice, PushRules, Queue, Role, RoutingMode, User } from '../../../server/src/api-types'
 
 /** The admin area's own client: same-origin cookie session, JSON in and out. */
 const api = ky.create({ prefixUrl: '/api/', credentials: 'same-origin', retry: 0, timeout: 15_000 })
@@ -76,4 +76,11 @@ export const adminApi = {
   createQueue: (body: NewQueue) => call(() => api.post('admin/queues', { json: body }).json<{ queue: Queue }>()).then((r) => r.queue),
   updateQueue: (id: string, body: QueuePatch) =>
     call(() => api.patch(`admin/queues/${encodeURIComponent(id)}`, { json: body }).json<{ queue: Queue }>()).then((r) => r.queue),
+  listDevices: () => call(() => api.get('admin/devices').json<{ devices: PushDevice[] }>()).then((r) => r.devices),
+  updateDevice: (id: string, body: { blocked: boolean }) =>
+    call(() => api.patch(`admin/devices/${encodeURIComponent(id)}`, { json: body }).json<{ device: PushDevice }>()).then((r) => r.device),
+  deleteDevice: (id: string) => call(() => api.delete(`admin/devices/${encodeURIComponent(id)}`)).then(() => undefined),
+  getPushRules: () => call(() => api.get('admin/settings/push').json<{ push: PushRules }>()).then((r) => r.push),
+  savePushRules: (body: PushRules) =>
+    call(() => api.put('admin/settings/push', { json: body }).json<{ push: PushRules }>()).then((r) => r.push),
 }
