@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../test/helpers.js'
-import { expireOffers, routeWaiting } from './routing.js'
+import { expireOffers, loadOf, routeWaiting } from './routing.js'
 
 const state = async (s: TestServer, id: string) =>
   s.ctx.db.selectFrom('conversations').select(['state', 'offered_to', 'agent_id', 'queue_id']).where('id', '=', id).executeTakeFirstOrThrow()
@@ -150,5 +150,15 @@ describe('offer routing', () => {
     expect(toAnn.body.conversation).toMatchObject({ state: 'offered', offeredTo: annId })
     expect(cid).toBeTruthy()
     await ben.req('PATCH', '/api/me', { presence: 'available' })
+  })
+
+  it('transfer targets list every queue with its agents, presence and open-chat load', async () => {
+    const targets = (await ann.req('GET', '/api/transfer-targets')).body.targets
+    const offers = targets.find((t: any) => t.queue.address === 'offers')
+    const annRow = offers.agents.find((a: any) => a.id === annId)
+    expect(annRow).toMatchObject({ displayName: 'Ann', presence: 'available', maxConcurrent: 2 })
+    expect(annRow.load).toBe(await loadOf(s.ctx.db, annId))
+    expect(annRow.load).toBeGreaterThan(0)
+    expect(targets.map((t: any) => t.queue.address)).toEqual(expect.arrayContaining(['offers', 'billing', 'support']))
   })
 })

@@ -60,9 +60,37 @@ export async function emitUpdated(trx: Transaction<DB>, emit: Emit, id: string, 
 }
 
 /**
- * Offers the conversation (locked by the caller) to the best candidate, or leaves it queued.
- * `only`: offer to this agent alone (a transfer to an agent).
+ * Agents who may be offered this conversation, best first: active, available, members of the
+ * queue, under their limit, and who haven't declined it; fewest open chats first, then the one
+ * who got work longest ago.
  */
+async function rankedCandidates(trx: Transaction<DB>, queueId: string, conversationId: string) {
+  const rows = await trx
+    .selectFrom('users as u')
+    .innerJoin('queue_members as m', 'm.user_id', 'u.id')
+    .select(['u.id', 'u.max_concurrent', 'u.last_assigned_at'])
+    .select((eb) =>
+      eb.selectFrom('conversations as c')
+        .select(eb.fn.countAll<number>().as('n'))
+        .where((w) => w.or([
+          w.and([w('c.state', '=', 'picked'), w('c.agent_id', '=', w.ref('u.id'))]),
+          w.and([w('c.state', '=', 'offered'), w('c.offered_to', '=', w.ref('u.id'))]),
+        ]))
+        .as('load'),
+    )
+    .where('m.queue_id', '=', queueId)
+    .where('u.active', '=', 1)
+    .where('u.presence', '=', 'available')
+    .where((eb) => eb.not(eb.exists(
+      eb.selectFrom('offer_declines as d').select('d.user_id').where('d.conversation_id', '=', conversationId).whereRef('d.user_id', '=', 'u.id'),
+    )))
+    .execute()
+  return rows
+    .filter((c) => Number(c.load) < c.max_concurrent)
+    .sort((a, b) => Number(a.load) - Number(b.load) || (a.last_assigned_at ?? 0) - (b.last_assigned_at ?? 0) || a.id.localeCompare(b.id))
+}
+
+/** Offers the conversation (locked by the caller) to the best candidate, or leaves it queued. */
 export async function offerNext(
   trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: NonNullable<ConversationRow>,
 ): Promise<string | null> {
@@ -70,30 +98,7 @@ export async function offerNext(
   const queue = await trx.selectFrom('queues').select('routing_mode').where('id', '=', conv.queue_id).executeTakeFirst()
   let chosen: string | null = null
   if (queue?.routing_mode === 'offer') {
-    const candidates = await trx
-      .selectFrom('users as u')
-      .innerJoin('queue_members as m', 'm.user_id', 'u.id')
-      .select(['u.id'])
-      .select((eb) =>
-        eb.selectFrom('conversations as c')
-          .select(eb.fn.countAll<number>().as('n'))
-          .where((w) => w.or([
-            w.and([w('c.state', '=', 'picked'), w('c.agent_id', '=', w.ref('u.id'))]),
-            w.and([w('c.state', '=', 'offered'), w('c.offered_to', '=', w.ref('u.id'))]),
-          ]))
-          .as('load'),
-      )
-      .select(['u.max_concurrent', 'u.last_assigned_at'])
-      .where('m.queue_id', '=', conv.queue_id)
-      .where('u.active', '=', 1)
-      .where('u.presence', '=', 'available')
-      .where((eb) => eb.not(eb.exists(
-        eb.selectFrom('offer_declines as d').select('d.user_id').where('d.conversation_id', '=', conv.id).whereRef('d.user_id', '=', 'u.id'),
-      )))
-      .execute()
-    const ranked = candidates
-      .filter((c) => Number(c.load) < c.max_concurrent)
-      .sort((a, b) => Number(a.load) - Number(b.load) || (a.last_assigned_at ?? 0) - (b.last_assigned_at ?? 0) || a.id.localeCompare(b.id))
+    const ranked = await rankedCandidates(trx, conv.queue_id, conv.id)
     for (const c of ranked) {
       if (await canTakeMore(trx, ctx, c.id, conv.queue_id)) {
         chosen = c.id
@@ -131,29 +136,12 @@ export async function routeWaiting(ctx: AppContext, limit = 50): Promise<number>
       const conv = await lockRow(trx, ctx, id)
       if (!conv || conv.state !== 'queued') return null
       // Nothing to say when nobody can take it: don't write an event for "still queued".
-      const any = await hasCandidate(trx, conv.queue_id, conv.id)
-      if (!any) return null
+      if ((await rankedCandidates(trx, conv.queue_id, conv.id)).length === 0) return null
       return offerNext(trx, ctx, emit, conv)
     })
     if (to) offered++
   }
   return offered
-}
-
-async function hasCandidate(trx: Transaction<DB>, queueId: string, conversationId: string): Promise<boolean> {
-  const rows = await trx
-    .selectFrom('users as u')
-    .innerJoin('queue_members as m', 'm.user_id', 'u.id')
-    .select(['u.id', 'u.max_concurrent'])
-    .where('m.queue_id', '=', queueId)
-    .where('u.active', '=', 1)
-    .where('u.presence', '=', 'available')
-    .where((eb) => eb.not(eb.exists(
-      eb.selectFrom('offer_declines as d').select('d.user_id').where('d.conversation_id', '=', conversationId).whereRef('d.user_id', '=', 'u.id'),
-    )))
-    .execute()
-  for (const r of rows) if ((await loadOf(trx, r.id)) < r.max_concurrent) return true
-  return false
 }
 
 /** Offers whose time ran out count as declined (timeout) and move on to the next agent. */

@@ -3,7 +3,7 @@ import type { Presence, TransferTarget } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
 import { authHooks } from '../../plugins/auth.js'
 import { getUser } from '../../db/repositories/users.js'
-import { loadOf, routeWaiting } from '../../services/routing.js'
+import { routeWaiting } from '../../services/routing.js'
 import { userSchema } from '../schemas.js'
 
 export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -38,8 +38,14 @@ export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: App
       .where('u.active', '=', 1)
       .orderBy('u.display_name')
       .execute()
-    const loads = new Map<string, number>()
-    for (const m of members) if (!loads.has(m.id)) loads.set(m.id, await loadOf(ctx.db, m.id))
+    // Open chats per agent in one query: picked ones carry agent_id, offered ones offered_to.
+    const counts = await ctx.db
+      .selectFrom('conversations')
+      .select((eb) => [eb.fn.coalesce('agent_id', 'offered_to').as('uid'), eb.fn.countAll<number>().as('n')])
+      .where('state', 'in', ['picked', 'offered'])
+      .groupBy((eb) => eb.fn.coalesce('agent_id', 'offered_to'))
+      .execute()
+    const loads = new Map(counts.map((c) => [c.uid, Number(c.n)]))
     return {
       targets: queues.map((q) => ({
         queue: q,
