@@ -77,6 +77,8 @@ test('every screen', async ({ page, browser }, info) => {
   await shot('09-admin-agents')
   await page.goto('/admin/queues')
   await shot('10-admin-queues')
+  await page.goto('/admin/devices')
+  await shot('10-admin-devices')
 
   // The customer's side.
   const customer = await startCustomerChat(browser, `Cleo ${uid()}`)
