@@ -4,6 +4,9 @@ import { defineConfig, devices } from '@playwright/test'
 // Chromium. Never `npx playwright install`: CHROMIUM_PATH or /usr/bin/chromium is used.
 const port = Number(process.env.E2E_PORT ?? 8181)
 const dataDir = `.tmp/e2e-${process.pid}`
+// Parallel work on one machine can build into its own folders: E2E_SERVER (server entry) and
+// E2E_STATIC_DIR (the built app); by default the one build, server/dist and dist.
+const serverEntry = process.env.E2E_SERVER ?? 'server/dist/main.js'
 const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
@@ -30,7 +33,7 @@ export default defineConfig({
     { name: 'desktop', testMatch: /foundation\.spec\.ts/, use: { viewport: { width: 1280, height: 800 }, browserName: 'chromium' } },
   ],
   webServer: {
-    command: `rm -rf ${dataDir} && node server/dist/main.js`,
+    command: `rm -rf ${dataDir} && node ${serverEntry}`,
     url: `http://127.0.0.1:${port}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -45,6 +48,7 @@ export default defineConfig({
       // The suite signs in many times a minute from one address.
       LOGIN_LIMIT: '1000',
       LOG_LEVEL: 'warn',
+      ...(process.env.E2E_STATIC_DIR ? { STATIC_DIR: process.env.E2E_STATIC_DIR } : {}),
       ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),
     },
   },
