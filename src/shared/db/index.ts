@@ -1,7 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb'
 import { DB_NAME, DB_VERSION, type ParleyDB } from './schema'
 
-export type { Draft, OutboxItem, OutboxStatus, ParleyDB, Setting } from './schema'
+export type { Draft, OutboxAttachment, OutboxItem, OutboxStatus, ParleyDB, Setting } from './schema'
 export type ParleyDatabase = IDBPDatabase<ParleyDB>
 type UpgradeTx = IDBPTransaction<ParleyDB, StoreNames<ParleyDB>[], 'versionchange'>
 

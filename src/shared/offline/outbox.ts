@@ -5,9 +5,18 @@ import { uuid } from '@/shared/utils/uuid'
 
 export type { OutboxItem } from '@/shared/db'
 
+/** A file to send with a message (a File from a picker, or a Blob from the camera). */
+export interface EnqueueAttachment {
+  blob: Blob
+  name: string
+  /** Recorded in the app (video): accepted whenever the admin allows in-app recording. */
+  recorded?: boolean
+}
+
 export interface EnqueueInput {
   conversationId: string
   text: string
+  attachments?: EnqueueAttachment[]
   clientId?: string
   createdAt?: number
 }
@@ -102,7 +111,13 @@ export class Outbox {
     }
     const createdAt = input.createdAt ?? Math.max(this.opts.now(), this.lastCreatedAt + 1)
     this.lastCreatedAt = Math.max(this.lastCreatedAt, createdAt)
-    const item: OutboxItem = { clientId, conversationId: input.conversationId, text: input.text, createdAt, status: 'pending', attempts: 0 }
+    const attachments = input.attachments?.map((a) => ({
+      localId: uuid(), name: a.name, type: a.blob.type, size: a.blob.size, blob: a.blob, recorded: a.recorded === true,
+    }))
+    const item: OutboxItem = {
+      clientId, conversationId: input.conversationId, text: input.text, createdAt, status: 'pending', attempts: 0,
+      ...(attachments?.length ? { attachments } : {}),
+    }
     await db.put('outbox', item)
     this.items.set(clientId, item)
     this.emit()

@@ -3,6 +3,8 @@ import { getDb } from '@/shared/db'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from './outbox'
 
 const items: ShallowRef<OutboxItem[]> = shallowRef([])
+/** Upload progress of items being sent, 0..1, by clientId (absent: not uploading). */
+const progress: ShallowRef<Record<string, number>> = shallowRef({})
 let instance: Outbox | null = null
 let onlineListener: (() => void) | null = null
 
@@ -40,6 +42,7 @@ function need(): Outbox {
 export function useOutbox() {
   return {
     items,
+    progress,
     forConversation: (conversationId: string) => items.value.filter((i) => i.conversationId === conversationId),
     enqueue: (input: EnqueueInput) => need().enqueue(input),
     retry: (clientId: string) => need().retry(clientId),

@@ -1,0 +1,49 @@
+import type { FileRules } from '@/shared/api/types'
+
+export type { FileRules } from '@/shared/api/types'
+
+const MIME_EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic',
+  'image/heif': 'heic', 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov', 'application/pdf': 'pdf',
+}
+
+/** The type a file claims, from its name, else its MIME type (the server checks the bytes). */
+export function fileExtension(file: { name: string; type: string }): string {
+  const m = /\.([a-z0-9]{1,10})$/i.exec(file.name)
+  if (m) return m[1]!.toLowerCase()
+  return MIME_EXTENSIONS[file.type.split(';')[0]!.trim().toLowerCase()] ?? ''
+}
+
+/** jpg/jpeg and heic/heif stand for each other, as on the server. */
+export function typeAllowed(rules: FileRules, ext: string): boolean {
+  const list = new Set(rules.allowedTypes.map((t) => t.toLowerCase()))
+  if (ext === 'jpg' || ext === 'jpeg') return list.has('jpg') || list.has('jpeg')
+  if (ext === 'heic' || ext === 'heif') return list.has('heic') || list.has('heif')
+  return list.has(ext)
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
+  const mb = n / (1024 * 1024)
+  return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`
+}
+
+/**
+ * Checks a file against the admin's rules before anything is sent. Null when it may go, else a
+ * sentence naming the rule it breaks. A video recorded in the app is allowed whenever recording is.
+ */
+export function checkFile(rules: FileRules, file: { name: string; type: string; size: number }, opts: { recorded?: boolean } = {}): string | null {
+  if (file.size > rules.maxBytes) {
+    return `“${file.name}” is ${formatBytes(file.size)}: the maximum file size is ${formatBytes(rules.maxBytes)}.`
+  }
+  if (opts.recorded) {
+    return rules.videoRecording ? null : 'Video recording is turned off by your administrator.'
+  }
+  const ext = fileExtension(file)
+  if (!ext || !typeAllowed(rules, ext)) {
+    const kind = ext ? `.${ext} files are` : 'This kind of file is'
+    return `${kind} not allowed. Allowed file types: ${rules.allowedTypes.join(', ') || 'none'}.`
+  }
+  return null
+}
