@@ -61,6 +61,8 @@ export interface ConversationsTable {
   customer_read_seq: number
   offered_to: string | null
   offer_expires_at: number | null
+  /** The client id of the last transfer (a retried queued Transfer answers with the result). */
+  transfer_client_id: string | null
 }
 
 export interface MessagesTable {
@@ -80,6 +82,8 @@ export interface NotesTable {
   author_id: string
   text: string
   created_at: number
+  /** The app's id for a note written through the outbox (a resend answers the stored note). */
+  client_id: string | null
 }
 
 export interface EventsTable {

@@ -178,6 +178,8 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
 export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
+    // Ended by me already (a retried End from the outbox, or my other device): done.
+    if (conv.state === 'ended' && conv.agent_id === userId) return (await getConversation(trx, conversationId, userId))!
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
     await trx.updateTable('conversations').set({ state: 'ended', ended_at: Date.now() }).where('id', '=', conversationId).execute()
@@ -288,6 +290,15 @@ export interface TransferInput {
   queueId: string
   agentId?: string | undefined
   note?: string | undefined
+  /** The app's id for this transfer: a repeat (a retried queued Transfer) answers with the conversation. */
+  clientId?: string | undefined
+}
+
+/** This transfer (by its client id) already happened: a retry may see the result even if the chat left my queues. */
+export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('conversations').select('id')
+    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId).executeTakeFirst()
+  return !!row
 }
 
 /**
@@ -298,6 +309,7 @@ export interface TransferInput {
 export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<Conversation> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
+    if (input.clientId && conv.transfer_client_id === input.clientId) return (await getConversation(trx, conversationId, userId))!
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can transfer it')
     const queue = await trx.selectFrom('queues').select(['id', 'name']).where('id', '=', input.queueId).executeTakeFirst()
@@ -313,7 +325,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     }
     const me = await agentName(trx, userId)
     await trx.updateTable('conversations')
-      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null })
+      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null })
       .where('id', '=', conversationId).execute()
     // Declines from an earlier round don't bind the new queue's agents.
     await trx.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
@@ -340,19 +352,39 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
   })
 }
 
-async function addNoteInTrx(trx: Transaction<DB>, emit: Emit, n: { conversationId: string; queueId: string; authorId: string; text: string }): Promise<Note> {
+async function addNoteInTrx(
+  trx: Transaction<DB>, emit: Emit, n: { conversationId: string; queueId: string; authorId: string; text: string; clientId?: string | undefined },
+): Promise<Note> {
   const id = randomUUID()
   const createdAt = Date.now()
-  await trx.insertInto('notes').values({ id, conversation_id: n.conversationId, author_id: n.authorId, text: n.text, created_at: createdAt }).execute()
+  await trx.insertInto('notes')
+    .values({ id, conversation_id: n.conversationId, author_id: n.authorId, text: n.text, created_at: createdAt, client_id: n.clientId ?? null })
+    .execute()
   const note: Note = { id, conversationId: n.conversationId, authorId: n.authorId, authorName: await agentName(trx, n.authorId), text: n.text, createdAt }
   await emit({ type: 'note.created', conversationId: n.conversationId, queueId: n.queueId, visibility: 'internal', data: { note } })
   return note
 }
 
-export async function addNote(ctx: AppContext, conversationId: string, authorId: string, text: string): Promise<Note> {
+/**
+ * Adds an internal note. With a clientId it is idempotent like messages: a repeat answers the
+ * stored note (created false), never a second row. The lock serialises racing retries.
+ */
+export async function addNote(
+  ctx: AppContext, conversationId: string, authorId: string, text: string, clientId?: string,
+): Promise<{ note: Note; created: boolean }> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
-    return addNoteInTrx(trx, emit, { conversationId, queueId: conv.queue_id, authorId, text })
+    if (clientId) {
+      const row = await trx.selectFrom('notes as n').innerJoin('users as u', 'u.id', 'n.author_id')
+        .select(['n.id', 'n.author_id', 'u.display_name', 'n.text', 'n.created_at'])
+        .where('n.conversation_id', '=', conversationId).where('n.client_id', '=', clientId)
+        .executeTakeFirst()
+      if (row) {
+        if (row.author_id !== authorId) throw conflict('client_id_reused', 'This note id was already used')
+        return { note: { id: row.id, conversationId, authorId, authorName: row.display_name, text: row.text, createdAt: row.created_at }, created: false }
+      }
+    }
+    return { note: await addNoteInTrx(trx, emit, { conversationId, queueId: conv.queue_id, authorId, text, clientId }), created: true }
   })
 }
 

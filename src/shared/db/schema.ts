@@ -1,4 +1,5 @@
 import type { DBSchema } from 'idb'
+import type { Conversation, Message, Note } from '../api/types'
 
 export type OutboxStatus = 'pending' | 'failed'
 
@@ -17,12 +18,30 @@ export interface OutboxAttachment {
   uploadedId?: string
 }
 
-/** A message the agent wrote that the server has not acknowledged yet. */
+/** What an outbox item does: a message (the default, and every v1 row), an internal note, End chat or Transfer. */
+export type OutboxKind = 'message' | 'note' | 'end' | 'transfer'
+
+/** Where a queued Transfer goes. */
+export interface OutboxTransfer {
+  queueId: string
+  agentId?: string
+  /** Shown in the confirmation ("Will be done…") and failure texts. */
+  targetName: string
+}
+
+/**
+ * Something the agent did that the server has not acknowledged yet: a message, or a queued
+ * action (note, End chat, Transfer). All kinds of one conversation go out in createdAt order.
+ */
 export interface OutboxItem {
   clientId: string
   conversationId: string
+  /** Absent on rows written before actions were queued: a message. */
+  kind?: OutboxKind
+  /** The message or note text (a Transfer's note). */
   text: string
   attachments?: OutboxAttachment[]
+  transfer?: OutboxTransfer
   createdAt: number
   status: OutboxStatus
   /** Why the server refused it (status 'failed'). */
@@ -55,7 +74,22 @@ export interface ParleyDB extends DBSchema {
     key: string
     value: Setting
   }
+  // v2: the offline copy of what the agent last saw (see ./cache.ts).
+  conversations: {
+    key: string
+    value: Conversation
+  }
+  /** Acknowledged messages only (the outbox holds the rest), keyed by [conversationId, seq]. */
+  messages: {
+    key: [string, number]
+    value: Message
+  }
+  notes: {
+    key: string
+    value: Note
+    indexes: { byConversation: [string, number] }
+  }
 }
 
 export const DB_NAME = 'parley'
-export const DB_VERSION = 1
+export const DB_VERSION = 2

@@ -209,5 +209,14 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('users').addColumn('notify_messages', 'integer', (c) => c.notNull().defaultTo(1)).execute()
       },
     },
+    '0005_outbox_ids': {
+      // Queued offline actions are retried: a note carries the app's client id (one row per id and
+      // conversation), and a transfer remembers the id it was made with so a repeat answers "done".
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('notes').addColumn('client_id', 'text').execute()
+        await db.schema.createIndex('notes_client_id').unique().on('notes').columns(['conversation_id', 'client_id']).execute()
+        await db.schema.alterTable('conversations').addColumn('transfer_client_id', 'text').execute()
+      },
+    },
   }
 }

@@ -4,10 +4,13 @@ import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
 import {
-  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, sendMessage, transferConversation, type TransferInput,
+  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, sendMessage, transferConversation, transferredWith,
+  type TransferInput,
 } from '../../services/conversations.js'
 import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
 import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
+
+const noteReply = { type: 'object', properties: { note: noteSchema } } as const
 
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
@@ -106,11 +109,16 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
           queueId: { type: 'string', format: 'uuid' },
           agentId: { type: 'string', format: 'uuid' },
           note: { type: 'string', maxLength: 2000 },
+          clientId: { type: 'string', format: 'uuid' },
         },
       },
       response: conversationReply,
     },
-    preHandler: visible,
+    preHandler: async (req) => {
+      // A retried transfer to a queue I'm not in: the chat is out of my sight, but this move was mine.
+      if (req.body.clientId && (await transferredWith(ctx, req.params.id, req.body.clientId))) return
+      await visible(req)
+    },
   }, async (req) => ({ conversation: await transferConversation(ctx, req.params.id, req.user!.id, req.body) }))
 
   app.get<{ Params: { id: string } }>('/api/conversations/:id/notes', {
@@ -118,17 +126,24 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     preHandler: visible,
   }, async (req) => ({ notes: await listNotes(ctx.db, req.params.id) }))
 
-  app.post<{ Params: { id: string }; Body: { text: string } }>('/api/conversations/:id/notes', {
+  app.post<{ Params: { id: string }; Body: { text: string; clientId?: string } }>('/api/conversations/:id/notes', {
     schema: {
       params: idParams,
       body: {
         type: 'object', required: ['text'], additionalProperties: false,
-        properties: { text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' } },
+        properties: {
+          text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
+          // The outbox's id: a resent note answers 200 with the stored one.
+          clientId: { type: 'string', format: 'uuid' },
+        },
       },
-      response: { 201: { type: 'object', properties: { note: noteSchema } } },
+      response: { 200: noteReply, 201: noteReply },
     },
     preHandler: visible,
-  }, async (req, reply) => reply.status(201).send({ note: await addNote(ctx, req.params.id, req.user!.id, req.body.text.trim()) }))
+  }, async (req, reply) => {
+    const { note, created } = await addNote(ctx, req.params.id, req.user!.id, req.body.text.trim(), req.body.clientId)
+    return reply.status(created ? 201 : 200).send({ note })
+  })
 
   app.get<{ Params: { id: string } }>('/api/conversations/:id/customer', {
     schema: {

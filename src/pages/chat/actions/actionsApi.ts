@@ -1,4 +1,6 @@
 import { apiJson } from '@/shared/api/client'
+import { isApiError } from '@/shared/api/errors'
+import { getSetting, setSetting } from '@/shared/db'
 import type { Conversation, CustomerDetails, TransferTarget } from '@/shared/api/types'
 
 const conv = (id: string) => `conversations/${encodeURIComponent(id)}`
@@ -16,8 +18,21 @@ export async function getHistory(conversationId: string, opts: { order: HistoryO
   return (await apiJson<{ conversations: Conversation[] }>('GET', `${conv(conversationId)}/history`, { searchParams })).conversations
 }
 
+const TARGETS_KEY = 'transfer.targets'
+
+/** Queues and agents to transfer to; offline, the last list this device saw (a Transfer made offline is queued). */
 export async function getTransferTargets(): Promise<TransferTarget[]> {
-  return (await apiJson<{ targets: TransferTarget[] }>('GET', 'transfer-targets')).targets
+  try {
+    const targets = (await apiJson<{ targets: TransferTarget[] }>('GET', 'transfer-targets')).targets
+    void setSetting(TARGETS_KEY, targets).catch(() => undefined)
+    return targets
+  } catch (e) {
+    if (isApiError(e) && e.isNetwork) {
+      const saved = await getSetting<TransferTarget[]>(TARGETS_KEY).catch(() => undefined)
+      if (Array.isArray(saved) && saved.length) return saved
+    }
+    throw e
+  }
 }
 
 export async function transferConversation(conversationId: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
