@@ -43,6 +43,8 @@ export default defineConfig({
             manifest: false,
             injectManifest: {
               globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'],
+              // The manifest's screenshots are for install dialogs, never shown by the app.
+              globIgnores: ['screenshots/**'],
             },
             devOptions: { enabled: false },
           }),

@@ -6,6 +6,8 @@ import { loadPushPref, savePushPref } from '../shared/push/prefs'
 import { handleNotificationClick, type AppWindow, type ClickEnv } from './clicks'
 import { parsePayload, showPush } from './notifications'
 import { resubscribe } from './subscription'
+import { registerRuntimeCaching } from './runtimeCache'
+import { registerOutboxSync } from './sync'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<string | { url: string; revision: string | null }> }
 
@@ -15,6 +17,9 @@ cleanupOutdatedCaches()
 
 // Client-side routes open the cached index.html; the API is never answered from here.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
+
+// Attachment files and thumbnails, kept for offline reading (capped; emptied on sign-out).
+registerRuntimeCaching(self.location.origin)
 
 // A waiting version takes over only when the user presses "Reload".
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
@@ -59,5 +64,8 @@ self.addEventListener('pushsubscriptionchange', (event: PushSubscriptionChangeEv
     ).catch(() => false),
   )
 })
+
+// Background Sync: queued messages and actions go out even with the app closed.
+registerOutboxSync(self)
 
 clientsClaim()

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Conversation, Message } from '@/shared/api/types'
+import { localCache } from '@/shared/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
 import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
 import * as api from './api'
@@ -46,6 +48,8 @@ export const useConversationStore = defineStore('conversations', () => {
   const readUpTo = ref<Record<string, number>>({})
   /** The read markers this store has sent to the server. */
   const readPosted: Record<string, number> = {}
+  /** Reading the offline copy (once per sign-in); resolves with whether it held anything. */
+  let hydration: Promise<boolean> | null = null
 
   function knownLastSeq(id: string): number {
     return Math.max(lastSeqById.value[id] ?? 0, messages.lastSeq(id))
@@ -76,9 +80,26 @@ export const useConversationStore = defineStore('conversations', () => {
     return lists[view].value
   }
 
+  /** The offline copy: what the server says later wins (only unknown conversations are added). */
+  function hydrate(): Promise<boolean> {
+    hydration ??= localCache.conversations().then((rows) => {
+      for (const c of rows) if (!byId.value[c.id]) byId.value[c.id] = c
+      return rows.length > 0
+    })
+    return hydration
+  }
+
+  /** Write through to the offline copy: what the agent can see is kept, the rest forgotten. */
+  function persist(id: string) {
+    const c = byId.value[id]
+    if (c && viewOf(c, me.value) !== null) void localCache.putConversations([c])
+    else if (!c || c.id !== openId.value) void localCache.forgetConversation(id)
+  }
+
   /** From the server's answer (its `unread` is the starting value). */
   function setFromServer(c: Conversation) {
     byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
+    persist(c.id)
   }
 
   /**
@@ -88,17 +109,36 @@ export const useConversationStore = defineStore('conversations', () => {
   function upsertFromEvent(c: Conversation): boolean {
     const known = byId.value[c.id]
     byId.value[c.id] = { ...c, unread: known && c.id !== openId.value ? known.unread : 0 }
+    persist(c.id)
     return !known
   }
 
+  /**
+   * The list from the server. Offline, the offline copy stands in: this resolves when there is one
+   * (the offline banner says why it may be old) and rejects only when there is nothing to show.
+   */
   async function fetchList(view: ListView) {
     loading.value[view] = true
     try {
-      const rows = await api.listConversations(view)
+      const hadCache = await hydrate()
+      let rows: Conversation[]
+      try {
+        rows = await api.listConversations(view)
+        reportNetworkSuccess()
+      } catch (e) {
+        // Offline: the saved copy stands in if there is one (even an empty list, once saved).
+        if (noteRequestError(e) && (hadCache || (await localCache.listSavedAt(view)) !== undefined)) {
+          loaded.value[view] = true
+          return
+        }
+        throw e
+      }
       const seen = new Set(rows.map((c) => c.id))
       // Drop what the server no longer lists here (it moved on while we weren't looking).
       for (const c of byView(view)) if (!seen.has(c.id) && c.id !== openId.value) delete byId.value[c.id]
-      for (const c of rows) setFromServer(c)
+      for (const c of rows) byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
+      const mine = me.value
+      void localCache.syncList(view, rows.map((c) => byId.value[c.id]!), (c) => viewOf(c, mine) === view)
       loaded.value[view] = true
     } finally {
       loading.value[view] = false
@@ -111,8 +151,26 @@ export const useConversationStore = defineStore('conversations', () => {
     await Promise.allSettled(views.map((v) => fetchList(v)))
   }
 
+  /** Every list, shown or not (a start, or local data that had to be reloaded): ready for offline. */
+  async function refreshAll() {
+    const views = (Object.keys(loaded.value) as ListView[]).filter((v) => !loading.value[v])
+    await Promise.allSettled(views.map((v) => fetchList(v)))
+  }
+
+  /** One conversation from the server; offline, the offline copy (rejects when there is none). */
   async function fetchOne(id: string): Promise<Conversation> {
-    const c = await api.getConversation(id)
+    let c: Conversation
+    try {
+      c = await api.getConversation(id)
+      reportNetworkSuccess()
+    } catch (e) {
+      if (!noteRequestError(e)) throw e
+      await hydrate()
+      const cached = byId.value[id] ?? (await localCache.conversation(id))
+      if (!cached) throw e
+      if (!byId.value[id]) byId.value[id] = cached
+      return byId.value[id]!
+    }
     setFromServer(c)
     return byId.value[id]!
   }
@@ -129,6 +187,7 @@ export const useConversationStore = defineStore('conversations', () => {
       lastMessageAt: newer ? m.createdAt : c.lastMessageAt,
       unread: m.authorKind === 'customer' && m.conversationId !== openId.value ? c.unread + 1 : c.unread,
     }
+    persist(m.conversationId)
     if (m.authorKind === 'customer') delete typingUntil.value[m.conversationId]
   }
 
@@ -136,7 +195,10 @@ export const useConversationStore = defineStore('conversations', () => {
     const seq = knownLastSeq(id)
     if (seq > (readUpTo.value[id] ?? 0)) readUpTo.value[id] = seq
     const c = byId.value[id]
-    if (c && c.unread) byId.value[id] = { ...c, unread: 0 }
+    if (c && c.unread) {
+      byId.value[id] = { ...c, unread: 0 }
+      persist(id)
+    }
   }
 
   /** Tell the server I have seen everything known of a conversation (leaving it, say). */
@@ -176,6 +238,7 @@ export const useConversationStore = defineStore('conversations', () => {
 
   function remove(id: string) {
     delete byId.value[id]
+    void localCache.forgetConversation(id)
   }
 
   async function pick(id: string): Promise<Conversation> {
@@ -229,11 +292,12 @@ export const useConversationStore = defineStore('conversations', () => {
     lastSeqById.value = {}
     readUpTo.value = {}
     for (const k of Object.keys(readPosted)) delete readPosted[k]
+    hydration = null
   }
 
   return {
     byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
-    list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, fetchOne, noteMessage, clearUnread,
+    list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
     applyRead, flushRead, setOpen, remove, pick, accept, reject, transfer, end, setTyping, isTyping, reset,
   }
 })

@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Message } from '@/shared/api/types'
+import { localCache } from '@/shared/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
 import * as api from './api'
 import { sortBySeq } from './types'
 
@@ -13,13 +15,21 @@ export const useMessageStore = defineStore('messages', () => {
   /** Whether the server may have messages before the first one we hold. */
   const hasOlder = ref<Record<string, boolean>>({})
   const loadingOlder = ref<Record<string, boolean>>({})
+  /** Reading each conversation's offline copy, once. */
+  let hydrated: Record<string, Promise<void>> = {}
 
   function forConversation(conversationId: string): Message[] {
     return byConversation.value[conversationId] ?? []
   }
 
-  /** Adds or replaces by id / clientId. True when the message was not known before. */
+  /** Adds or replaces by id / clientId, and keeps it for offline reading. True when it was not known before. */
   function upsert(m: Message): boolean {
+    const added = merge(m)
+    void localCache.putMessages(m.conversationId, [m])
+    return added
+  }
+
+  function merge(m: Message): boolean {
     if (!byConversation.value[m.conversationId]) byConversation.value[m.conversationId] = []
     const list = byConversation.value[m.conversationId]!
     const i = list.findIndex((x) => x.id === m.id || x.clientId === m.clientId)
@@ -33,13 +43,42 @@ export const useMessageStore = defineStore('messages', () => {
     return true
   }
 
+  /** The offline copy of a conversation's latest messages (what is already held wins). */
+  function hydrate(conversationId: string): Promise<void> {
+    hydrated[conversationId] ??= localCache.messages(conversationId).then((rows) => {
+      for (const m of rows) if (!forConversation(conversationId).some((x) => x.id === m.id || x.clientId === m.clientId)) merge(m)
+      const first = forConversation(conversationId)[0]?.seq
+      if (first !== undefined && hasOlder.value[conversationId] === undefined) hasOlder.value[conversationId] = first > 1
+    })
+    return hydrated[conversationId]
+  }
+
+  /**
+   * The latest page from the server (after the offline copy). Offline with messages held, it
+   * resolves with what is held; it rejects when there is nothing to show.
+   */
   async function fetch(conversationId: string) {
-    const messages = await api.listMessages(conversationId, { limit: PAGE })
-    for (const m of messages) upsert(m)
-    // The latest page: older ones remain unless it reached back to the first message.
+    await hydrate(conversationId)
+    let messages: Message[]
+    try {
+      messages = await api.listMessages(conversationId, { limit: PAGE })
+      reportNetworkSuccess()
+    } catch (e) {
+      if (noteRequestError(e) && forConversation(conversationId).length) return
+      throw e
+    }
     const first = messages[0]?.seq
-    if (first === undefined || first <= 1) hasOlder.value[conversationId] = false
-    else if (!loaded.value[conversationId]) hasOlder.value[conversationId] = messages.length >= PAGE
+    const held = forConversation(conversationId)
+    // What is held ends before the latest page starts (a long time away): keep the thread
+    // contiguous, the older ones load again on demand.
+    const gap = first !== undefined && held.length > 0 && held.at(-1)!.seq < first - 1
+    if (gap) byConversation.value[conversationId] = held.filter((m) => m.seq >= first)
+    for (const m of messages) merge(m)
+    void localCache.putMessages(conversationId, messages, { replace: gap })
+    // The latest page: older ones remain unless it reached back to the first message.
+    const heldFirst = forConversation(conversationId)[0]?.seq
+    if (heldFirst === undefined || heldFirst <= 1) hasOlder.value[conversationId] = false
+    else if (!loaded.value[conversationId] || gap) hasOlder.value[conversationId] = messages.length >= PAGE || heldFirst < (first ?? 0)
     loaded.value[conversationId] = true
   }
 
@@ -51,7 +90,8 @@ export const useMessageStore = defineStore('messages', () => {
     loadingOlder.value[conversationId] = true
     try {
       const messages = await api.listMessages(conversationId, { beforeSeq: first, limit: PAGE })
-      for (const m of messages) upsert(m)
+      for (const m of messages) merge(m)
+      void localCache.putMessages(conversationId, messages)
       hasOlder.value[conversationId] = messages.length >= PAGE && (messages[0]?.seq ?? 1) > 1
       return messages.length
     } finally {
@@ -68,6 +108,7 @@ export const useMessageStore = defineStore('messages', () => {
     loaded.value = {}
     hasOlder.value = {}
     loadingOlder.value = {}
+    hydrated = {}
   }
 
   return { byConversation, loaded, hasOlder, loadingOlder, forConversation, upsert, fetch, fetchOlder, lastSeq, reset }

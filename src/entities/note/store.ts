@@ -1,6 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Note } from '@/shared/api/types'
+import { localCache } from '@/shared/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
 import * as api from './api'
 import { sortNewestFirst } from './types'
 
@@ -14,6 +16,11 @@ export const useNoteStore = defineStore('notes', () => {
 
   /** Adds or replaces a note (from the server's answer or a `note.created` event). Idempotent. */
   function apply(note: Note) {
+    merge(note)
+    void localCache.putNotes(note.conversationId, [note])
+  }
+
+  function merge(note: Note) {
     const list = (byConversation.value[note.conversationId] ??= [])
     const i = list.findIndex((n) => n.id === note.id)
     if (i >= 0) list[i] = note
@@ -23,9 +30,21 @@ export const useNoteStore = defineStore('notes', () => {
     }
   }
 
+  /** The notes from the server; offline, the offline copy (rejects when it holds none). */
   async function fetch(conversationId: string) {
-    const notes = await api.listNotes(conversationId)
+    let notes: Note[]
+    try {
+      notes = await api.listNotes(conversationId)
+      reportNetworkSuccess()
+    } catch (e) {
+      if (!noteRequestError(e)) throw e
+      const cached = await localCache.notes(conversationId)
+      if (!cached.length && !forConversation(conversationId).length) throw e
+      for (const n of cached) if (!forConversation(conversationId).some((x) => x.id === n.id)) merge(n)
+      return
+    }
     byConversation.value[conversationId] = sortNewestFirst([...notes])
+    void localCache.putNotes(conversationId, notes, { replace: true })
   }
 
   async function add(conversationId: string, text: string): Promise<Note> {

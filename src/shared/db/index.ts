@@ -16,6 +16,13 @@ const migrations: Record<number, (db: ParleyDatabase, tx: UpgradeTx) => void> = 
     db.createObjectStore('drafts', { keyPath: 'conversationId' })
     db.createObjectStore('settings', { keyPath: 'key' })
   },
+  2(db) {
+    // The offline copy of the lists, recent messages and notes (written by ./cache.ts).
+    db.createObjectStore('conversations', { keyPath: 'id' })
+    db.createObjectStore('messages', { keyPath: ['conversationId', 'seq'] })
+    const notes = db.createObjectStore('notes', { keyPath: 'id' })
+    notes.createIndex('byConversation', ['conversationId', 'createdAt'])
+  },
 }
 
 export async function openParleyDb(name = DB_NAME, onClose?: () => void): Promise<ParleyDatabase> {

@@ -1,5 +1,6 @@
 import { shallowRef } from 'vue'
 import type { Workbox } from 'workbox-window'
+import { listenForInstallPrompt } from './useInstallPrompt'
 
 /** A new service worker is installed and waiting for the user to say "Reload". */
 export const updateAvailable = shallowRef(false)
@@ -8,6 +9,8 @@ let wb: Workbox | null = null
 /** Production only: registers /sw.js and reports a waiting update (never reloads on its own). */
 export async function registerServiceWorker(): Promise<void> {
   if (!('serviceWorker' in navigator)) return
+  // From the very start (the sign-in page too): the browser's install offer comes once per page load.
+  listenForInstallPrompt()
   const { Workbox } = await import('workbox-window')
   wb = new Workbox('/sw.js', { scope: '/' })
   wb.addEventListener('waiting', () => {
