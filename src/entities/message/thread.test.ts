@@ -56,6 +56,13 @@ describe('buildThreadRows', () => {
     expect(shape).toEqual(['date', 'Kim^', 'Kim$', 'Ann^', 'Ann$', 'Ben^$', 'event', 'Ben^$', 'Ben^$'])
   })
 
+  it('keeps a message with only files (no text) as a bubble with its files and upload progress', () => {
+    const file = { key: 'a', id: null, name: 'clip.webm', mime: 'video/webm', kind: 'video' as const, size: 9, width: null, height: null, urls: null, blob: new Blob(['v']) }
+    const rows = buildThreadRows([msg({ text: '', authorKind: 'agent', status: 'sending', seq: null, attachments: [file], progress: 0.4 })], NOW)
+    const row = rows.find((r) => r.kind === 'message')
+    expect(row && row.kind === 'message' && [row.message.attachments, row.message.progress]).toEqual([[file], 0.4])
+  })
+
   it('prefixes keys so that several conversations can share one list', () => {
     const rows = buildThreadRows([msg({})], NOW, 'old:')
     expect(rows.every((r) => r.key.startsWith('old:'))).toBe(true)

@@ -1,4 +1,7 @@
 import type { AuthorKind, Conversation } from '@/shared/api/types'
+import type { ThreadAttachment } from '@/shared/utils/thread'
+
+export type { ThreadAttachment } from '@/shared/utils/thread'
 
 /** A message as the thread shows it: stored, or one of ours still on its way (from the outbox). */
 export interface ThreadMessage {
@@ -12,6 +15,10 @@ export interface ThreadMessage {
   /** Only for the viewer's own messages: where it is on its way. */
   status: 'sending' | 'sent' | 'failed' | null
   error?: string
+  /** Files on the message: stored ones, or ours still in the outbox (absent when none). */
+  attachments?: ThreadAttachment[]
+  /** Upload progress, 0..1, while one of ours is uploading its files. */
+  progress?: number
 }
 
 /** What an agent message shows under it. */

@@ -1,7 +1,7 @@
 // HTTP calls of the customer chat page. Self-contained on purpose: this page is its own lazy
 // chunk and must not pull in the agent app's api client, stores or entities.
 import ky, { HTTPError } from 'ky'
-import type { ApiError, Message, PublicConversation, PublicStart } from '../../../server/src/api-types'
+import type { ApiError, Attachment, FileRules, Message, PublicConversation, PublicStart } from '../../../server/src/api-types'
 
 const http = ky.create({ retry: 0, timeout: 15_000, credentials: 'omit' })
 
@@ -20,11 +20,48 @@ export const customerHttp = {
     http.post(`/api/public/queues/${encodeURIComponent(address)}/conversations`, { json: details }).json<PublicStart>(),
   conversation: (token: string) =>
     http.get('/api/public/conversation', { headers: auth(token) }).json<{ conversation: PublicConversation; messages: Message[] }>(),
-  send: (token: string, body: { clientId: string; text: string }) =>
+  send: (token: string, body: { clientId: string; text: string; attachmentIds?: string[] }) =>
     http.post('/api/public/conversation/messages', { headers: auth(token), json: body }).json<{ message: Message }>(),
   receipts: async (token: string, body: { deliveredSeq?: number; readSeq?: number }) => {
     await http.post('/api/public/conversation/receipts', { headers: auth(token), json: body })
   },
+  fileRules: () => http.get('/api/public/settings/files').json<{ files: FileRules }>(),
+  upload: (token: string, file: Blob, name: string, onProgress: (sent: number) => void) => uploadFile(token, file, name, onProgress),
+}
+
+/** An upload the server refused (the XHR's status and body; describeError reads it like an HTTPError). */
+export class UploadError extends Error {
+  constructor(readonly status: number, readonly body: string) {
+    super(`Upload failed: ${status}`)
+    this.name = 'UploadError'
+  }
+}
+
+const UPLOAD_TIMEOUT_MS = 5 * 60_000
+
+/** POST a file as multipart with upload progress (fetch can't report it over HTTP/1.1). */
+function uploadFile(token: string, file: Blob, name: string, onProgress: (sent: number) => void): Promise<Attachment> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', '/api/public/conversation/attachments')
+    xhr.setRequestHeader('Authorization', `Bearer ${token}`)
+    xhr.timeout = UPLOAD_TIMEOUT_MS
+    xhr.upload.onprogress = (e) => onProgress(e.loaded)
+    xhr.onload = () => {
+      if (xhr.status === 201) {
+        try {
+          resolve((JSON.parse(xhr.responseText) as { attachment: Attachment }).attachment)
+        } catch {
+          reject(new UploadError(500, ''))
+        }
+      } else reject(new UploadError(xhr.status, xhr.responseText))
+    }
+    // Network failure or timeout: status 0, worth retrying.
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => reject(new UploadError(0, ''))
+    const form = new FormData()
+    form.append('file', file, name)
+    xhr.send(form)
+  })
 }
 
 /** What went wrong with a request: the HTTP status (0 when the network failed) and a message to show. */
@@ -35,6 +72,19 @@ export interface RequestFailure {
 }
 
 export async function describeError(err: unknown): Promise<RequestFailure> {
+  if (err instanceof UploadError && err.status > 0) {
+    let body: Partial<ApiError> | undefined
+    try {
+      body = JSON.parse(err.body) as Partial<ApiError>
+    } catch {
+      body = undefined
+    }
+    return {
+      status: err.status,
+      code: body?.error?.code ?? 'http_error',
+      message: body?.error?.message ?? (err.status === 413 ? 'This file is too big.' : 'The file could not be sent. Please try again.'),
+    }
+  }
   if (err instanceof HTTPError) {
     const status = err.response.status
     let body: Partial<ApiError> | undefined

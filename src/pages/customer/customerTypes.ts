@@ -1,4 +1,5 @@
 import type { AuthorKind, Message } from '../../../server/src/api-types'
+import { storedAttachment, type ThreadAttachment } from '@/shared/utils/thread'
 
 export type DeliveryStatus = 'sent' | 'sending' | 'failed'
 
@@ -18,9 +19,14 @@ export interface ChatMessage {
   error: string | null
   /** Whether sending again can help (false once the chat has ended). */
   canRetry: boolean
+  /** Photos, videos, documents: stored ones, or the customer's own still on their way. */
+  attachments: ThreadAttachment[]
+  /** Upload progress (0..1) while the customer's photos are uploading. */
+  progress: number | null
 }
 
-export function fromServer(m: Message): ChatMessage {
+/** Stored files get the customer's download URLs (the token rides along as ?token=). */
+export function fromServer(m: Message, token: string | null): ChatMessage {
   return {
     key: m.clientId,
     id: m.id,
@@ -33,6 +39,8 @@ export function fromServer(m: Message): ChatMessage {
     status: 'sent',
     error: null,
     canRetry: false,
+    attachments: (m.attachments ?? []).map((a) => storedAttachment(a, token)),
+    progress: null,
   }
 }
 

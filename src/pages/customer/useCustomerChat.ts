@@ -4,10 +4,18 @@ import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import type { Message, PublicConversation, ServerFrame } from '../../../server/src/api-types'
 import { customerHttp, describeError, isRetryable, tokenStore, type StartDetails } from './customerHttp'
 import { fromServer, type ChatMessage } from './customerTypes'
+import { localAttachment } from '@/shared/utils/thread'
+import { useCustomerFileRules } from './useCustomerFileRules'
 import { useCustomerReceiptSync } from './useCustomerReceiptSync'
 import { useCustomerSocket } from './useCustomerSocket'
 
 export type ChatPhase = 'loading' | 'missing' | 'unavailable' | 'form' | 'chat'
+
+interface PendingUpload {
+  localId: string
+  file: File
+  uploadedId: string | null
+}
 
 const AGENT_TYPING_MS = 4000
 const TYPING_EVERY_MS = 2000
@@ -33,6 +41,7 @@ export function useCustomerChat(address: Ref<string>) {
     return [...stored, ...messages.value.filter((m) => m.seq === null)]
   })
 
+  const fileRules = useCustomerFileRules()
   const socket = useCustomerSocket({ onFrame, onUnauthorized: () => void refetch() })
   useCustomerReceiptSync(token, messages)
 
@@ -74,15 +83,23 @@ export function useCustomerChat(address: Ref<string>) {
   }
 
   /** Load the conversation and every message over HTTP. False when that failed. */
+  /** Conversation updates applied from the socket (a refetch's older answer must not undo them). */
+  let liveUpdates = 0
   async function refetch(): Promise<boolean> {
     const t = token.value
     if (!t) return false
+    const updatesBefore = liveUpdates
     try {
       const res = await customerHttp.conversation(t)
       if (token.value !== t) return false
-      applyConversation(res.conversation)
+      // A live update that arrived while this answer was on its way is newer than the answer.
+      if (liveUpdates === updatesBefore) applyConversation(res.conversation)
       const seen = new Set(res.messages.map((m) => m.clientId))
-      messages.value = [...res.messages.map(fromServer), ...messages.value.filter((m) => m.seq === null && !seen.has(m.clientId))]
+      messages.value = [
+        ...res.messages.map((m) => fromServer(m, t)),
+        // Messages that came live meanwhile, and ours still on their way.
+        ...messages.value.filter((m) => !seen.has(m.clientId) && (m.seq === null || m.seq > (res.messages.at(-1)?.seq ?? 0))),
+      ]
       return true
     } catch (err) {
       const f = await describeError(err)
@@ -92,7 +109,10 @@ export function useCustomerChat(address: Ref<string>) {
   }
 
   function connect() {
-    if (token.value && !ended.value) socket.start(token.value)
+    if (token.value && !ended.value) {
+      socket.start(token.value)
+      void fileRules.refresh()
+    }
   }
 
   function applyConversation(c: PublicConversation) {
@@ -105,8 +125,9 @@ export function useCustomerChat(address: Ref<string>) {
 
   function upsert(m: Message) {
     const i = messages.value.findIndex((x) => x.id === m.id || x.clientId === m.clientId)
-    if (i >= 0) messages.value.splice(i, 1, fromServer(m))
-    else messages.value.push(fromServer(m))
+    if (i >= 0) messages.value.splice(i, 1, fromServer(m, token.value))
+    else messages.value.push(fromServer(m, token.value))
+    uploads.delete(m.clientId)
     if (m.authorKind === 'agent') agentTyping.value = false
   }
 
@@ -122,8 +143,11 @@ export function useCustomerChat(address: Ref<string>) {
       const data = event.data
       if (event.type === 'message.created' && 'message' in data) upsert(data.message)
       else if (event.type === 'conversation.updated' && 'conversation' in data && 'queueName' in data.conversation) {
+        liveUpdates++
         applyConversation(data.conversation)
       }
+    } else if (frame.type === 'settings') {
+      fileRules.apply(frame.files)
     } else if (frame.type === 'typing' && frame.who === 'agent' && !ended.value) {
       agentTyping.value = true
       clearTimeout(typingTimer)
@@ -178,15 +202,39 @@ export function useCustomerChat(address: Ref<string>) {
   })
   const wakeRetries = () => [...wakers].forEach((w) => w())
 
-  function send(text: string) {
+  /** Files of messages on their way, kept (with their server ids once uploaded) so a retry never needs them chosen again. */
+  const uploads = new Map<string, PendingUpload[]>()
+
+  function send(text: string, files: File[] = []) {
     const t = token.value
-    if (!t || ended.value || !text.trim()) return
+    if (!t || ended.value || (!text.trim() && !files.length)) return
     const clientId = crypto.randomUUID()
+    const pending = files.map((file) => ({ localId: crypto.randomUUID(), file, uploadedId: null }))
+    if (pending.length) uploads.set(clientId, pending)
     messages.value.push({
       key: clientId, id: null, seq: null, clientId, authorKind: 'customer', authorName: conversation.value?.customerName ?? null,
       text, createdAt: Date.now(), status: 'sending', error: null, canRetry: false,
+      attachments: pending.map((u) => localAttachment({ localId: u.localId, name: u.file.name, type: u.file.type, size: u.file.size, blob: u.file })),
+      progress: pending.length ? 0 : null,
     })
     void deliver(t, clientId, text)
+  }
+
+  /** Upload what isn't on the server yet; the ids of all the message's files. */
+  async function uploadFiles(t: string, clientId: string): Promise<string[]> {
+    const list = uploads.get(clientId) ?? []
+    const total = list.reduce((n, u) => n + u.file.size, 0) || 1
+    const done = () => list.reduce((n, u) => n + (u.uploadedId ? u.file.size : 0), 0)
+    for (const u of list) {
+      if (u.uploadedId) continue
+      const base = done()
+      const attachment = await customerHttp.upload(t, u.file, u.file.name, (sent) => {
+        patch(clientId, { progress: Math.min(1, (base + Math.min(sent, u.file.size)) / total) })
+      })
+      u.uploadedId = attachment.id
+    }
+    if (list.length) patch(clientId, { progress: 1 })
+    return list.map((u) => u.uploadedId!)
   }
 
   function retry(clientId: string) {
@@ -208,7 +256,8 @@ export function useCustomerChat(address: Ref<string>) {
   async function deliver(t: string, clientId: string, text: string) {
     for (let attempt = 0; stillSending(t, clientId); attempt++) {
       try {
-        const res = await customerHttp.send(t, { clientId, text })
+        const attachmentIds = await uploadFiles(t, clientId)
+        const res = await customerHttp.send(t, { clientId, text, ...(attachmentIds.length ? { attachmentIds } : {}) })
         if (token.value === t) upsert(res.message)
         return
       } catch (err) {
@@ -226,7 +275,9 @@ export function useCustomerChat(address: Ref<string>) {
           return
         }
         if (!isRetryable(f)) {
-          patch(clientId, { status: 'failed', error: f.message, canRetry: true })
+          // A file the server refuses (too big, a type not allowed) won't go with a retry.
+          const refusedFile = f.status === 413 || f.status === 415
+          patch(clientId, { status: 'failed', error: f.message, canRetry: !refusedFile, progress: null })
           return
         }
         // Network trouble or a server error: the same clientId makes a repeat safe.
@@ -239,6 +290,7 @@ export function useCustomerChat(address: Ref<string>) {
 
   function reset() {
     socket.stop()
+    uploads.clear()
     token.value = null
     conversation.value = null
     messages.value = []
@@ -276,6 +328,7 @@ export function useCustomerChat(address: Ref<string>) {
 
   return {
     phase, loadError, queueName, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
+    fileRules: fileRules.rules, refreshFileRules: fileRules.refresh,
     load, start, send, retry, newChat, notifyTyping,
   }
 }

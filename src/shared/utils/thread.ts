@@ -1,4 +1,97 @@
-import type { AuthorKind, Message } from '@/shared/api/types'
+import type { Attachment, AuthorKind, Message } from '@/shared/api/types'
+
+/** Where a stored file can be fetched: the file itself, its thumbnail and its JPEG preview (HEIC). */
+export interface AttachmentUrls {
+  original: string
+  thumb: string | null
+  preview: string | null
+}
+
+/**
+ * A file on a message: stored on the server (`urls`), or still in our outbox (`blob`; the
+ * component showing it makes the object URL and revokes it when it is no longer shown).
+ */
+export interface ThreadAttachment {
+  /** The server's id once stored, else the outbox's local id. */
+  key: string
+  id: string | null
+  name: string
+  mime: string
+  kind: Attachment['kind']
+  size: number
+  width: number | null
+  height: number | null
+  urls: AttachmentUrls | null
+  blob: Blob | null
+}
+
+/** A file of a message still in the outbox (the shape of OutboxAttachment). */
+export interface PendingAttachment {
+  localId: string
+  name: string
+  type: string
+  size: number
+  blob: Blob
+}
+
+/**
+ * The URLs of a stored file. Agents use their session cookie; a customer's token travels as
+ * `?token=` because <img> and <video> can't send an Authorization header (the server accepts it
+ * for these downloads only).
+ */
+export function attachmentUrls(a: Pick<Attachment, 'id' | 'hasThumb' | 'hasPreview'>, customerToken?: string | null): AttachmentUrls {
+  const base = customerToken ? '/api/public/attachments/' : '/api/attachments/'
+  const query = customerToken ? `?token=${encodeURIComponent(customerToken)}` : ''
+  const url = (suffix: string) => `${base}${encodeURIComponent(a.id)}${suffix}${query}`
+  return {
+    original: url(''),
+    thumb: a.hasThumb ? url('/thumb') : null,
+    preview: a.hasPreview ? url('/preview') : null,
+  }
+}
+
+export function storedAttachment(a: Attachment, customerToken?: string | null): ThreadAttachment {
+  return {
+    key: a.id, id: a.id, name: a.name, mime: a.mime, kind: a.kind, size: a.size,
+    width: a.width, height: a.height, urls: attachmentUrls(a, customerToken), blob: null,
+  }
+}
+
+/** What a local file will show as (the server decides for good by its bytes). */
+export function kindOfType(type: string): Attachment['kind'] {
+  if (type.startsWith('image/')) return 'image'
+  if (type.startsWith('video/')) return 'video'
+  return 'document'
+}
+
+export function localAttachment(a: PendingAttachment): ThreadAttachment {
+  return {
+    key: a.localId, id: null, name: a.name, mime: a.type, kind: kindOfType(a.type), size: a.size,
+    width: null, height: null, urls: null, blob: a.blob,
+  }
+}
+
+const BROWSER_IMAGES = /^image\/(png|jpeg|gif|webp|avif|bmp)$/
+
+/**
+ * The image to show in the thread: the thumbnail (a JPEG even for HEIC), else the JPEG preview,
+ * else the file if browsers can show it. Null: show it as a file to download.
+ */
+export function inlineImageSource(a: ThreadAttachment): 'thumb' | 'preview' | 'original' | 'blob' | null {
+  if (a.kind !== 'image') return null
+  if (a.urls) {
+    if (a.urls.thumb) return 'thumb'
+    if (a.urls.preview) return 'preview'
+    return BROWSER_IMAGES.test(a.mime) ? 'original' : null
+  }
+  return a.blob && BROWSER_IMAGES.test(a.mime) ? 'blob' : null
+}
+
+/** The full-size image for the viewer: the JPEG preview of a HEIC photo, else the file. */
+export function fullImageUrl(a: ThreadAttachment): string | null {
+  if (!a.urls) return null
+  return a.urls.preview ?? a.urls.original
+}
 
 /** What a bubble shows: a stored message, or one of ours still on its way. */
 export interface ThreadItem {
@@ -12,6 +105,10 @@ export interface ThreadItem {
   /** Only for the viewer's own messages. */
   status: 'sending' | 'sent' | 'failed' | null
   error?: string
+  /** Files on the message (absent when none). */
+  attachments?: ThreadAttachment[]
+  /** Upload progress (0..1) of a message of ours still uploading its files. */
+  progress?: number
 }
 
 export interface PendingMessage {
@@ -20,27 +117,39 @@ export interface PendingMessage {
   createdAt: number
   status: 'pending' | 'failed'
   error?: string
+  attachments?: PendingAttachment[]
+}
+
+export interface MergeOptions {
+  /** Upload progress by clientId (useOutbox().progress). */
+  progress?: Record<string, number>
+  /** Build customer URLs with this token (the customer page); else the agent's. */
+  customerToken?: string | null
 }
 
 /**
  * Stored messages in seq order, then our own messages the server hasn't acknowledged yet
  * (a pending one disappears as soon as the stored one with its clientId arrives).
  */
-export function mergeThread(messages: Message[], pending: PendingMessage[], mine: AuthorKind): ThreadItem[] {
+export function mergeThread(messages: Message[], pending: PendingMessage[], mine: AuthorKind, opts: MergeOptions = {}): ThreadItem[] {
   const known = new Set(messages.map((m) => m.clientId))
-  const items: ThreadItem[] = messages.map((m) => ({
-    key: m.clientId || m.id,
-    clientId: m.clientId,
-    seq: m.seq,
-    authorKind: m.authorKind,
-    authorName: m.authorName,
-    text: m.text,
-    createdAt: m.createdAt,
-    status: m.authorKind === mine ? 'sent' : null,
-  }))
+  const items: ThreadItem[] = messages.map((m) => {
+    const item: ThreadItem = {
+      key: m.clientId || m.id,
+      clientId: m.clientId,
+      seq: m.seq,
+      authorKind: m.authorKind,
+      authorName: m.authorName,
+      text: m.text,
+      createdAt: m.createdAt,
+      status: m.authorKind === mine ? 'sent' : null,
+    }
+    if (m.attachments?.length) item.attachments = m.attachments.map((a) => storedAttachment(a, opts.customerToken))
+    return item
+  })
   for (const p of [...pending].sort((a, b) => a.createdAt - b.createdAt)) {
     if (known.has(p.clientId)) continue
-    items.push({
+    const item: ThreadItem = {
       key: p.clientId,
       clientId: p.clientId,
       seq: null,
@@ -50,7 +159,11 @@ export function mergeThread(messages: Message[], pending: PendingMessage[], mine
       createdAt: p.createdAt,
       status: p.status === 'failed' ? 'failed' : 'sending',
       error: p.error,
-    })
+    }
+    if (p.attachments?.length) item.attachments = p.attachments.map(localAttachment)
+    const progress = opts.progress?.[p.clientId]
+    if (progress !== undefined && p.status !== 'failed') item.progress = progress
+    items.push(item)
   }
   return items
 }

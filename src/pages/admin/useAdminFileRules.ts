@@ -1,0 +1,96 @@
+import ky from 'ky'
+import { ref } from 'vue'
+import type { FileRules } from '../../../server/src/api-types'
+import { toAdminError } from './adminApi'
+import type { FieldError } from './adminValidation'
+
+const api = ky.create({ prefixUrl: '/api/', credentials: 'same-origin', retry: 0, timeout: 15_000 })
+
+export const MB = 1024 * 1024
+/** The server's limits (server/src/routes/attachments/index.ts). */
+export const MIN_BYTES = 1024
+export const MAX_BYTES = 100 * MB
+export const MAX_TYPES = 50
+export const MAX_VIDEO_SECONDS = 600
+/** Types the server never stores whatever the list says: they could run script in a browser. */
+export const NEVER_TYPES = new Set(['html', 'htm', 'svg', 'xml', 'js', 'mjs', 'xhtml'])
+
+/** A type as the list keeps it: lower case, without a leading dot. */
+export const normalizeType = (raw: string) => raw.trim().toLowerCase().replace(/^\./, '')
+
+/** Why a new entry can't join the list, or null. */
+export function typeProblem(type: string, list: string[]): string | null {
+  if (!type) return 'Enter a file type, for example pdf.'
+  if (!/^[a-z0-9]{1,10}$/.test(type)) return 'A file type is 1 to 10 letters or digits, like pdf or mp4.'
+  if (NEVER_TYPES.has(type)) return `.${type} files can run code in a browser and are never accepted.`
+  if (list.includes(type)) return `${type} is already in the list.`
+  if (list.length >= MAX_TYPES) return `The list can hold up to ${MAX_TYPES} types.`
+  return null
+}
+
+/** The form's values as typed (strings for the number fields). */
+export interface FileRulesDraft {
+  allowedTypes: string[]
+  maxMb: string
+  videoRecording: boolean
+  maxVideoSeconds: string
+}
+
+export const toDraft = (r: FileRules): FileRulesDraft => ({
+  allowedTypes: [...r.allowedTypes],
+  maxMb: String(Math.round((r.maxBytes / MB) * 100) / 100),
+  videoRecording: r.videoRecording,
+  maxVideoSeconds: String(r.maxVideoSeconds),
+})
+
+/** Checks the draft like the server's schema; the rules to save, or the errors by field. */
+export function parseDraft(d: FileRulesDraft): { rules: FileRules; errors: [] } | { rules: null; errors: FieldError[] } {
+  const errors: FieldError[] = []
+  const mbText = d.maxMb.trim().replace(',', '.')
+  const mb = /^\d+(\.\d+)?$/.test(mbText) ? Number(mbText) : NaN
+  const maxBytes = Math.round(mb * MB)
+  if (!Number.isFinite(mb) || maxBytes < MIN_BYTES || maxBytes > MAX_BYTES) {
+    errors.push({ field: 'maxBytes', message: 'Enter a size from 0.01 to 100 MB.' })
+  }
+  const seconds = /^\d+$/.test(d.maxVideoSeconds.trim()) ? Number(d.maxVideoSeconds.trim()) : NaN
+  if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_VIDEO_SECONDS) {
+    errors.push({ field: 'maxVideoSeconds', message: `Enter a whole number of seconds from 1 to ${MAX_VIDEO_SECONDS}.` })
+  }
+  const types = [...new Set(d.allowedTypes.map(normalizeType))]
+  if (types.some((t) => !/^[a-z0-9]{1,10}$/.test(t)) || types.length > MAX_TYPES) {
+    errors.push({ field: 'allowedTypes', message: `Use up to ${MAX_TYPES} types of 1 to 10 letters or digits.` })
+  }
+  if (errors.length) return { rules: null, errors }
+  return { rules: { allowedTypes: types, maxBytes, videoRecording: d.videoRecording, maxVideoSeconds: seconds }, errors: [] }
+}
+
+const rules = ref<FileRules | null>(null)
+const loading = ref(false)
+const loadError = ref('')
+
+/** The admin's File Type Settings: load (GET /api/settings/files) and save (PUT /api/admin/settings/files). */
+export function useAdminFileRules() {
+  async function load() {
+    loading.value = true
+    loadError.value = ''
+    try {
+      rules.value = (await api.get('settings/files').json<{ files: FileRules }>()).files
+    } catch (err) {
+      loadError.value = (await toAdminError(err)).message
+    } finally {
+      loading.value = false
+    }
+  }
+
+  /** Saves; throws an AdminApiError the form shows. Connected agents get the new rules at once. */
+  async function save(next: FileRules): Promise<FileRules> {
+    try {
+      rules.value = (await api.put('admin/settings/files', { json: next }).json<{ files: FileRules }>()).files
+      return rules.value
+    } catch (err) {
+      throw await toAdminError(err)
+    }
+  }
+
+  return { rules, loading, loadError, load, save }
+}
