@@ -1,14 +1,16 @@
 import { onBeforeUnmount, onMounted, provide } from 'vue'
 import { useRouter } from 'vue-router'
-import type { Conversation, Message, ServerEvent } from '@/shared/api/types'
+import type { Conversation, Message, Note, ServerEvent } from '@/shared/api/types'
 import { setUnauthorizedHandler } from '@/shared/api/client'
 import { deleteSetting, getSetting, setSetting } from '@/shared/db'
 import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox'
 import { RealtimeSocket } from '@/shared/realtime/socket'
 import { typingSenderKey } from '@/shared/realtime/keys'
+import { useFileRulesStore } from '@/entities/attachment/store'
+import { clearAllComposerAttachments } from '@/pages/chat/media/useComposerAttachments'
 import { useConversationStore } from '@/entities/conversation/store'
 import { isAgentConversation, viewOf } from '@/entities/conversation/types'
-import { postMessage } from '@/entities/message/api'
+import { useLocalData } from '@/entities/conversation/useLocalData'
 import { useMessageStore } from '@/entities/message/store'
 import { useNoteStore } from '@/entities/note/store'
 import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/shared/push'
@@ -26,6 +28,9 @@ export function useAgentRuntime() {
   const conversations = useConversationStore()
   const messages = useMessageStore()
   const notes = useNoteStore()
+  const fileRules = useFileRulesStore()
+  // The admin's file rules, checked before anything is uploaded (offline: the server checks again).
+  const loadFileRules = () => void fileRules.load().catch(() => undefined)
   const outbox = useOutbox()
 
   function toSignIn() {
@@ -78,26 +83,31 @@ export function useAgentRuntime() {
     }
   }
 
+  // The offline copy: claimed for this agent, checked for wiped data before the socket's hello.
+  const local = useLocalData({
+    loadCursor: () => getSetting<number>(CURSOR_KEY),
+    forgetCursor: () => deleteSetting(CURSOR_KEY),
+  })
+
   const socket = new RealtimeSocket({
     cursorStore: {
-      load: () => getSetting<number>(CURSOR_KEY),
+      load: () => local.ready.then(() => getSetting<number>(CURSOR_KEY)),
       save: (cursor) => setSetting(CURSOR_KEY, cursor),
     },
     onEvent: applyEvent,
-    onReady: () => {
-      // Cheap and always consistent: reload what is on screen.
-      void conversations.refreshLoaded()
-      const open = conversations.openId
-      if (open) {
-        void conversations.fetchOne(open).catch(() => undefined)
-        void messages.fetch(open).catch(() => undefined)
-      }
+    onReady: ({ reconnected, reset }) => {
+      // A rules change before this socket was ready sent it no frame: read them again.
+      loadFileRules()
+      // After the replay: reload the lists and the open conversation (everything if local data was lost).
+      local.resync({ reconnected, reset })
       void outbox.flush()
       void viewing.report()
     },
     onTyping: ({ conversationId, who }) => {
       if (who === 'customer') conversations.setTyping(conversationId)
     },
+    onSettings: (files) => fileRules.apply(files),
+    onStatus: (status) => local.onSocketStatus(status),
     onError: (error) => {
       // Signed out elsewhere, or an admin deactivated this agent: back to sign-in at once.
       if (error.code === 'unauthorized' || error.code === 'deactivated') toSignIn()
@@ -111,9 +121,14 @@ export function useAgentRuntime() {
   })
   useOpenFromNotification(router)
 
+  // Messages (with their uploads) and queued actions; sending lives in shared/offline/send.ts.
   initOutbox({
-    send: (item) => postMessage(item.conversationId, { clientId: item.clientId, text: item.text }),
-    onSent: (_item, message) => applyMessage(message),
+    onSent: (item, result) => {
+      const kind = item.kind ?? 'message'
+      if (kind === 'message') applyMessage(result as Message)
+      else if (kind === 'note') notes.apply(result as Note)
+      else conversations.upsertFromEvent(result as Conversation)
+    },
     onUnauthorized: toSignIn,
   })
 
@@ -123,17 +138,21 @@ export function useAgentRuntime() {
 
   onMounted(() => {
     setUnauthorizedHandler(() => toSignIn())
+    local.start()
     socket.start()
+    loadFileRules()
     void outbox.resume()
   })
 
   onBeforeUnmount(() => {
     setUnauthorizedHandler(null)
+    local.stop()
     socket.stop()
   })
 
   /** Sign out: forget this agent's state on this device (unsent messages stay in the outbox). */
   async function signOut() {
+    local.stop()
     socket.stop()
     try {
       // A shared phone: the next agent must not get this agent's pushes.
@@ -144,7 +163,10 @@ export function useAgentRuntime() {
     }
     socket.resetCursor()
     await deleteSetting(CURSOR_KEY).catch(() => undefined)
+    // A shared phone: the next agent must not read this agent's chats offline.
+    await local.wipe()
     disposeOutbox()
+    clearAllComposerAttachments()
     conversations.reset()
     messages.reset()
     notes.reset()

@@ -24,9 +24,9 @@ export function useChatConversation(id: Ref<string>) {
   const conversation = computed(() => conversations.byId[id.value] ?? null)
   const name = computed(() => (conversation.value ? customerLabel(conversation.value) : ''))
   const pickedByMe = computed(() => !!conversation.value && isPickedBy(conversation.value, session.user?.id ?? null))
-  /** Stored messages and ours still in the outbox (named after me, so they group with the sent ones). */
+  /** Stored messages and ours still in the outbox (named after me, so they group with the sent ones), with upload progress. */
   const thread = computed<ThreadMessage[]>(() =>
-    mergeThread(messages.forConversation(id.value), outbox.forConversation(id.value), 'agent').map((m) =>
+    mergeThread(messages.forConversation(id.value), outbox.forConversation(id.value), 'agent', { progress: outbox.progress.value }).map((m) =>
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
@@ -81,8 +81,9 @@ export function useChatConversation(id: Ref<string>) {
 
   const typing = useTypingThrottle(() => sendTyping(id.value))
 
-  async function send(text: string) {
-    await outbox.enqueue({ conversationId: id.value, text })
+  /** Stores the message (text, emojis and files) in the outbox, which uploads and sends it. */
+  async function send(text: string, attachments: { blob: Blob; name: string; recorded?: boolean }[] = []) {
+    await outbox.enqueue({ conversationId: id.value, text, ...(attachments.length ? { attachments } : {}) })
   }
 
   return { conversation, name, pickedByMe, thread, typingText, loadError, notFound, load, send, typing, retry: outbox.retry, discard: outbox.discard }

@@ -1,5 +1,6 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import { getDb } from '@/shared/db'
+import { reportStorageError } from '@/shared/db/quota'
 
 const SAVE_DELAY_MS = 400
 
@@ -16,8 +17,9 @@ async function writeDraft(conversationId: string, text: string): Promise<void> {
     const db = await getDb()
     if (text.trim()) await db.put('drafts', { conversationId, text, updatedAt: Date.now() })
     else await db.delete('drafts', conversationId)
-  } catch {
-    // private mode / quota: the draft just isn't kept
+  } catch (e) {
+    // A full disk is shown to the agent; otherwise (private mode) the draft just isn't kept.
+    reportStorageError(e)
   }
 }
 

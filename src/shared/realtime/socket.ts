@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerEvent, ServerFrame } from '@/shared/api/types'
+import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '@/shared/api/types'
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
@@ -17,6 +17,8 @@ export interface RealtimeOptions {
   onReady?: (info: { cursor: number; reset: boolean; reconnected: boolean }) => void
   onTyping?: (frame: { conversationId: string; who: 'agent' | 'customer' }) => void
   onError?: (error: { code: string; message: string }) => void
+  /** The admin changed the file rules: applies at once. */
+  onSettings?: (files: FileRules) => void
   onStatus?: (status: SocketStatus) => void
   /** Builds the WebSocket (tests inject a fake). */
   createSocket?: (url: string) => WebSocket
@@ -172,6 +174,9 @@ export class RealtimeSocket {
         break
       case 'error':
         this.opts.onError?.(frame.error)
+        break
+      case 'settings':
+        this.opts.onSettings?.(frame.files)
         break
     }
   }
