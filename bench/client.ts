@@ -1,11 +1,8 @@
-// Client-side figures of issue 7 (bundle size, Lighthouse, long thread, outbox drain). They need
-// the agent app; until a module measures them, the table says so. Replace a row here with a
-// module of its own (see delivery.ts) once it can be measured.
+// Client load of issue 7: bundle sizes from the build. The figures measured in a browser
+// (Lighthouse, the long conversation, the outbox drain) are in browser.ts.
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { skipped, type Row } from './lib/table.js'
-
-const WHY = 'not measured yet (needs the agent app)'
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
 
@@ -28,10 +25,5 @@ function bundleRows(): Row[] {
 }
 
 export function clientRows(): Row[] {
-  return [
-    ...bundleRows(),
-    ...skipped('Lighthouse mobile', 'browser', [['performance score', '≥ 95'], 'FCP, LCP, TBT, CLS'], WHY),
-    ...skipped('long conversation', 'browser', ['10,000 messages: time to first paint', ['10,000 messages: rows in the DOM', '≤ 60'], 'prepend 50 older: time, scroll jump'], WHY),
-    ...skipped('outbox drain', 'browser', ['1,000 queued messages: time until all acknowledged, in order, once'], WHY),
-  ]
+  return bundleRows()
 }

@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
+import { browserRows, browserSkipped, type BrowserPart } from './browser.js'
 import { clientRows } from './client.js'
 import { DELIVERY, deliveryBench, deliveryRows, measureDelivery, parleySender, relaySender, type DeliveryResult } from './delivery.js'
 import { fanoutBench, fanoutRows, measureFanout } from './fanout.js'
@@ -25,6 +26,13 @@ const log = (s: string) => process.stderr.write(`[bench ${((nowMs() - started) /
 setTimeout(() => { log(`over ${LIMIT_MS / 60_000} minutes: stopping`); process.exit(2) }, LIMIT_MS).unref()
 
 const pgBase = process.env.TEST_DATABASE_URL || undefined
+// `npm run bench -- --only=client,browser` runs only some parts: sqlite, postgres, client (bundle
+// sizes), browser (= lighthouse, long, outbox). Without it, everything.
+const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
+const only = new Set((onlyArg ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+if (only.has('browser')) ['lighthouse', 'long', 'outbox'].forEach((p) => only.add(p))
+const want = (name: string) => only.size === 0 || only.has(name)
+const serverParts = want('sqlite') || want('postgres')
 const rows: Row[] = []
 const farm = Farm.start()
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws') + '/api/ws'
@@ -44,7 +52,7 @@ async function part<T>(name: string, fn: () => Promise<T>, onFail: (why: string)
 }
 
 // The bare Fastify process (throughput, start, idle RSS); the bare ws relay runs beside each Parley run.
-const refs = await part('references: bare Fastify route', async () => {
+const refs = !serverParts ? undefined : await part('references: bare Fastify route', async () => {
   const noop = await spawnServer('bench/servers/noop.ts', {}, '/health')
   try {
     await sleep(2000)
@@ -139,11 +147,13 @@ const dbRows = (db: string, why: string) => [
   ...skipped('server footprint', db, ['cold start, idle RSS, RSS with 500 agent sockets'], why),
 ]
 
-const sqliteRows = await part('sqlite', () => parley('sqlite'), (why) => dbRows('sqlite', why))
+const sqliteRows = !want('sqlite') ? undefined : await part('sqlite', () => parley('sqlite'), (why) => dbRows('sqlite', why))
 if (sqliteRows) rows.push(...sqliteRows)
 
 let pgVersion: string | undefined
-if (pgBase) {
+if (!want('postgres')) {
+  // not asked for
+} else if (pgBase) {
   const pgRows = await part('postgres', async () => {
     pgVersion = await serverVersion(pgBase)
     const schema = await freshSchema(pgBase)
@@ -159,7 +169,12 @@ if (pgBase) {
 }
 farm.stop()
 
-rows.push(...clientRows())
+if (want('client')) rows.push(...clientRows())
+const browserParts = (['lighthouse', 'long', 'outbox'] as BrowserPart[]).filter(want)
+if (browserParts.length) {
+  const got = await part('browser', () => browserRows(log, browserParts), (why) => browserSkipped(why, browserParts))
+  if (got) rows.push(...got)
+}
 
 // One table, grouped by benchmark.
 const order = (r: Row) => {

@@ -70,3 +70,69 @@ export async function startChats(url: string, n: number, addresses: string[]): P
   await Promise.all(Array.from({ length: 10 }, worker))
   return tokens
 }
+
+/** Starts one customer chat at `address`; returns its token and conversation id. */
+export async function startChat(url: string, address: string, name: string): Promise<{ token: string; id: string }> {
+  const res = await fetch(`${url}/api/public/queues/${address}/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const body = (await res.json()) as { token?: string; conversation?: { id: string } }
+  if (res.status !== 201 || !body.token || !body.conversation) throw new Error(`chat start failed: ${res.status} ${JSON.stringify(body)}`)
+  return { token: body.token, id: body.conversation.id }
+}
+
+/** The id of the agent a seeded session cookie belongs to. */
+export async function agentIdOf(url: string, cookie: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/me`, { headers: { cookie: `parley_session=${cookie}` }, signal: AbortSignal.timeout(10_000) })
+  const body = (await res.json()) as { user?: { id: string } }
+  if (!body.user) throw new Error(`not signed in: ${res.status}`)
+  return body.user.id
+}
+
+/**
+ * Writes `n` messages into a conversation (seq 1..n, customer and agent in turns of a few, one a
+ * second ending now, text `Message <i>`), and gives the conversation to `agentId` (picked), straight
+ * into the server's database: the same rows the send endpoint writes, minus the events (nobody is
+ * connected to hear them).
+ */
+export async function seedThread(server: Parley, conversationId: string, agentId: string, n: number): Promise<void> {
+  const database = await openDatabase({ databaseUrl: server.databaseUrl, dataDir: server.dataDir })
+  const db = database.db
+  try {
+    const end = Date.now()
+    const start = end - n * 1000
+    for (let from = 1; from <= n; from += 500) {
+      const batch = Array.from({ length: Math.min(500, n - from + 1) }, (_, k) => {
+        const seq = from + k
+        const customer = Math.floor(seq / 3) % 2 === 0
+        return {
+          id: randomUUID(), conversation_id: conversationId, seq, client_id: randomUUID(),
+          author_kind: customer ? ('customer' as const) : ('agent' as const), author_id: customer ? null : agentId,
+          text: `Message ${seq}${seq % 7 === 0 ? ': a longer one, so that rows are not all the same height on a phone screen' : ''}`,
+          created_at: start + seq * 1000,
+        }
+      })
+      await db.transaction().execute((trx) => trx.insertInto('messages').values(batch).execute())
+    }
+    await db.updateTable('conversations')
+      .set({ last_seq: n, last_message_at: start + n * 1000, state: 'picked', agent_id: agentId, picked_at: end })
+      .where('id', '=', conversationId)
+      .execute()
+  } finally {
+    await database.close()
+  }
+}
+
+/** The messages of a conversation in seq order (client id, text), read from the database. */
+export async function threadOf(server: Parley, conversationId: string): Promise<{ clientId: string; text: string; seq: number }[]> {
+  const database = await openDatabase({ databaseUrl: server.databaseUrl, dataDir: server.dataDir })
+  try {
+    const rows = await database.db.selectFrom('messages').select(['client_id', 'text', 'seq']).where('conversation_id', '=', conversationId).orderBy('seq').execute()
+    return rows.map((r) => ({ clientId: r.client_id, text: r.text, seq: Number(r.seq) }))
+  } finally {
+    await database.close()
+  }
+}

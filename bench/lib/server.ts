@@ -99,8 +99,8 @@ export interface Parley extends Proc {
   databaseUrl: string | undefined
 }
 
-/** A Parley server on a fresh data directory (and the given PostgreSQL URL, if any). */
-export async function startParley(databaseUrl?: string, dataDir?: string): Promise<Parley> {
+/** A Parley server on a fresh data directory (and the given PostgreSQL URL, if any); `env` adds settings (e.g. STATIC_DIR). */
+export async function startParley(databaseUrl?: string, dataDir?: string, env: Record<string, string> = {}): Promise<Parley> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'parley-bench-'))
   const proc = await spawnServer('server/src/main.ts', {
     DATA_DIR: dir,
@@ -109,6 +109,7 @@ export async function startParley(databaseUrl?: string, dataDir?: string): Promi
     LOG_LEVEL: 'warn',
     CHAT_START_LIMIT: '100000',
     DATABASE_URL: databaseUrl ?? '',
+    ...env,
   }, '/api/health')
   return {
     ...proc, dataDir: dir, databaseUrl,
