@@ -63,7 +63,11 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
   }
   await connect()
 
-  const notifier = new pg.Pool({ connectionString, max: 2 })
+  // One connection, one NOTIFY at a time: two connections could reorder the events of one
+  // transaction (a conversation's end before its "Chat ended" message), and listeners would see
+  // ids out of order.
+  const notifier = new pg.Pool({ connectionString, max: 1 })
+  let sending = Promise.resolve()
   return {
     publish(msg) {
       let payload: string
@@ -74,7 +78,7 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
       } else {
         payload = JSON.stringify({ k: 'msg', msg } satisfies Wire)
       }
-      notifier.query('select pg_notify($1, $2)', [CHANNEL, payload]).catch(log)
+      sending = sending.then(() => notifier.query('select pg_notify($1, $2)', [CHANNEL, payload])).then(() => undefined, log)
     },
     subscribe(handler) {
       handlers.add(handler)
@@ -83,6 +87,7 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
     async close() {
       closed = true
       await client?.end().catch(() => undefined)
+      await sending
       await notifier.end()
     },
   }

@@ -82,9 +82,9 @@ export function useCustomerChat(address: Ref<string>) {
     }
   }
 
-  /** Load the conversation and every message over HTTP. False when that failed. */
   /** Conversation updates applied from the socket (a refetch's older answer must not undo them). */
   let liveUpdates = 0
+  /** Load the conversation and every message over HTTP. False when that failed. */
   async function refetch(): Promise<boolean> {
     const t = token.value
     if (!t) return false
@@ -116,10 +116,13 @@ export function useCustomerChat(address: Ref<string>) {
   }
 
   function applyConversation(c: PublicConversation) {
+    const wasEnded = conversation.value?.state === 'ended'
     conversation.value = c
     if (c.state === 'ended') {
       agentTyping.value = false
       socket.stop()
+      // The socket closes here: read the thread once more so nothing sent just before the end is missed.
+      if (!wasEnded) void refetch()
     }
   }
 
