@@ -63,11 +63,27 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
   }
   await connect()
 
-  // One connection, one NOTIFY at a time: two connections could reorder the events of one
+  // One connection, one batch at a time: two connections could reorder the events of one
   // transaction (a conversation's end before its "Chat ended" message), and listeners would see
-  // ids out of order.
+  // ids out of order. What is published while a batch is on its way goes in the next batch.
   const notifier = new pg.Pool({ connectionString, max: 1 })
-  let sending = Promise.resolve()
+  let queued: string[] = []
+  let sending: Promise<void> | null = null
+  const channel = pg.escapeLiteral(CHANNEL)
+  function send(): Promise<void> {
+    sending ??= (async () => {
+      while (queued.length > 0) {
+        const batch = queued
+        queued = []
+        // One simple-protocol query, a statement per notification: they run in order in one
+        // transaction, and PostgreSQL delivers a transaction's notifications in that order.
+        await notifier.query(batch.map((p) => `select pg_notify(${channel}, ${pg.escapeLiteral(p)});`).join('\n')).catch(log)
+      }
+    })().finally(() => {
+      sending = null
+    })
+    return sending
+  }
   return {
     publish(msg) {
       let payload: string
@@ -78,7 +94,8 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
       } else {
         payload = JSON.stringify({ k: 'msg', msg } satisfies Wire)
       }
-      sending = sending.then(() => notifier.query('select pg_notify($1, $2)', [CHANNEL, payload])).then(() => undefined, log)
+      queued.push(payload)
+      void send()
     },
     subscribe(handler) {
       handlers.add(handler)
@@ -87,7 +104,7 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
     async close() {
       closed = true
       await client?.end().catch(() => undefined)
-      await sending
+      await send()
       await notifier.end()
     },
   }
