@@ -13,12 +13,16 @@ export interface EventInput {
   data: EventData
 }
 
-export type Emit = (e: EventInput) => Promise<ServerEvent>
+export type Emit = (e: EventInput) => Promise<void>
 
 /**
  * Runs `fn` in one transaction; the events it emits are written to the log inside that
  * transaction and published only after it commits, so a socket never sees a change that
  * was rolled back, and a replay from the log sees exactly what was published.
+ *
+ * The events are written after `fn`, just before the commit: on PostgreSQL the log's lock (which
+ * keeps ids in commit order) is then held for those inserts and the commit only, not for the
+ * business logic, so writers to other conversations wait as little as possible.
  */
 export async function withEvents<T>(
   ctx: AppContext,
@@ -26,13 +30,13 @@ export async function withEvents<T>(
 ): Promise<T> {
   const published: Published[] = []
   const result = await ctx.db.transaction().execute(async (trx) => {
-    let locked = false
+    const pending: { e: EventInput; createdAt: number }[] = []
     const emit: Emit = async (e) => {
-      if (!locked) {
-        await lockEventLog(trx, ctx.kind)
-        locked = true
-      }
-      const createdAt = Date.now()
+      pending.push({ e, createdAt: Date.now() })
+    }
+    const value = await fn(trx, emit)
+    if (pending.length > 0) await lockEventLog(trx, ctx.kind)
+    for (const { e, createdAt } of pending) {
       const row = await trx
         .insertInto('events')
         .values({
@@ -47,9 +51,8 @@ export async function withEvents<T>(
         .executeTakeFirstOrThrow()
       const event: ServerEvent = { id: Number(row.id), type: e.type, conversationId: e.conversationId, createdAt, data: e.data }
       published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility })
-      return event
     }
-    return fn(trx, emit)
+    return value
   })
   for (const p of published) {
     ctx.pubsub.publish(p)
