@@ -1,7 +1,8 @@
 // `npm run bench`: the server-side benchmarks of issue 7, each figure beside its reference
 // measured in the same run. Prints one table and writes bench/results/<timestamp>.json.
 // PostgreSQL rows need TEST_DATABASE_URL (scripts/with-postgres.sh npm run bench starts one).
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg, release, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { browserRows, browserSkipped, type BrowserPart } from './browser.js'
@@ -33,6 +34,11 @@ const only = new Set((onlyArg ?? '').split(',').map((s) => s.trim()).filter(Bool
 if (only.has('browser')) ['lighthouse', 'long', 'outbox'].forEach((p) => only.add(p))
 const want = (name: string) => only.size === 0 || only.has(name)
 const serverParts = want('sqlite') || want('postgres')
+// The client rows measure the built app: on a fresh clone, build it first (about a minute).
+if ((want('client') || want('lighthouse') || want('long') || want('outbox')) && !process.env.BENCH_STATIC_DIR && !existsSync(join(ROOT, 'dist', 'index.html'))) {
+  log('no build in dist/: building the app (vite build)')
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
+}
 const rows: Row[] = []
 const farm = Farm.start()
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws') + '/api/ws'
