@@ -1,5 +1,4 @@
 import 'fake-indexeddb/auto'
-import { openDB } from 'idb'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Note } from '@/shared/api/types'
 import { conv, msg } from '@/entities/conversation/testing'
@@ -7,6 +6,7 @@ import { KEEP_MESSAGES, KEEP_NOTES, LocalCache } from './cache'
 import { openParleyDb, type ParleyDatabase } from './index'
 import { dismissStorageError, isQuotaError, reportStorageError, storageFull } from './quota'
 import { DB_VERSION } from './schema'
+import { openReleasedV1 } from './testing'
 
 let dbCount = 0
 const opened: { close(): void }[] = []
@@ -139,15 +139,7 @@ describe('the offline cache', () => {
 describe('schema migration', () => {
   it('opens a version 1 database as version 2 with its outbox, drafts and settings rows kept', async () => {
     const name = `parley-v1-${++dbCount}`
-    // Version 1 exactly as it was released.
-    const v1 = await openDB(name, 1, {
-      upgrade(db) {
-        const outbox = db.createObjectStore('outbox', { keyPath: 'clientId' })
-        outbox.createIndex('byConversation', ['conversationId', 'createdAt'])
-        db.createObjectStore('drafts', { keyPath: 'conversationId' })
-        db.createObjectStore('settings', { keyPath: 'key' })
-      },
-    })
+    const v1 = await openReleasedV1(name)
     await v1.put('outbox', { clientId: 'c1', conversationId: 'a', text: 'hello', createdAt: 1, status: 'pending', attempts: 0 })
     await v1.put('drafts', { conversationId: 'a', text: 'half a thought', updatedAt: 2 })
     await v1.put('settings', { key: 'realtime.cursor', value: 42 })

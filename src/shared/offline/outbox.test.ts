@@ -2,9 +2,9 @@ import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { Message } from '@/shared/api/types'
 import { ApiError } from '@/shared/api/errors'
-import { openDB } from 'idb'
 import { openParleyDb, type OutboxItem, type ParleyDatabase } from '@/shared/db'
 import { DB_VERSION } from '@/shared/db/schema'
+import { openReleasedV1 } from '@/shared/db/testing'
 import { classifyFailure, Outbox, type OutboxOptions } from './outbox'
 import { sendItem, type Transport } from './send'
 
@@ -492,15 +492,7 @@ describe('outbox: two senders (page and service worker)', () => {
 describe('outbox: schema migration', () => {
   it('rows written by the version-1 schema are kept and sent by the current version', async () => {
     const name = `parley-migrate-${++dbCount}`
-    // Version 1 exactly as released: outbox (byConversation), drafts, settings.
-    const v1 = await openDB(name, 1, {
-      upgrade(db) {
-        const outbox = db.createObjectStore('outbox', { keyPath: 'clientId' })
-        outbox.createIndex('byConversation', ['conversationId', 'createdAt'])
-        db.createObjectStore('drafts', { keyPath: 'conversationId' })
-        db.createObjectStore('settings', { keyPath: 'key' })
-      },
-    })
+    const v1 = await openReleasedV1(name)
     await v1.put('outbox', { clientId: 'old-2', conversationId: 'c1', text: 'second', createdAt: 2, status: 'pending', attempts: 3 })
     await v1.put('outbox', { clientId: 'old-1', conversationId: 'c1', text: 'first', createdAt: 1, status: 'pending', attempts: 0 })
     await v1.put('outbox', { clientId: 'old-3', conversationId: 'c1', text: 'refused', createdAt: 3, status: 'failed', error: 'Too long', attempts: 1 })
