@@ -94,11 +94,37 @@ export function useCamera() {
   return { stream, problem, starting, facing, cameraCount, start, stop, switchCamera }
 }
 
+/**
+ * Resolves once the <video> has a picture: a shutter pressed the moment the preview opens (or on a
+ * slow phone) waits for the camera's first frame instead of failing.
+ */
+function firstFrame(video: HTMLVideoElement, timeoutMs = 5000): Promise<void> {
+  if (video.videoWidth && video.videoHeight) return Promise.resolve()
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!video.videoWidth || !video.videoHeight) return
+      cleanup()
+      resolve()
+    }
+    const timer = setTimeout(() => {
+      cleanup()
+      reject(new Error('The camera has no picture yet.'))
+    }, timeoutMs)
+    const cleanup = () => {
+      clearTimeout(timer)
+      video.removeEventListener('loadeddata', check)
+      video.removeEventListener('resize', check)
+    }
+    video.addEventListener('loadeddata', check)
+    video.addEventListener('resize', check)
+  })
+}
+
 /** The current frame of a playing <video> as a JPEG. */
-export function capturePhoto(video: HTMLVideoElement, quality = 0.92): Promise<Blob> {
+export async function capturePhoto(video: HTMLVideoElement, quality = 0.92): Promise<Blob> {
+  await firstFrame(video)
   const w = video.videoWidth
   const h = video.videoHeight
-  if (!w || !h) return Promise.reject(new Error('The camera has no picture yet.'))
   const canvas = document.createElement('canvas')
   canvas.width = w
   canvas.height = h
