@@ -173,3 +173,20 @@ describe('lists', () => {
     expect(store.byId.p).toBeUndefined()
   })
 })
+
+describe('a list answer and socket events crossing', () => {
+  it('a list that left the server before an event does not drop or undo what the event brought', async () => {
+    const { store } = setup()
+    server.lists.conversations = [conv({ id: 'a' })]
+    let answer: ((rows: Conversation[]) => void) | null = null
+    const api = await import('./api')
+    vi.mocked(api.listConversations).mockImplementationOnce(() => new Promise((resolve) => (answer = resolve)))
+    const loading = store.fetchList('conversations')
+    await vi.waitFor(() => expect(answer).not.toBeNull())
+    // Picked while the list was on its way: the answer (made before) doesn't have it yet.
+    store.upsertFromEvent(conv({ id: 'b' }))
+    answer!([conv({ id: 'a' })])
+    await loading
+    expect(store.list('conversations').map((c) => c.id).sort()).toEqual(['a', 'b'])
+  })
+})

@@ -103,10 +103,18 @@ export const useConversationStore = defineStore('conversations', () => {
   }
 
   /**
+   * Which event last changed each conversation (a counter, not a time): a list answer that left
+   * the server before that event is older than what the event brought, and must not undo it.
+   */
+  let eventCount = 0
+  const touchedAt = new Map<string, number>()
+
+  /**
    * From a socket event: events carry unread 0, so the count kept here survives. Answers true when
    * the conversation was not known here (its unread count is then unknown: ask the server).
    */
   function upsertFromEvent(c: Conversation): boolean {
+    touchedAt.set(c.id, ++eventCount)
     const known = byId.value[c.id]
     byId.value[c.id] = { ...c, unread: known && c.id !== openId.value ? known.unread : 0 }
     persist(c.id)
@@ -122,6 +130,8 @@ export const useConversationStore = defineStore('conversations', () => {
     try {
       const hadCache = await hydrate()
       let rows: Conversation[]
+      const asked = eventCount
+      const changedSince = (id: string) => (touchedAt.get(id) ?? 0) > asked
       try {
         rows = await api.listConversations(view)
         reportNetworkSuccess()
@@ -135,8 +145,10 @@ export const useConversationStore = defineStore('conversations', () => {
       }
       const seen = new Set(rows.map((c) => c.id))
       // Drop what the server no longer lists here (it moved on while we weren't looking).
-      for (const c of byView(view)) if (!seen.has(c.id) && c.id !== openId.value) delete byId.value[c.id]
-      for (const c of rows) byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
+      for (const c of byView(view)) if (!seen.has(c.id) && c.id !== openId.value && !changedSince(c.id)) delete byId.value[c.id]
+      for (const c of rows) {
+        if (!changedSince(c.id)) byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
+      }
       const mine = me.value
       void localCache.syncList(view, rows.map((c) => byId.value[c.id]!), (c) => viewOf(c, mine) === view)
       loaded.value[view] = true
@@ -291,6 +303,7 @@ export const useConversationStore = defineStore('conversations', () => {
     typingUntil.value = {}
     lastSeqById.value = {}
     readUpTo.value = {}
+    touchedAt.clear()
     for (const k of Object.keys(readPosted)) delete readPosted[k]
     hydration = null
   }
