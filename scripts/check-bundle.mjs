@@ -34,7 +34,7 @@ function measure(keys) {
 
 const entry = Object.keys(manifest).find((k) => manifest[k].isEntry)
 const agent = measure([entry, 'src/app/layouts/AgentLayout.vue', 'src/pages/conversations/ConversationListPage.vue'])
-const customer = measure([entry, 'src/pages/customer/CustomerChatView.vue'])
+const customer = measure([entry, 'src/pages/customer-chat/CustomerChatView.vue'])
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`
 
 if (process.argv.includes('--json')) {

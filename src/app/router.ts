@@ -41,7 +41,7 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'conversations/:id',
         name: 'conversation',
-        component: () => import('@/pages/chat/ChatPage.vue'),
+        component: () => import('@/pages/conversation/ChatPage.vue'),
         props: true,
         meta: { title: 'Conversation' },
       },
@@ -70,7 +70,7 @@ export const routes: RouteRecordRaw[] = [
     // The customer's chat page: its own chunk, none of the agent's stores.
     path: '/chat/:address',
     name: 'customer-chat',
-    component: () => import('@/pages/customer/CustomerChatView.vue'),
+    component: () => import('@/pages/customer-chat/CustomerChatView.vue'),
     meta: { title: 'Chat' },
   },
   { path: '/:pathMatch(.*)*', redirect: '/conversations' },

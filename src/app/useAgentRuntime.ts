@@ -7,7 +7,7 @@ import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox
 import { RealtimeSocket } from '@/shared/realtime/socket'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useFileRulesStore } from '@/entities/attachment/store'
-import { clearAllComposerAttachments } from '@/pages/chat/media/useComposerAttachments'
+import { clearAllComposerAttachments } from '@/features/composer-attachments/useComposerAttachments'
 import { useConversationStore } from '@/entities/conversation/store'
 import { isAgentConversation, viewOf } from '@/entities/conversation/types'
 import { useLocalData } from '@/entities/conversation/useLocalData'

@@ -2,7 +2,7 @@ import { computed, ref, watch, type Ref } from 'vue'
 import type { Conversation, Message } from '@/shared/api/types'
 import { errorMessage } from '@/shared/api/errors'
 import { listMessages } from '@/entities/message/api'
-import { getHistory } from './actions/actionsApi'
+import { getHistory } from '@/features/conversation-actions/actionsApi'
 
 export interface PreviousConversation {
   conversation: Conversation
