@@ -67,6 +67,8 @@ export class Client {
 
   async req(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = {}
+    // As the app does: a state-changing request is always JSON, an empty object when it has nothing to say.
+    if (body === undefined && method !== 'GET' && method !== 'HEAD') body = {}
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (this.cookie) headers.cookie = this.cookie
     if (this.bearer) headers.authorization = `Bearer ${this.bearer}`
