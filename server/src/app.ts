@@ -12,6 +12,7 @@ import { registerErrorHandling } from './plugins/errors.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
 import { createPgPubSub } from './services/pgPubSub.js'
+import type { RealtimeOptions } from './services/realtime.js'
 import authRoutes from './routes/auth/index.js'
 import conversationRoutes from './routes/conversations/index.js'
 import healthRoutes from './routes/health/index.js'
@@ -34,7 +35,13 @@ export interface BuiltApp {
 }
 
 /** Builds the whole server (database opened and migrated) without listening. */
-export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent } = {}): Promise<BuiltApp> {
+/**
+ * `realtime` overrides the socket's limits and timings (services/realtime.ts; tests shorten them).
+ */
+export async function buildApp(
+  config: Config,
+  opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent; realtime?: Partial<RealtimeOptions> } = {},
+): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -83,7 +90,7 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   await app.register(authRoutes, { ctx, secureCookies: config.secureCookies, loginLimit: config.loginLimit })
   await app.register(conversationRoutes, { ctx })
   await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
-  await app.register(wsRoutes, { ctx })
+  await app.register(wsRoutes, { ctx, realtime: opts.realtime })
   await app.register(meRoutes, { ctx })
   await app.register(adminRoutes, { ctx })
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.

@@ -145,6 +145,8 @@ export interface PushDevicesTable {
   session_id: string | null
   blocked: number
   viewing_conversation_id: string | null
+  /** Until when (epoch ms) the viewing mark holds; renewed by the device's open socket. */
+  viewing_until: number | null
   created_at: number
   last_push_at: number | null
 }

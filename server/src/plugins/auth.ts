@@ -5,6 +5,7 @@ import type { AppContext } from '../services/context.js'
 import { HttpError } from '../services/errors.js'
 import { conversationIdForToken, hashToken } from '../services/conversations.js'
 import { getUser } from '../db/repositories/users.js'
+import { revokeSessions } from '../services/sessions.js'
 
 export const SESSION_COOKIE = 'parley_session'
 const SESSION_DAYS = 30
@@ -24,21 +25,35 @@ export async function createSession(ctx: AppContext, userId: string): Promise<{ 
   return { token, maxAge }
 }
 
+/** Sign-out: the session ends and its open sockets close, on every process. */
 export async function deleteSession(ctx: AppContext, token: string) {
-  await ctx.db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute()
+  await revokeSessions(ctx, { sessionIds: [hashToken(token)] }, 'signed_out')
+}
+
+/** A live session: its id (sha256 of the cookie token), its active user, and when it ends (epoch ms). */
+export interface SessionInfo {
+  id: string
+  user: User
+  expiresAt: number
+}
+
+/** The live session behind a session cookie value (not expired, user active), or undefined. */
+export async function sessionForToken(ctx: AppContext, token: string | undefined): Promise<SessionInfo | undefined> {
+  if (!token) return undefined
+  const id = hashToken(token)
+  const row = await ctx.db
+    .selectFrom('sessions')
+    .select(['user_id', 'expires_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!row || row.expires_at < Date.now()) return undefined
+  const user = await getUser(ctx.db, row.user_id)
+  return user?.active ? { id, user, expiresAt: row.expires_at } : undefined
 }
 
 /** The active user behind a session cookie value, or undefined. */
 export async function userForSession(ctx: AppContext, token: string | undefined): Promise<User | undefined> {
-  if (!token) return undefined
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at'])
-    .where('id', '=', hashToken(token))
-    .executeTakeFirst()
-  if (!row || row.expires_at < Date.now()) return undefined
-  const user = await getUser(ctx.db, row.user_id)
-  return user?.active ? user : undefined
+  return (await sessionForToken(ctx, token))?.user
 }
 
 export function authHooks(ctx: AppContext) {

@@ -11,6 +11,16 @@ export type Published =
   | { kind: 'typing'; frame: Extract<ServerFrame, { type: 'typing' }>; queueId: string; conversationId: string; from: 'agent' | 'customer' }
   /** Account changes that open sockets must act on at once. */
   | { kind: 'control'; control: 'user.deactivated' | 'membership.changed' | 'settings.changed'; userId: string | null }
+  /**
+   * Sessions that ended (services/sessions.ts): every process closes the sockets opened with one
+   * of `sessionIds` (sha256 of the cookie token), or, with `userId`, every socket of that user.
+   */
+  | { kind: 'sessions.revoked'; sessionIds: string[]; userId: string | null; reason: RevokeReason }
+  /** A customer's chat token no longer holds (revoked or expired): close that conversation's customer sockets. */
+  | { kind: 'customer.revoked'; conversationId: string }
+
+/** Why sessions ended; `deactivated` tells the app so, the rest say "sign in again". */
+export type RevokeReason = 'signed_out' | 'password_changed' | 'deactivated' | 'device_blocked' | 'expired'
 
 export interface PubSub {
   publish(msg: Published): void

@@ -40,6 +40,25 @@ export async function setPushRules(db: Kysely<DB>, rules: PushRules): Promise<Pu
   return rules
 }
 
+/**
+ * The devices a push about `conversationId` goes to: the user's unblocked devices, except one that
+ * has that conversation on screen right now, i.e. whose viewing mark is for it and whose lease
+ * (`viewing_until`, renewed by the device's open socket) has not run out. A mark left by a socket
+ * whose process died stops counting when its lease lapses.
+ */
+export async function pushTargets(db: Kysely<DB>, userId: string, conversationId: string | null, now = Date.now()) {
+  let q = db.selectFrom('push_devices').select(['id', 'endpoint', 'p256dh', 'auth']).where('user_id', '=', userId).where('blocked', '=', 0)
+  if (conversationId) {
+    q = q.where((eb) => eb.or([
+      eb('viewing_conversation_id', 'is', null),
+      eb('viewing_conversation_id', '!=', conversationId),
+      eb('viewing_until', 'is', null),
+      eb('viewing_until', '<=', now),
+    ]))
+  }
+  return q.orderBy('created_at').execute()
+}
+
 export interface PushOptions {
   subject: string
   /** Tests talk to a local push service with its own certificate. */
@@ -95,13 +114,7 @@ export function createPushService(db: Kysely<DB>, opts: PushOptions): PushServic
   }
 
   async function sendToUser(userId: string, payload: PushPayload, o: { ttl?: number; urgency?: 'high' | 'normal' } = {}) {
-    let q = db.selectFrom('push_devices').select(['id', 'endpoint', 'p256dh', 'auth']).where('user_id', '=', userId).where('blocked', '=', 0)
-    // No push to the device that has this conversation on screen right now.
-    if (payload.conversationId) {
-      const cid = payload.conversationId
-      q = q.where((eb) => eb.or([eb('viewing_conversation_id', 'is', null), eb('viewing_conversation_id', '!=', cid)]))
-    }
-    const devices = await q.execute()
+    const devices = await pushTargets(db, userId, payload.conversationId)
     const body = JSON.stringify(payload)
     await Promise.all(devices.map((d) => deliver(d, body, o.ttl ?? 3600, o.urgency ?? 'high')))
     return devices.length

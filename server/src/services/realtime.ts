@@ -1,10 +1,12 @@
-import type { WebSocket } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 import type { ClientFrame, ServerEvent, ServerFrame, User } from '../api-types.js'
 import { agentCanSee, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
+import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
-import { conversationIdForToken } from './conversations.js'
+import { conversationIdForToken, hashToken } from './conversations.js'
 import { latestEventId, readEvents, type StoredEvent } from './events.js'
-import type { Published } from './pubsub.js'
+import { parseClientFrame } from './frames.js'
+import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
@@ -13,161 +15,491 @@ const frameCache = new WeakMap<ServerEvent, string>()
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
 
-type Identity =
-  | { kind: 'agent'; user: User; queueIds: Set<string> }
-  | { kind: 'customer'; conversationId: string }
+/** setTimeout takes at most 2^31-1 ms (24.8 days); longer waits are re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1
 
 /**
- * One socket's life: wait for hello, authenticate, replay what was missed since the client's
- * cursor, then stream live events. Live events that arrive during the replay are buffered and
- * sent after it, skipping ids already sent, so each event reaches the client exactly once.
+ * Limits and timings of the realtime socket (all in ms unless said otherwise). The defaults are the
+ * product's; tests shorten the timings.
  */
-export function handleSocket(ctx: AppContext, socket: WebSocket, sessionUser: User | undefined) {
-  let identity: Identity | undefined
-  let replaying = true
-  let lastSent = 0
-  const buffer: StoredEvent[] = []
-  let unsubscribe: (() => void) | undefined
+export interface RealtimeOptions {
+  /** A socket must send `hello` within this, or it is closed 4408 (default 10 s). */
+  helloTimeoutMs: number
+  /** Ping interval: a socket that missed a pong by the next one is dropped; viewing leases are renewed (25 s). */
+  pingMs: number
+  /** How long a device's viewing mark holds without renewal (60 s: two pings and a margin). */
+  viewingLeaseMs: number
+  /** `typing` is relayed at most once per this, per conversation and sender (2 s). */
+  typingIntervalMs: number
+  /** Token bucket per socket: burst size and refill per second (20 frames, 5 per second). */
+  frameBurst: number
+  framesPerSecond: number
+  /**
+   * Frames past an empty bucket are dropped (one `rate_limited` error frame per run); this many
+   * more than the bucket allows closes the socket with 4429 (50).
+   */
+  frameOverflow: number
+  /** Every open socket's session or chat token is checked against the database this often (60 s). */
+  sessionCheckMs: number
+}
 
-  const send = (frame: ServerFrame) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
-  }
-  const fail = (code: string, message: string, closeCode = 4401) => {
-    send({ type: 'error', error: { code, message } })
-    socket.close(closeCode, code)
-  }
+export const DEFAULT_REALTIME: RealtimeOptions = {
+  helloTimeoutMs: 10_000,
+  pingMs: 25_000,
+  viewingLeaseMs: 60_000,
+  typingIntervalMs: 2_000,
+  frameBurst: 20,
+  framesPerSecond: 5,
+  frameOverflow: 50,
+  sessionCheckMs: 60_000,
+}
 
-  const visible = (p: { queueId: string; conversationId: string; visibility: 'public' | 'internal' }): boolean => {
-    if (!identity) return false
-    if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility === 'public'
-    return identity.queueIds.has(p.queueId)
-  }
+/**
+ * Close codes (RFC 6455 leaves 4000-4999 to applications; ours mirror HTTP statuses):
+ * 4400 a malformed hello; 4401 not authenticated, a frame before hello, or the session/token
+ * ended; 4408 no hello in time; 4429 too many frames; 1011 a server fault.
+ */
+export const CLOSE = { badHello: 4400, unauthorized: 4401, helloTimeout: 4408, rateLimited: 4429, internal: 1011 } as const
 
-  /** Customers get the public shape of a conversation, never the agents' one. */
-  const shape = (event: ServerEvent): ServerEvent => {
-    if (identity?.kind === 'customer' && 'conversation' in event.data && 'queue' in event.data.conversation) {
-      return { ...event, data: { conversation: toPublicConversation(event.data.conversation) } }
-    }
-    return event
-  }
+type Identity =
+  | { kind: 'agent'; user: User; sessionId: string; queueIds: Set<string> }
+  | { kind: 'customer'; conversationId: string; token: string }
 
-  const deliver = (p: StoredEvent) => {
-    if (p.event.id <= lastSent) return
-    lastSent = p.event.id
-    if (socket.readyState !== socket.OPEN) return
-    const shaped = shape(p.event)
-    // Serialised once per event and shared by every socket that gets the same shape.
-    let text = frameCache.get(shaped)
-    if (!text) {
-      text = JSON.stringify({ type: 'event', event: shaped } satisfies ServerFrame)
-      frameCache.set(shaped, text)
-    }
-    socket.send(text)
-  }
+interface Log {
+  error(obj: unknown, msg: string): void
+}
 
-  const onPublished = (p: Published) => {
-    if (p.kind === 'control') return control(p.control, p.userId)
-    if (p.kind === 'typing') {
-      // Typing goes to the other side only.
-      const side = identity?.kind === 'customer' ? 'customer' : 'agent'
-      if (p.from !== side && visible({ ...p, visibility: 'public' })) send(p.frame)
+const REVOKED_MESSAGE: Record<RevokeReason, string> = {
+  signed_out: 'You signed out',
+  password_changed: 'Your password was changed: please sign in again',
+  deactivated: 'Your account was deactivated',
+  device_blocked: 'This device was blocked by an admin: please sign in again',
+  expired: 'Your session has expired: please sign in again',
+}
+
+/** One accepted socket, as the hub sees it. */
+interface Conn {
+  readonly socket: WebSocket
+  /** sha256 of the session cookie the socket was opened with (known before the lookup ends). */
+  readonly sessionId: string | undefined
+  identity: Identity | undefined
+  /** The device whose viewing mark this socket holds, and the conversation it marks. */
+  viewing: { deviceId: string; conversationId: string | null } | undefined
+  alive: boolean
+  closed: boolean
+  /** A revocation heard before the identity was known; hello refuses the session then. */
+  revokedEarly: RevokeReason | undefined
+  fail(code: string, message: string, closeCode: number): void
+  revoke(reason: RevokeReason): void
+  relayTyping(conversationId: string): Promise<void>
+}
+
+export interface RealtimeHub {
+  /**
+   * Takes a just-upgraded socket. `sessionToken` is the session cookie's value (agents); the
+   * session is looked up at once, while the client's hello is on its way.
+   */
+  accept(socket: WebSocket, sessionToken: string | undefined, lookup: (token: string | undefined) => Promise<SessionInfo | undefined>): void
+  /** Clears viewing marks left by a previous run (call once at start). */
+  start(): Promise<void>
+  close(): void
+}
+
+const toText = (raw: RawData): string =>
+  Buffer.isBuffer(raw) ? raw.toString('utf8') : Array.isArray(raw) ? Buffer.concat(raw).toString('utf8') : Buffer.from(raw).toString('utf8')
+
+/**
+ * The realtime hub of one process: every socket's life (hello, authentication, replay, live
+ * events), the per-socket frame checks and limits, the typing throttle, the viewing leases, and
+ * the closing of sockets whose session or chat token ended (announced on ctx.pubsub by any
+ * process, or found by the periodic check).
+ */
+export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOptions> = {}, log: Log = console): RealtimeHub {
+  const opts: RealtimeOptions = { ...DEFAULT_REALTIME, ...options }
+  const conns = new Set<Conn>()
+
+  // Typing throttle, per sender and conversation, in this process. With several processes a
+  // sender whose sockets sit on different processes could be relayed once per process.
+  const typingSlots = new Map<string, { last: number; pending: ReturnType<typeof setTimeout> | undefined }>()
+  function throttleTyping(key: string, run: () => void) {
+    const now = Date.now()
+    const slot = typingSlots.get(key)
+    if (!slot || now - slot.last >= opts.typingIntervalMs) {
+      typingSlots.set(key, { last: now, pending: slot?.pending })
+      run()
       return
     }
-    if (!visible(p)) return
-    if (replaying) buffer.push(p)
-    else deliver(p)
+    // Within the interval: one relay at its end (a frame that came a little early, e.g. network
+    // jitter against the client's own 2 s throttle, is late rather than lost); the rest are dropped.
+    if (slot.pending) return
+    slot.pending = setTimeout(() => {
+      slot.pending = undefined
+      slot.last = Date.now()
+      run()
+    }, slot.last + opts.typingIntervalMs - now)
+    slot.pending.unref()
   }
 
-  const control = (kind: 'user.deactivated' | 'membership.changed' | 'settings.changed', userId: string | null) => {
-    if (kind === 'settings.changed') {
-      if (identity) getFileRules(ctx.db).then((files) => send({ type: 'settings', files }), () => undefined)
-      return
+  const unsubscribe = ctx.pubsub.subscribe((p) => {
+    if (p.kind === 'sessions.revoked') {
+      const ids = new Set(p.sessionIds)
+      for (const c of conns) {
+        if (c.identity?.kind === 'customer') continue
+        const match = (c.sessionId !== undefined && ids.has(c.sessionId)) || (p.userId !== null && c.identity?.kind === 'agent' && c.identity.user.id === p.userId)
+        if (match) c.revoke(p.reason)
+      }
+    } else if (p.kind === 'customer.revoked') {
+      for (const c of conns) {
+        if (c.identity?.kind === 'customer' && c.identity.conversationId === p.conversationId) c.fail('unauthorized', 'This chat link is not valid any more', CLOSE.unauthorized)
+      }
     }
-    if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
-    if (kind === 'user.deactivated') return fail('deactivated', 'Your account was deactivated')
-    const agent = identity
-    queueIdsOf(ctx.db, agent.user.id).then((ids) => { agent.queueIds = new Set(ids) }, () => undefined)
+  })
+
+  // Pings drop sockets that stopped answering (a phone that lost its network says nothing), and
+  // renew the viewing leases of the sockets still here.
+  const pingTimer = setInterval(() => {
+    const renew: string[] = []
+    for (const c of conns) {
+      if (!c.alive) {
+        c.socket.terminate()
+        continue
+      }
+      c.alive = false
+      c.socket.ping()
+      if (c.viewing?.conversationId && c.identity?.kind === 'agent') renew.push(c.viewing.deviceId)
+    }
+    if (renew.length) {
+      ctx.db.updateTable('push_devices').set({ viewing_until: Date.now() + opts.viewingLeaseMs })
+        .where('id', 'in', [...new Set(renew)]).where('viewing_conversation_id', 'is not', null).execute()
+        .catch((err: unknown) => log.error({ err }, 'viewing lease renewal failed'))
+    }
+    const stale = Date.now() - opts.typingIntervalMs
+    for (const [key, slot] of typingSlots) if (!slot.pending && slot.last < stale) typingSlots.delete(key)
+  }, opts.pingMs)
+  pingTimer.unref()
+
+  // Backstop for anything that ended a session without announcing it (or an announcement lost with
+  // a dropped database connection): REST would answer 401, so the socket goes too.
+  let checking = false
+  const checkTimer = setInterval(() => {
+    if (checking) return
+    checking = true
+    checkSessions().catch((err: unknown) => log.error({ err }, 'session check failed')).finally(() => { checking = false })
+  }, opts.sessionCheckMs)
+  checkTimer.unref()
+
+  async function checkSessions() {
+    const agents = [...conns].filter((c) => c.identity?.kind === 'agent')
+    const ids = [...new Set(agents.map((c) => (c.identity as Extract<Identity, { kind: 'agent' }>).sessionId))]
+    const live = new Set<string>()
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await ctx.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.id')
+        .where('s.id', 'in', ids.slice(i, i + 500)).where('s.expires_at', '>', Date.now()).where('u.active', '=', 1).execute()
+      for (const r of rows) live.add(r.id)
+    }
+    for (const c of agents) if (c.identity?.kind === 'agent' && !live.has(c.identity.sessionId)) c.revoke('expired')
+    for (const c of [...conns]) {
+      if (c.identity?.kind !== 'customer') continue
+      const { token, conversationId } = c.identity
+      if ((await conversationIdForToken(ctx, token)) !== conversationId) c.fail('unauthorized', 'This chat link is not valid any more', CLOSE.unauthorized)
+    }
   }
 
-  async function hello(frame: Extract<ClientFrame, { type: 'hello' }>) {
-    if (frame.token) {
-      const conversationId = await conversationIdForToken(ctx, frame.token)
-      if (!conversationId) return fail('unauthorized', 'This chat link is not valid any more')
-      identity = { kind: 'customer', conversationId }
-    } else if (sessionUser) {
-      identity = { kind: 'agent', user: sessionUser, queueIds: new Set(await queueIdsOf(ctx.db, sessionUser.id)) }
-    } else {
-      return fail('unauthorized', 'Please sign in')
-    }
-    unsubscribe = ctx.pubsub.subscribe(onPublished)
+  async function start() {
+    // A previous run's sockets are gone: their marks go. On PostgreSQL other processes may be
+    // running with live marks, so only lapsed leases are cleared; the others lapse by themselves.
+    let q = ctx.db.updateTable('push_devices').set({ viewing_conversation_id: null, viewing_until: null }).where('viewing_conversation_id', 'is not', null)
+    if (ctx.kind === 'postgres') q = q.where((eb) => eb.or([eb('viewing_until', 'is', null), eb('viewing_until', '<=', Date.now())]))
+    await q.execute()
+  }
 
-    const latest = await latestEventId(ctx.db)
-    const cursor = frame.cursor
-    let reset = false
-    if (cursor === undefined) {
-      lastSent = latest
-    } else if (cursor > latest) {
-      // The client saw a log this server doesn't have (data wiped or another install): reload.
-      reset = true
-      lastSent = latest
-    } else {
-      const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }
-      const missed = await readEvents(ctx.db, cursor, scope, MAX_REPLAY + 1)
-      if (missed.length > MAX_REPLAY) {
+  function accept(socket: WebSocket, sessionToken: string | undefined, lookup: (token: string | undefined) => Promise<SessionInfo | undefined>) {
+    // Looked up at once: the hello is usually already on its way. Errors surface at hello.
+    const session = lookup(sessionToken)
+    session.catch(() => undefined)
+    const conn = openConn(socket, sessionToken ? hashToken(sessionToken) : undefined, session)
+    conns.add(conn)
+    socket.on('close', () => conns.delete(conn))
+  }
+
+  /**
+   * One socket's life: wait for hello, authenticate, replay what was missed since the client's
+   * cursor, then stream live events. Live events that arrive during the replay are buffered and
+   * sent after it, skipping ids already sent, so each event reaches the client exactly once.
+   * Every frame is checked (frames.ts) before use; nothing a frame holds can throw out of here.
+   */
+  function openConn(socket: WebSocket, sessionId: string | undefined, session: Promise<SessionInfo | undefined>): Conn {
+    let identity: Identity | undefined
+    let helloSeen = false
+    let replaying = true
+    let lastSent = 0
+    const buffer: StoredEvent[] = []
+    let unsubscribeEvents: (() => void) | undefined
+    let expiryTimer: ReturnType<typeof setTimeout> | undefined
+    // Frames after hello run one at a time, in order, once hello is done.
+    let chain: Promise<void> = Promise.resolve()
+    // Token bucket: may go below zero down to -frameOverflow, where the socket is closed.
+    let tokens = opts.frameBurst
+    let refilledAt = Date.now()
+    let droppedRun = false
+
+    const send = (frame: ServerFrame) => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
+    }
+
+    const conn: Conn = {
+      socket,
+      sessionId,
+      get identity() { return identity },
+      set identity(v) { identity = v },
+      viewing: undefined,
+      alive: true,
+      closed: false,
+      revokedEarly: undefined,
+      fail(code, message, closeCode) {
+        if (conn.closed) return
+        conn.closed = true
+        send({ type: 'error', error: { code, message } })
+        socket.close(closeCode, code)
+      },
+      revoke(reason) {
+        if (!identity) {
+          // Still opening: hello refuses it (a customer hello on the same browser is unaffected).
+          conn.revokedEarly = reason
+          return
+        }
+        conn.fail(reason === 'deactivated' ? 'deactivated' : 'unauthorized', REVOKED_MESSAGE[reason], CLOSE.unauthorized)
+      },
+      relayTyping,
+    }
+
+    const helloTimer = setTimeout(() => {
+      if (!helloSeen) conn.fail('hello_timeout', 'Say hello first', CLOSE.helloTimeout)
+    }, opts.helloTimeoutMs)
+    helloTimer.unref()
+
+    const visible = (p: { queueId: string; conversationId: string; visibility: 'public' | 'internal' }): boolean => {
+      if (!identity) return false
+      if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility === 'public'
+      return identity.queueIds.has(p.queueId)
+    }
+
+    /** Customers get the public shape of a conversation, never the agents' one. */
+    const shape = (event: ServerEvent): ServerEvent => {
+      if (identity?.kind === 'customer' && 'conversation' in event.data && 'queue' in event.data.conversation) {
+        return { ...event, data: { conversation: toPublicConversation(event.data.conversation) } }
+      }
+      return event
+    }
+
+    const deliver = (p: StoredEvent) => {
+      if (p.event.id <= lastSent) return
+      lastSent = p.event.id
+      if (socket.readyState !== socket.OPEN) return
+      const shaped = shape(p.event)
+      // Serialised once per event and shared by every socket that gets the same shape.
+      let text = frameCache.get(shaped)
+      if (!text) {
+        text = JSON.stringify({ type: 'event', event: shaped } satisfies ServerFrame)
+        frameCache.set(shaped, text)
+      }
+      socket.send(text)
+    }
+
+    const onPublished = (p: Published) => {
+      if (p.kind === 'control') return control(p.control, p.userId)
+      if (p.kind === 'typing') {
+        // Typing goes to the other side only.
+        const side = identity?.kind === 'customer' ? 'customer' : 'agent'
+        if (p.from !== side && visible({ ...p, visibility: 'public' })) send(p.frame)
+        return
+      }
+      if (p.kind !== 'event' || !visible(p)) return
+      if (replaying) buffer.push(p)
+      else deliver(p)
+    }
+
+    const control = (kind: 'user.deactivated' | 'membership.changed' | 'settings.changed', userId: string | null) => {
+      if (kind === 'settings.changed') {
+        if (identity) getFileRules(ctx.db).then((files) => send({ type: 'settings', files }), () => undefined)
+        return
+      }
+      if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
+      if (kind === 'user.deactivated') return conn.fail('deactivated', REVOKED_MESSAGE.deactivated, CLOSE.unauthorized)
+      const agent = identity
+      queueIdsOf(ctx.db, agent.user.id).then((ids) => { agent.queueIds = new Set(ids) }, () => undefined)
+    }
+
+    /** Closes the socket when its session runs out (sessions last 30 days: re-armed past 24.8). */
+    const armExpiry = (expiresAt: number) => {
+      const left = expiresAt - Date.now()
+      if (left <= 0) return conn.revoke('expired')
+      expiryTimer = setTimeout(() => armExpiry(expiresAt), Math.min(left, MAX_TIMER_MS))
+      expiryTimer.unref()
+    }
+
+    async function hello(frame: Extract<ClientFrame, { type: 'hello' }>) {
+      let sessionEnds = 0
+      if (frame.token) {
+        const conversationId = await conversationIdForToken(ctx, frame.token)
+        if (!conversationId) return conn.fail('unauthorized', 'This chat link is not valid any more', CLOSE.unauthorized)
+        identity = { kind: 'customer', conversationId, token: frame.token }
+      } else {
+        const s = await session
+        const queueIds = s ? await queueIdsOf(ctx.db, s.user.id) : []
+        // Checked after the last await: a revocation heard while this ran refuses the session.
+        if (!s || !sessionId || conn.revokedEarly) return conn.fail('unauthorized', conn.revokedEarly ? REVOKED_MESSAGE[conn.revokedEarly] : 'Please sign in', CLOSE.unauthorized)
+        identity = { kind: 'agent', user: s.user, sessionId, queueIds: new Set(queueIds) }
+        sessionEnds = s.expiresAt
+      }
+      if (conn.closed) return
+      if (identity.kind === 'agent') armExpiry(sessionEnds)
+      unsubscribeEvents = ctx.pubsub.subscribe(onPublished)
+
+      const latest = await latestEventId(ctx.db)
+      const cursor = frame.cursor
+      let reset = false
+      if (cursor === undefined) {
+        lastSent = latest
+      } else if (cursor > latest) {
+        // The client saw a log this server doesn't have (data wiped or another install): reload.
         reset = true
         lastSent = latest
       } else {
-        lastSent = cursor
-        for (const e of missed) deliver(e)
+        const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }
+        const missed = await readEvents(ctx.db, cursor, scope, MAX_REPLAY + 1)
+        if (missed.length > MAX_REPLAY) {
+          reset = true
+          lastSent = latest
+        } else {
+          lastSent = cursor
+          for (const e of missed) deliver(e)
+        }
       }
+      replaying = false
+      for (const p of buffer.splice(0)) deliver(p)
+      send({ type: 'ready', cursor: Math.max(lastSent, latest), ...(reset ? { reset: true } : {}) })
     }
-    replaying = false
-    for (const p of buffer.splice(0)) deliver(p)
-    send({ type: 'ready', cursor: Math.max(lastSent, latest), ...(reset ? { reset: true } : {}) })
+
+    function typing(conversationId: string) {
+      if (!identity) return
+      // The sender: a customer is their conversation's token holder, an agent their user.
+      const sender = identity.kind === 'customer' ? `c:${identity.conversationId}` : `a:${identity.user.id}`
+      throttleTyping(`${sender}|${conversationId}`, () => {
+        relayTyping(conversationId).catch((err: unknown) => log.error({ err }, 'typing relay failed'))
+      })
+    }
+
+    async function relayTyping(conversationId: string) {
+      if (!identity || conn.closed) return
+      if (identity.kind === 'customer') {
+        if (conversationId !== identity.conversationId) return
+      } else if (!(await agentCanSee(ctx.db, identity.user.id, conversationId))) {
+        return
+      }
+      const conv = await ctx.db.selectFrom('conversations').select(['queue_id', 'state']).where('id', '=', conversationId).executeTakeFirst()
+      if (!conv || conv.state === 'ended') return
+      const from = identity.kind === 'customer' ? 'customer' : 'agent'
+      ctx.pubsub.publish({ kind: 'typing', frame: { type: 'typing', conversationId, who: from }, queueId: conv.queue_id, conversationId, from })
+    }
+
+    /** Remembers what this device shows, so it gets no push for that conversation while the lease holds. */
+    async function viewing(conversationId: string | null, deviceId: string | undefined) {
+      if (identity?.kind !== 'agent' || deviceId === undefined) return
+      const res = await ctx.db.updateTable('push_devices')
+        .set({ viewing_conversation_id: conversationId, viewing_until: conversationId === null ? null : Date.now() + opts.viewingLeaseMs })
+        .where('id', '=', deviceId).where('user_id', '=', identity.user.id).executeTakeFirst()
+      // Only the user's own device can be marked; a socket closed meanwhile leaves no mark.
+      if (Number(res.numUpdatedRows) === 1) conn.viewing = { deviceId, conversationId }
+      if (conn.closed) clearViewing()
+    }
+
+    function clearViewing() {
+      const v = conn.viewing
+      if (!v || identity?.kind !== 'agent') return
+      conn.viewing = undefined
+      ctx.db.updateTable('push_devices').set({ viewing_conversation_id: null, viewing_until: null })
+        .where('id', '=', v.deviceId).where('user_id', '=', identity.user.id).execute()
+        .catch(() => undefined) // the database may be closing with the server; the lease lapses anyway
+    }
+
+    /** Takes a bucket token; false when the frame must be dropped (the socket may be closed). */
+    function admit(): boolean {
+      const now = Date.now()
+      tokens = Math.min(opts.frameBurst, tokens + ((now - refilledAt) / 1000) * opts.framesPerSecond)
+      refilledAt = now
+      tokens -= 1
+      if (tokens >= 0) {
+        droppedRun = false
+        return true
+      }
+      if (tokens <= -opts.frameOverflow) {
+        conn.fail('rate_limited', 'Too many frames', CLOSE.rateLimited)
+      } else if (!droppedRun) {
+        droppedRun = true
+        send({ type: 'error', error: { code: 'rate_limited', message: 'Too many frames: some were dropped' } })
+      }
+      return false
+    }
+
+    function onMessage(raw: RawData, isBinary: boolean) {
+      if (conn.closed || !admit()) return
+      const check = isBinary ? { ok: false as const, message: 'Frames must be JSON text' } : parseClientFrame(toText(raw))
+      if (!helloSeen) {
+        if (check.ok && check.frame.type === 'hello') {
+          helloSeen = true
+          clearTimeout(helloTimer)
+          const frame = check.frame
+          chain = hello(frame).catch((err: unknown) => {
+            log.error({ err }, 'socket hello failed')
+            conn.fail('internal', 'Could not start the session', CLOSE.internal)
+          })
+        } else if (!check.ok && check.type === 'hello') {
+          conn.fail('bad_request', check.message, CLOSE.badHello)
+        } else {
+          conn.fail('hello_required', 'The first frame must be hello', CLOSE.unauthorized)
+        }
+        return
+      }
+      if (!check.ok) return send({ type: 'error', error: { code: 'bad_request', message: check.message } })
+      const frame = check.frame
+      if (frame.type === 'hello') return send({ type: 'error', error: { code: 'already_started', message: 'This socket already said hello' } })
+      chain = chain.then(async () => {
+        if (conn.closed) return
+        if (frame.type === 'typing') typing(frame.conversationId)
+        else if (frame.type === 'viewing') await viewing(frame.conversationId, frame.deviceId)
+      }).catch((err: unknown) => log.error({ err }, 'socket frame failed'))
+    }
+
+    socket.on('message', (raw, isBinary) => {
+      try {
+        onMessage(raw, isBinary)
+      } catch (err) {
+        // Nothing a frame holds may stop the process; a fault here ends this socket only.
+        log.error({ err }, 'socket frame failed')
+        conn.fail('internal', 'Something went wrong on the server', CLOSE.internal)
+      }
+    })
+    socket.on('pong', () => { conn.alive = true })
+    socket.on('close', () => {
+      conn.closed = true
+      clearTimeout(helloTimer)
+      clearTimeout(expiryTimer)
+      unsubscribeEvents?.()
+      clearViewing()
+    })
+    return conn
   }
 
-  async function typing(conversationId: string) {
-    if (!identity) return
-    if (identity.kind === 'customer') {
-      if (conversationId !== identity.conversationId) return
-    } else if (!(await agentCanSee(ctx.db, identity.user.id, conversationId))) {
-      return
-    }
-    const conv = await ctx.db.selectFrom('conversations').select(['queue_id', 'state']).where('id', '=', conversationId).executeTakeFirst()
-    if (!conv || conv.state === 'ended') return
-    const from = identity.kind === 'customer' ? 'customer' : 'agent'
-    ctx.pubsub.publish({ kind: 'typing', frame: { type: 'typing', conversationId, who: from }, queueId: conv.queue_id, conversationId, from })
-  }
-
-  socket.on('message', (raw) => {
-    let frame: ClientFrame
-    try {
-      frame = JSON.parse(String(raw)) as ClientFrame
-    } catch {
-      return send({ type: 'error', error: { code: 'bad_request', message: 'Frames must be JSON' } })
-    }
-    if (frame.type === 'hello' && !identity) {
-      const cursorOk = frame.cursor === undefined || (Number.isInteger(frame.cursor) && frame.cursor >= 0)
-      if (!cursorOk) return fail('bad_request', 'cursor must be a non-negative integer', 4400)
-      hello(frame).catch(() => fail('internal', 'Could not start the session', 1011))
-    } else if (frame.type === 'typing' && typeof frame.conversationId === 'string') {
-      typing(frame.conversationId).catch(() => undefined)
-    } else if (frame.type === 'viewing') {
-      viewing(frame.conversationId, frame.deviceId).catch(() => undefined)
-    }
-  })
-  socket.on('close', () => {
-    unsubscribe?.()
-    if (viewingDevice) viewing(null, viewingDevice).catch(() => undefined)
-  })
-
-  /** Remembers what this device shows, so it gets no push for that conversation. */
-  let viewingDevice: string | undefined
-  async function viewing(conversationId: string | null, deviceId: string | undefined) {
-    if (identity?.kind !== 'agent' || typeof deviceId !== 'string') return
-    if (conversationId !== null && typeof conversationId !== 'string') return
-    viewingDevice = deviceId
-    await ctx.db.updateTable('push_devices').set({ viewing_conversation_id: conversationId })
-      .where('id', '=', deviceId).where('user_id', '=', identity.user.id).execute()
+  return {
+    accept,
+    start,
+    close() {
+      clearInterval(pingTimer)
+      clearInterval(checkTimer)
+      unsubscribe()
+      for (const slot of typingSlots.values()) clearTimeout(slot.pending)
+      typingSlots.clear()
+    },
   }
 }

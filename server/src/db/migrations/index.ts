@@ -218,5 +218,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('transfer_client_id', 'text').execute()
       },
     },
+    '0008_viewing_lease': {
+      // A device's "viewing this conversation" mark is a lease its socket renews: once it lapses
+      // (the socket's process died), pushes for that conversation reach the device again.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('push_devices').addColumn('viewing_until', 'bigint').execute()
+      },
+    },
   }
 }

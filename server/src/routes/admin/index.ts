@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../services/errors.js'
 import { hashPassword } from '../../services/passwords.js'
 import { authHooks } from '../../plugins/auth.js'
 import { toUser } from '../../db/repositories/users.js'
+import { announceRevoked, endSessions } from '../../services/sessions.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -92,7 +93,7 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     }
     const exists = await ctx.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
     if (!exists) throw notFound('User not found')
-    await ctx.db.transaction().execute(async (trx) => {
+    const revoked = await ctx.db.transaction().execute(async (trx) => {
       const set: Record<string, unknown> = {}
       if (b.displayName !== undefined) set.display_name = b.displayName.trim()
       if (b.role !== undefined) set.role = b.role
@@ -100,14 +101,16 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
       if (b.active !== undefined) set.active = b.active ? 1 : 0
       if (b.password !== undefined) set.password_hash = await hashPassword(b.password)
       if (Object.keys(set).length) await trx.updateTable('users').set(set).where('id', '=', id).execute()
-      // A reset password or a deactivation ends every session of that user.
-      if (b.password !== undefined || b.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute()
       if (b.queueIds) {
         await trx.deleteFrom('queue_members').where('user_id', '=', id).execute()
         if (b.queueIds.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()
       }
+      // A reset password or a deactivation ends every session of that user (and, once committed, their sockets).
+      if (b.password !== undefined || b.active === false) return endSessions(trx, { userId: id }, b.active === false ? 'deactivated' : 'password_changed')
+      return undefined
     })
     if (b.active === false) ctx.pubsub.publish({ kind: 'control', control: 'user.deactivated', userId: id })
+    if (revoked) announceRevoked(ctx, revoked)
     if (b.queueIds) membershipChanged(id)
     return { user: (await adminUsers([id]))[0] }
   })

@@ -5,6 +5,7 @@ import type { AppContext } from '../../services/context.js'
 import { conflict, notFound } from '../../services/errors.js'
 import { authHooks, SESSION_COOKIE } from '../../plugins/auth.js'
 import { hashToken } from '../../services/conversations.js'
+import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
 import { idParams } from '../schemas.js'
 
@@ -110,7 +111,7 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
       if (!device) throw notFound('Device not found')
       await ctx.db.updateTable('push_devices').set({ blocked: req.body.blocked ? 1 : 0 }).where('id', '=', device.id).execute()
       // A blocked device is signed out: the session it subscribed with ends.
-      if (req.body.blocked && device.session_id) await ctx.db.deleteFrom('sessions').where('id', '=', device.session_id).execute()
+      if (req.body.blocked && device.session_id) await revokeSessions(ctx, { sessionIds: [device.session_id] }, 'device_blocked')
       return { device: (await devices({ id: device.id }))[0] }
     })
 

@@ -1,42 +1,17 @@
 import type { FastifyInstance } from 'fastify'
-import type { WebSocket } from 'ws'
 import type { AppContext } from '../../services/context.js'
-import { handleSocket } from '../../services/realtime.js'
-import { SESSION_COOKIE, userForSession } from '../../plugins/auth.js'
+import { createRealtimeHub, type RealtimeOptions } from '../../services/realtime.js'
+import { SESSION_COOKIE, sessionForToken } from '../../plugins/auth.js'
 
-const PING_MS = 25_000
+/** `/api/ws`: the realtime socket (protocol in docs/architecture.md, rules in services/realtime.ts). */
+export default async function wsRoutes(app: FastifyInstance, { ctx, realtime }: { ctx: AppContext; realtime?: Partial<RealtimeOptions> }) {
+  const hub = createRealtimeHub(ctx, realtime, app.log)
+  await hub.start()
+  app.addHook('onClose', async () => hub.close())
 
-export default async function wsRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
-  const alive = new WeakMap<WebSocket, boolean>()
-  const sockets = new Set<WebSocket>()
-  // Drop sockets that stopped answering pings (a phone that lost its network says nothing).
-  const timer = setInterval(() => {
-    for (const s of sockets) {
-      if (alive.get(s) === false) {
-        s.terminate()
-        continue
-      }
-      alive.set(s, false)
-      s.ping()
-    }
-  }, PING_MS)
-  timer.unref()
-  app.addHook('onClose', async () => clearInterval(timer))
-
-  app.get('/api/ws', { websocket: true }, async (socket, req) => {
-    sockets.add(socket)
-    alive.set(socket, true)
-    socket.on('pong', () => alive.set(socket, true))
-    socket.on('close', () => sockets.delete(socket))
-    // Register the message handler synchronously-ish: the session lookup is fast, and ws
-    // buffers nothing for us, so we attach before awaiting anything else.
-    const userPromise = userForSession(ctx, req.cookies[SESSION_COOKIE])
-    const pending: unknown[] = []
-    const early = (d: unknown) => pending.push(d)
-    socket.on('message', early)
-    const user = await userPromise
-    socket.off('message', early)
-    handleSocket(ctx, socket, user)
-    for (const d of pending) socket.emit('message', d)
+  // Synchronous: the hub attaches its message handler before anything is awaited, so no frame
+  // (ws buffers none for us) is missed while the session is looked up.
+  app.get('/api/ws', { websocket: true }, (socket, req) => {
+    hub.accept(socket, req.cookies[SESSION_COOKIE], (token) => sessionForToken(ctx, token))
   })
 }
