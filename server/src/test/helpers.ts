@@ -11,21 +11,38 @@ import { loadConfig } from '../config.js'
 import { bootstrap } from '../services/bootstrap.js'
 import { hashPassword } from '../services/passwords.js'
 import type { ServerFrame } from '../api-types.js'
+import type { RealtimeOptions } from '../services/realtime.js'
 
 export const ADMIN_PASSWORD = 'admin-pass-123'
 
 export interface TestServer extends BuiltApp {
   url: string
   dataDir: string
+  /** The PostgreSQL URL (with its schema), or undefined on SQLite. */
+  databaseUrl: string | undefined
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { pushAgent?: import('node:https').Agent } = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  pushAgent?: import('node:https').Agent
+  /** Socket limits and timings (shortened by tests). */
+  realtime?: Partial<RealtimeOptions>
+  /**
+   * Another process of the same install: the same database (PostgreSQL schema or SQLite data
+   * directory). The first server owns it and removes it when it closes.
+   */
+  shareDatabaseOf?: TestServer
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
-  const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
+  const shared = opts.shareDatabaseOf
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'parley-test-'))
   let databaseUrl: string | undefined
   let dropSchema: (() => Promise<void>) | undefined
-  if (pgUrl) {
+  if (shared) {
+    databaseUrl = shared.databaseUrl
+  } else if (pgUrl) {
     // One schema per test server keeps PostgreSQL tests independent, like the temp SQLite files.
     const schema = `t_${randomUUID().replace(/-/g, '')}`
     const admin = new pg.Client({ connectionString: pgUrl })
@@ -43,7 +60,7 @@ export async function startTestServer(opts: { pushAgent?: import('node:https').A
     }
   }
   const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
-  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent })
+  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent, realtime: opts.realtime })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()
@@ -52,8 +69,10 @@ export async function startTestServer(opts: { pushAgent?: import('node:https').A
     ...built,
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    databaseUrl,
     async close() {
       await built.app.close()
+      if (shared) return
       await dropSchema?.()
       rmSync(dataDir, { recursive: true, force: true })
     },
@@ -118,6 +137,8 @@ export async function startChat(base: string, address = 'support', name = 'Carla
 /** A socket that collects frames; `until` waits for a frame matching a predicate. */
 export class TestSocket {
   frames: ServerFrame[] = []
+  /** Resolves when the server (or the test) closed the socket: code, reason, and when (epoch ms). */
+  readonly closed: Promise<{ code: number; reason: string; at: number }>
   private waiters: { pred: (f: ServerFrame) => boolean; resolve: (f: ServerFrame) => void }[] = []
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (d) => {
@@ -125,13 +146,19 @@ export class TestSocket {
       this.frames.push(f)
       this.waiters = this.waiters.filter((w) => (w.pred(f) ? (w.resolve(f), false) : true))
     })
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason), at: Date.now() })))
+  }
+
+  /** An open socket that has sent nothing yet. */
+  static async connect(base: string, cookie?: string): Promise<TestSocket> {
+    const ws = new WebSocket(base.replace('http', 'ws') + '/api/ws', { headers: cookie ? { cookie } : {} })
+    await new Promise<void>((res, rej) => { ws.once('open', () => res()); ws.once('error', rej) })
+    return new TestSocket(ws)
   }
 
   static async open(base: string, hello: { cursor?: number; token?: string }, cookie?: string): Promise<TestSocket> {
-    const ws = new WebSocket(base.replace('http', 'ws') + '/api/ws', { headers: cookie ? { cookie } : {} })
-    await new Promise<void>((res, rej) => { ws.once('open', () => res()); ws.once('error', rej) })
-    const s = new TestSocket(ws)
-    ws.send(JSON.stringify({ type: 'hello', ...hello }))
+    const s = await TestSocket.connect(base, cookie)
+    s.ws.send(JSON.stringify({ type: 'hello', ...hello }))
     return s
   }
 
