@@ -54,7 +54,7 @@ describe('viewing marks are leases held by a live socket', () => {
   })
 
   it('an open socket renews its mark past the lease; closing the socket ends it', async () => {
-    const s = await startTestServer({ realtime: { pingMs: 150, viewingLeaseMs: 400 } })
+    const s = await startTestServer({ realtime: { pingMs: 300, viewingLeaseMs: 900 } })
     servers.push(s)
     const { admin, deviceId, chat, targets } = await setUp(s)
     const sock = await TestSocket.open(s.url, {}, admin.cookie)
@@ -62,7 +62,7 @@ describe('viewing marks are leases held by a live socket', () => {
     sock.ws.send(JSON.stringify({ type: 'viewing', conversationId: chat.id, deviceId }))
     await sleep(100)
     expect(await targets()).toEqual([])
-    await sleep(1000) // well past the 400 ms lease: renewed on every ping
+    await sleep(2000) // well past the 900 ms lease: renewed on every ping
     expect(await targets()).toEqual([])
     const row = await s.ctx.db.selectFrom('push_devices').select('viewing_until').where('id', '=', deviceId).executeTakeFirstOrThrow()
     expect(row.viewing_until).toBeGreaterThan(Date.now())
@@ -94,7 +94,7 @@ describe('viewing marks are leases held by a live socket', () => {
   })
 
   it.skipIf(!onPg)('on PostgreSQL, a process starting does not clear the live marks of another process', async () => {
-    const a = await startTestServer({ realtime: { pingMs: 150, viewingLeaseMs: 400 } })
+    const a = await startTestServer()
     servers.push(a)
     const { admin, deviceId, chat, targets } = await setUp(a)
     const sock = await TestSocket.open(a.url, {}, admin.cookie)
