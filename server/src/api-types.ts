@@ -140,7 +140,8 @@ export type EventData =
   | { deliveredSeq: number; readSeq: number }
   | { userId: string; lastReadSeq: number }
 
-// Socket protocol (JSON text frames).
+// Socket protocol (JSON text frames). Client frames are checked against the schemas in
+// server/src/services/frames.ts; close and error codes are listed in docs/architecture.md (Realtime).
 export type ClientFrame =
   | { type: 'hello'; cursor?: number; token?: string }
   | { type: 'typing'; conversationId: string }
@@ -151,6 +152,11 @@ export type ServerFrame =
   | { type: 'ready'; cursor: number; reset?: boolean }
   | { type: 'event'; event: ServerEvent }
   | { type: 'typing'; conversationId: string; who: 'agent' | 'customer' }
+  /**
+   * `unauthorized` / `deactivated`: the session or chat token ended (the socket closes 4401);
+   * `bad_request`, `already_started`, `rate_limited`: the frame was refused (the socket stays unless
+   * the limit's hard end is reached); `hello_required`, `hello_timeout`, `internal` close it.
+   */
   | { type: 'error'; error: { code: string; message: string } }
   | { type: 'settings'; files: FileRules }
 
