@@ -154,8 +154,9 @@ export type ServerFrame =
   | { type: 'typing'; conversationId: string; who: 'agent' | 'customer' }
   /**
    * `unauthorized` / `deactivated`: the session or chat token ended (the socket closes 4401);
-   * `bad_request`, `already_started`, `rate_limited`: the frame was refused (the socket stays unless
-   * the limit's hard end is reached); `hello_required`, `hello_timeout`, `internal` close it.
+   * `bad_request`, `already_started`, `rate_limited`: the frame was refused and the socket stays
+   * (except a malformed hello: 4400, and 50 frames past the rate limit: 4429);
+   * `hello_required` (4401), `hello_timeout` (4408), `internal` (1011) close it.
    */
   | { type: 'error'; error: { code: string; message: string } }
   | { type: 'settings'; files: FileRules }
