@@ -20,7 +20,7 @@ export interface TestServer extends BuiltApp {
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { pushAgent?: import('node:https').Agent } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { pushAgent?: import('node:https').Agent; env?: Record<string, string> } = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
   let databaseUrl: string | undefined
@@ -42,7 +42,7 @@ export async function startTestServer(opts: { pushAgent?: import('node:https').A
       await c.end()
     }
   }
-  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
+  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', ...opts.env }), databaseUrl }
   const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
@@ -108,9 +108,10 @@ export async function createQueue(s: TestServer, address: string, name = address
   return id
 }
 
-export async function startChat(base: string, address = 'support', name = 'Carla Customer', email?: string) {
+/** Starts a chat as the chat page does; `extra` adds start fields (deviceKey, userId, userHash, phone). */
+export async function startChat(base: string, address = 'support', name = 'Carla Customer', email?: string, extra: Record<string, string> = {}) {
   email ??= `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${randomUUID().slice(0, 8)}@example.com`
-  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email })
+  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email, ...extra })
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`)
   return { token: res.body.token as string, id: res.body.conversation.id as string, customer: new Client(base, res.body.token) }
 }
