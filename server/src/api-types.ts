@@ -46,7 +46,8 @@ export interface Customer {
   name: string
   email: string | null
   phone: string | null
-  verification: CustomerVerification
+  /** Always sent by the server; absent only in conversations an older app version cached. */
+  verification?: CustomerVerification
 }
 
 export interface MessagePreview {
@@ -190,6 +191,7 @@ export interface PublicStart {
 }
 
 export interface CustomerDetails extends Customer {
+  verification: CustomerVerification
   /** The user id the company's website signed (verification 'website'), else null. */
   externalId: string | null
   firstSeenAt: number
