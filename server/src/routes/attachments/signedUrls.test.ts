@@ -71,7 +71,7 @@ describe('signed attachment URLs and customer token lifetimes', () => {
     for (const path of [`/api/public/attachments/${file.id}`, `/api/public/attachments/${file.id}/thumb`]) {
       const res = await fetch(`${s.url}${path}?token=${chat.token}`)
       expect(res.status).toBe(404)
-      expect((await res.json()).error.code).toBe('not_found')
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found')
     }
     const bearer = await fetch(`${s.url}/api/public/attachments/${file.id}`, { headers: { authorization: `Bearer ${chat.token}` } })
     expect(bearer.status).toBe(200)

@@ -39,7 +39,7 @@ describe('uploads take nobody\'s word', () => {
   it('recorded=1 never widens what a customer may send', async () => {
     await admin.req('PUT', '/api/admin/settings/files', RULES)
     const chat = await startChat(s.url)
-    for (const fields of [{ recorded: '1' }, {}]) {
+    for (const fields of [{ recorded: '1' }, {}] as Record<string, string>[]) {
       const res = await chat.customer.req('POST', '/api/public/conversation/attachments', form(webmFile({ seconds: 3, statedSeconds: 3 }), 'clip.webm', fields))
       expect(res.status).toBe(415)
       expect(res.body.error.code).toBe('unsupported_type')
