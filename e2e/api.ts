@@ -1,5 +1,5 @@
 // Setup through the real API, for tests that need queues, agents or many conversations.
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { request, type APIRequestContext } from '@playwright/test'
 import { ADMIN } from './helpers'
 
@@ -32,10 +32,11 @@ export async function createQueue(admin: APIRequestContext, name: string, addres
 }
 
 /** A customer chat started over the API: token and id, and a sender. */
-export async function apiChat(name: string, opts: { address?: string; email?: string; phone?: string } = {}) {
+/** A chat started through the API; `deviceKey` is the chat page's browser key (chats with one key are one customer's history). */
+export async function apiChat(name: string, opts: { address?: string; email?: string; phone?: string; deviceKey?: string } = {}) {
   const ctx = await request.newContext({ baseURL: BASE })
   const res = await ctx.post(`/api/public/queues/${opts.address ?? 'support'}/conversations`, {
-    data: { name, ...(opts.email ? { email: opts.email } : {}), ...(opts.phone ? { phone: opts.phone } : {}) },
+    data: { name, ...(opts.email ? { email: opts.email } : {}), ...(opts.phone ? { phone: opts.phone } : {}), ...(opts.deviceKey ? { deviceKey: opts.deviceKey } : {}) },
   })
   if (!res.ok()) throw new Error(`start chat: ${res.status()} ${await res.text()}`)
   const body = await res.json()
@@ -49,5 +50,8 @@ export async function apiChat(name: string, opts: { address?: string; email?: st
     },
   }
 }
+
+/** A device key as the chat page makes one (32 random bytes, base64url). */
+export const newDeviceKey = () => randomBytes(32).toString('base64url')
 
 export const uid = () => Math.random().toString(36).slice(2, 7)

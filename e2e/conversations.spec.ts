@@ -1,6 +1,6 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
-import { apiAs, apiChat, createAgent, createQueue, queueByAddress, uid } from './api'
+import { apiAs, apiChat, createAgent, createQueue, newDeviceKey, queueByAddress, uid } from './api'
 import { mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeDown, swipeLeft, uniqueName } from './helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
@@ -173,13 +173,15 @@ test('action menu: customer and conversation details, history, internal notes, t
   const admin = await apiAs()
   const email = `kim.${uid()}@example.com`
   const name = uniqueName('Kim')
-  const old = await apiChat(name, { email, phone: '+358 40 555 0101' })
+  // Earlier chats show in the history only when they come from the same browser (its device key).
+  const deviceKey = newDeviceKey()
+  const old = await apiChat(name, { email, phone: '+358 40 555 0101', deviceKey })
   await old.say('my earlier question')
   await admin.post(`/api/conversations/${old.id}/pick`)
   await admin.post(`/api/conversations/${old.id}/end`)
   const customer = await startCustomerChat(browser, name)
   await customer.page.close()
-  const chat = await apiChat(name, { email, phone: '+358 40 555 0101' })
+  const chat = await apiChat(name, { email, phone: '+358 40 555 0101', deviceKey })
   await chat.say('new question')
 
   await signIn(page)
@@ -237,12 +239,13 @@ test('the thread: previous conversations on swipe down, message states, typing b
   const email = `tia.${uid()}@example.com`
   const name = uniqueName('Tia')
   const admin = await apiAs()
-  const old = await apiChat(name, { email })
+  const deviceKey = newDeviceKey()
+  const old = await apiChat(name, { email, deviceKey })
   await old.say('older conversation text')
   await admin.post(`/api/conversations/${old.id}/pick`)
   await admin.post(`/api/conversations/${old.id}/end`)
 
-  const customer = await startCustomerChat(browser, name, 'support', email)
+  const customer = await startCustomerChat(browser, name, 'support', email, deviceKey)
   await signIn(page)
   await pickFromPicklist(page, name)
   const log = page.getByRole('log', { name: 'Messages' })

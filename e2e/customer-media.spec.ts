@@ -94,7 +94,8 @@ test('a customer sends a photo with text; the agent sees it and opens it full si
   await expect(log).toContainText('Here is my receipt 🧾')
   // Once stored, the customer's own photo comes back from the server (its thumbnail).
   const own = log.getByRole('img', { name: 'receipt photo.png' })
-  await expect(own).toHaveAttribute('src', /\/api\/public\/attachments\/[0-9a-f-]+\/thumb\?token=/)
+  // A short-lived signed URL for this file alone, never the chat token (issue 10).
+  await expect(own).toHaveAttribute('src', /\/api\/public\/attachments\/[0-9a-f-]+\/thumb\?exp=\d+&sig=[\w-]+$/)
   await expect.poll(() => naturalWidth(own)).toBeGreaterThan(0)
 
   await signIn(page)
@@ -163,7 +164,7 @@ test('the customer sees the agent’s photo, plays a recorded video full screen 
     await expect(link).toBeVisible()
     await expect(link).toContainText('Warranty terms.pdf')
     const href = await link.getAttribute('href')
-    expect(href).toMatch(new RegExp(`^/api/public/attachments/${doc.id}\\?token=`))
+    expect(href).toMatch(new RegExp(`^/api/public/attachments/${doc.id}\\?exp=\\d+&sig=[\\w-]+$`))
     const download = await c.request.get(href!)
     expect(download.status()).toBe(200)
     expect(download.headers()['content-disposition']).toMatch(/^attachment/)
@@ -188,7 +189,7 @@ test('a customer’s photo whose upload fails on a lost connection is kept and g
   await expect(pending).toHaveAttribute('src', /^blob:/)
   await expect(log).toContainText('Sending…')
   await customer.context.setOffline(false)
-  await expect(pending).toHaveAttribute('src', /\/api\/public\/attachments\/.+\/thumb\?token=/)
+  await expect(pending).toHaveAttribute('src', /\/api\/public\/attachments\/.+\/thumb\?exp=\d+&sig=/)
   await expect(log).not.toContainText('Sending…')
   const messages = (await (await admin.get(`/api/conversations/${id}/messages`)).json()).messages as { attachments: { name: string }[] }[]
   expect(messages.flatMap((m) => m.attachments.map((a) => a.name))).toEqual(['meter.png'])

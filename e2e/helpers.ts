@@ -11,8 +11,10 @@ export async function signIn(page: Page, user = ADMIN) {
 }
 
 /** A customer in their own browser context starts a chat at /chat/<address>. */
-export async function startCustomerChat(browser: Browser, name: string, address = 'support', email?: string) {
+/** A customer's browser starting a chat; `deviceKey` makes it the browser an earlier chat came from. */
+export async function startCustomerChat(browser: Browser, name: string, address = 'support', email?: string, deviceKey?: string) {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true })
+  if (deviceKey) await context.addInitScript((key) => localStorage.setItem('parley.device', key), deviceKey)
   const page = await context.newPage()
   await page.goto(`/chat/${address}`)
   await page.getByLabel('Name').fill(name)

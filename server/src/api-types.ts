@@ -34,11 +34,20 @@ export interface Queue extends QueueRef {
   memberIds: string[]
 }
 
+/**
+ * How a customer's conversations are linked (issue 10, point 6): 'website' (a user id signed by
+ * the company's website), 'device' (the same browser), or 'none' (this conversation alone).
+ */
+export type CustomerVerification = 'website' | 'device' | 'none'
+
+/** A conversation's customer: name, email and phone as typed for this conversation (never verified). */
 export interface Customer {
   id: string
   name: string
   email: string | null
   phone: string | null
+  /** Always sent by the server; absent only in conversations an older app version cached. */
+  verification?: CustomerVerification
 }
 
 export interface MessagePreview {
@@ -93,6 +102,17 @@ export interface Attachment {
   hasThumb: boolean
   /** A JPEG rendering browsers can show (HEIC photos). */
   hasPreview: boolean
+  /** Customers only: short-lived signed URLs of the file and its renderings (agents use their cookie). */
+  urls?: SignedAttachmentUrls
+}
+
+/** Signed URLs of one stored file (issue 10): each opens that rendering alone, until `expiresAt`. */
+export interface SignedAttachmentUrls {
+  original: string
+  thumb: string | null
+  preview: string | null
+  /** When the URLs stop working (epoch ms). */
+  expiresAt: number
 }
 
 /** The admin's file rules (System Configurator: Chat Settings > File Type Settings). */
@@ -178,6 +198,9 @@ export interface PublicStart {
 }
 
 export interface CustomerDetails extends Customer {
+  verification: CustomerVerification
+  /** The user id the company's website signed (verification 'website'), else null. */
+  externalId: string | null
   firstSeenAt: number
   conversationCount: number
 }

@@ -21,14 +21,18 @@ import wsRoutes from './routes/ws/index.js'
 import meRoutes from './routes/me/index.js'
 import adminRoutes from './routes/admin/index.js'
 import attachmentRoutes from './routes/attachments/index.js'
-import { createDbStore, createDiskStore } from './services/storage.js'
+import { createDbStore, createDiskStore, type BlobStore } from './services/storage.js'
+import { startUploadSweep } from './services/attachments.js'
 import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
 import pushRoutes from './routes/push/index.js'
 import { createPushService, type PushService } from './services/push.js'
+import { createUrlSigner, loadUrlSecret } from './services/signedUrls.js'
 
 export interface BuiltApp {
   push: PushService
+  /** Where attachment bytes live (disk or database). */
+  store: BlobStore
   app: FastifyInstance
   ctx: AppContext
   database: Database
@@ -47,7 +51,11 @@ export async function buildApp(
   // server processes can share one database; SQLite means one process, in-memory bus.
   const pgBus = !opts.pubsub && config.databaseUrl ? await createPgPubSub(config.databaseUrl, database.db) : undefined
   const pubsub = opts.pubsub ?? pgBus ?? createLocalPubSub()
-  const ctx: AppContext = { db: database.db, kind: database.kind, pubsub, offerMs: config.offerSeconds * 1000 }
+  const ctx: AppContext = {
+    db: database.db, kind: database.kind, pubsub, offerMs: config.offerSeconds * 1000,
+    customerTokenMs: config.customerTokenDays * 24 * 3600 * 1000,
+    signer: createUrlSigner(await loadUrlSecret(database.db), config.attachmentUrlSeconds),
+  }
 
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
@@ -95,13 +103,16 @@ export async function buildApp(
   await app.register(adminRoutes, { ctx })
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.
   const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
-  await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir })
+  await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir, quota: config.uploadQuota })
+  // Files uploaded but never sent go after a day (issue 10, point 9).
+  const stopSweep = startUploadSweep(ctx.db, store, app.log)
+  app.addHook('onClose', async () => stopSweep())
   const push = createPushService(ctx.db, { subject: config.pushSubject, agent: opts.pushAgent, log: app.log })
   ctx.onCommitted = (p) => push.onPublished(p)
   await app.register(pushRoutes, { ctx, push })
 
   if (spaRoot) await serveApp(app, spaRoot)
-  return { app, ctx, database, push }
+  return { app, ctx, database, push, store }
 }
 
 /** The built Vue app's files; other page paths get index.html from the not-found handler. */

@@ -28,6 +28,21 @@ export interface Config {
   sharedFiles: boolean
   /** The VAPID subject push services may contact (PUSH_SUBJECT, else mailto:admin@<host>). */
   pushSubject: string
+  /** Days a customer's chat link keeps working after the chat ended (CUSTOMER_TOKEN_DAYS, default 30). */
+  customerTokenDays: number
+  /** Seconds a signed attachment URL stays valid (ATTACHMENT_URL_SECONDS, default 3600; 60..86400). */
+  attachmentUrlSeconds: number
+  /** Uploads per conversation per hour: files (UPLOAD_QUOTA_FILES, 60) and bytes (UPLOAD_QUOTA_MB, 300 MB). */
+  uploadQuota: { files: number; bytes: number }
+}
+
+/** A positive number from the environment, or the default; anything else stops the start with a clear message. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`${name} must be a number above 0 and at most ${max}, got ${raw}`)
+  return n
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -52,5 +67,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
     pushSubject: env.PUSH_SUBJECT ?? `mailto:admin@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'parley.invalid'}`,
     sharedFiles: (env.FILE_STORAGE ?? (databaseUrl ? 'database' : 'disk')) === 'database',
+    customerTokenDays: positive(env, 'CUSTOMER_TOKEN_DAYS', 30, 3650),
+    attachmentUrlSeconds: Math.max(60, Math.round(positive(env, 'ATTACHMENT_URL_SECONDS', 3600, 86_400))),
+    uploadQuota: {
+      files: Math.round(positive(env, 'UPLOAD_QUOTA_FILES', 60, 100_000)),
+      bytes: Math.round(positive(env, 'UPLOAD_QUOTA_MB', 300, 1_000_000) * 1024 * 1024),
+    },
   }
 }

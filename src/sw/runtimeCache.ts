@@ -21,8 +21,26 @@ export function isCachedAttachment(url: URL, request: Pick<Request, 'method' | '
 }
 
 /**
+ * Seconds since the epoch after which a cached answer for `url` may not be used: the expiry of a
+ * customer's signed URL (`?exp=`), so a file is kept no longer than its signature lives. Infinity
+ * for agents' cookie URLs.
+ */
+export function signedUrlExpiry(url: URL): number {
+  if (!url.pathname.startsWith('/api/public/')) return Infinity
+  const exp = Number(url.searchParams.get('exp'))
+  return Number.isFinite(exp) && exp > 0 ? exp : 0
+}
+
+/** Answers from the cache only while their signed URL is valid (issue 10). */
+export const signedUrlLifetime = {
+  cachedResponseWillBeUsed: async ({ request, cachedResponse }: { request: Request; cachedResponse?: Response | undefined }) =>
+    cachedResponse && signedUrlExpiry(new URL(request.url)) * 1000 > Date.now() ? cachedResponse : null,
+}
+
+/**
  * Attachments and thumbnails are immutable by id (the server says so): cache first, so they show
- * offline. Only complete 200 answers are kept (never an error, a 206 or an opaque answer).
+ * offline. Only complete 200 answers are kept (never an error, a 206 or an opaque answer), and a
+ * customer's signed URL is answered from the cache only until it expires.
  */
 export function registerRuntimeCaching(origin: string): void {
   registerRoute(
@@ -30,6 +48,7 @@ export function registerRuntimeCaching(origin: string): void {
     new CacheFirst({
       cacheName: ATTACHMENT_CACHE,
       plugins: [
+        signedUrlLifetime,
         new CacheableResponsePlugin({ statuses: [200] }),
         new ExpirationPlugin({
           maxEntries: ATTACHMENT_CACHE_MAX_ENTRIES,

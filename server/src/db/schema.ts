@@ -42,6 +42,12 @@ export interface CustomersTable {
   email: string | null
   phone: string | null
   created_at: number
+  /** How conversations are linked to this customer: null (one conversation, nothing proven). */
+  identity_kind: 'device' | 'website' | null
+  /** Unique: 'device:<sha256 of the device key>' or 'website:<sha256 of the signed user id>'. */
+  identity_key: string | null
+  /** The user id the company's website signed (identity_kind 'website'). */
+  external_id: string | null
 }
 
 export interface ConversationsTable {
@@ -63,6 +69,12 @@ export interface ConversationsTable {
   offer_expires_at: number | null
   /** The client id of the last transfer (a retried queued Transfer answers with the result). */
   transfer_client_id: string | null
+  /** What the customer typed when starting this chat (never verified). */
+  contact_name: string
+  contact_email: string | null
+  contact_phone: string | null
+  /** Set when the customer token was revoked (it then opens nothing). */
+  customer_token_revoked_at: number | null
 }
 
 export interface MessagesTable {

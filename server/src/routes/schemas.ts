@@ -26,7 +26,9 @@ export const conversationSchema = {
     queue: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, address: { type: 'string' } } },
     customer: {
       type: 'object',
-      properties: { id: { type: 'string' }, name: { type: 'string' }, email: nullable('string'), phone: nullable('string') },
+      properties: {
+        id: { type: 'string' }, name: { type: 'string' }, email: nullable('string'), phone: nullable('string'), verification: { type: 'string' },
+      },
     },
     agentId: nullable('string'), agentName: nullable('string'),
     arrivedAt: { type: 'number' }, endedAt: nullable('number'), lastMessageAt: nullable('number'),
@@ -59,6 +61,10 @@ export const messageSchema = {
         properties: {
           id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' }, kind: { type: 'string' }, size: { type: 'number' },
           width: nullable('integer'), height: nullable('integer'), hasThumb: { type: 'boolean' }, hasPreview: { type: 'boolean' },
+          urls: {
+            type: 'object',
+            properties: { original: { type: 'string' }, thumb: nullable('string'), preview: nullable('string'), expiresAt: { type: 'number' } },
+          },
         },
       },
     },

@@ -3,10 +3,12 @@ import { sql, type Kysely, type Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
+import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
+import { provenIdentity } from './identity.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -194,32 +196,47 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
 
 export interface StartInput {
   queueAddress: string
+  /** What the customer typed (kept on this conversation only, never proof of identity). */
   name: string
   email?: string | undefined
   phone?: string | undefined
   channel?: string
+  /** The chat page's long-lived random device key (links chats from the same browser). */
+  deviceKey?: string | undefined
+  /** A user id signed by the company's website: `userHash` = hex HMAC-SHA256(secret, userId). */
+  userId?: string | undefined
+  userHash?: string | undefined
 }
 
-/** A customer starts a chat: a customer record, a queued conversation, and a token bound to it alone. */
+/**
+ * A customer starts a chat: a queued conversation carrying what they typed, a token bound to it
+ * alone, and the customer it belongs to. That customer is an existing one only when the start
+ * proves the identity (see services/identity.ts); typed details never pick or change a record.
+ */
 export async function startConversation(ctx: AppContext, input: StartInput): Promise<{ token: string; conversation: Conversation }> {
+  const identity = await provenIdentity(ctx.db, input)
   return withEvents(ctx, async (trx, emit) => {
     const queue = await trx.selectFrom('queues').selectAll().where('address', '=', input.queueAddress).executeTakeFirst()
     if (!queue) throw notFound('There is no chat at this address')
     const now = Date.now()
     const email = input.email?.toLowerCase() || null
     const phone = input.phone || null
-    // The same email (or, without one, the same phone) is the same customer: that is what
-    // links a new chat to the Conversation history. Only agents ever see that history.
-    const known = email
-      ? await trx.selectFrom('customers').select('id').where('email', '=', email).orderBy('created_at').executeTakeFirst()
-      : phone
-        ? await trx.selectFrom('customers').select('id').where('phone', '=', phone).orderBy('created_at').executeTakeFirst()
-        : undefined
-    const customerId = known?.id ?? randomUUID()
-    if (known) {
-      await trx.updateTable('customers').set({ name: input.name, ...(phone ? { phone } : {}) }).where('id', '=', customerId).execute()
+    let customerId: string | undefined
+    if (identity) {
+      // Insert-or-find in one statement, so two first chats of one browser can't race into two records.
+      await trx.insertInto('customers')
+        .values({
+          id: randomUUID(), name: input.name, email, phone, created_at: now,
+          identity_kind: identity.kind, identity_key: identity.key, external_id: identity.externalId,
+        })
+        .onConflict((oc) => oc.column('identity_key').doNothing())
+        .execute()
+      customerId = (await trx.selectFrom('customers').select('id').where('identity_key', '=', identity.key).executeTakeFirstOrThrow()).id
     } else {
-      await trx.insertInto('customers').values({ id: customerId, name: input.name, email, phone, created_at: now }).execute()
+      customerId = randomUUID()
+      await trx.insertInto('customers').values({
+        id: customerId, name: input.name, email, phone, created_at: now, identity_kind: null, identity_key: null, external_id: null,
+      }).execute()
     }
     const token = randomBytes(32).toString('base64url')
     const id = randomUUID()
@@ -229,6 +246,7 @@ export async function startConversation(ctx: AppContext, input: StartInput): Pro
         id, customer_id: customerId, queue_id: queue.id, channel: input.channel ?? 'web', state: 'queued', agent_id: null,
         arrived_at: now, picked_at: null, ended_at: null, last_message_at: null, last_seq: 0,
         customer_token_hash: hashToken(token), customer_delivered_seq: 0, customer_read_seq: 0,
+        contact_name: input.name, contact_email: email, contact_phone: phone, customer_token_revoked_at: null,
       })
       .execute()
     const conversation = await getConversation(trx, id, null)
@@ -255,9 +273,27 @@ export async function updateReceipts(ctx: AppContext, conversationId: string, r:
   })
 }
 
+/** Days a customer token keeps working after its chat ended (CUSTOMER_TOKEN_DAYS). */
+export const DEFAULT_CUSTOMER_TOKEN_DAYS = 30
+
+/**
+ * The conversation a customer token opens, or undefined: unknown, revoked, or more than
+ * `ctx.customerTokenMs` after the chat ended.
+ */
 export async function conversationIdForToken(ctx: AppContext, token: string): Promise<string | undefined> {
-  const row = await ctx.db.selectFrom('conversations').select('id').where('customer_token_hash', '=', hashToken(token)).executeTakeFirst()
-  return row?.id
+  const row = await ctx.db.selectFrom('conversations').select(['id', 'ended_at', 'customer_token_revoked_at'])
+    .where('customer_token_hash', '=', hashToken(token)).executeTakeFirst()
+  if (!row || row.customer_token_revoked_at !== null) return undefined
+  if (row.ended_at !== null && row.ended_at + ctx.customerTokenMs < Date.now()) return undefined
+  return row.id
+}
+
+/** Revokes a conversation's customer token at once (a leaked chat link, an erasure). Idempotent. */
+export async function revokeCustomerToken(ctx: AppContext, conversationId: string): Promise<void> {
+  await ctx.db.updateTable('conversations').set({ customer_token_revoked_at: Date.now() })
+    .where('id', '=', conversationId).where('customer_token_revoked_at', 'is', null).execute()
+  // Open customer sockets of this chat close now, on every process.
+  announceCustomerRevoked(ctx, conversationId)
 }
 
 /** Accept an offer made to me. */

@@ -8,6 +8,7 @@ import { latestEventId, readEvents, type StoredEvent } from './events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
+import { withSignedUrls } from './signedUrls.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
 const frameCache = new WeakMap<ServerEvent, string>()
@@ -284,10 +285,13 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       return identity.queueIds.has(p.queueId)
     }
 
-    /** Customers get the public shape of a conversation, never the agents' one. */
+    /** Customers get the public shape of a conversation, never the agents' one, and signed file URLs. */
     const shape = (event: ServerEvent): ServerEvent => {
       if (identity?.kind === 'customer' && 'conversation' in event.data && 'queue' in event.data.conversation) {
         return { ...event, data: { conversation: toPublicConversation(event.data.conversation) } }
+      }
+      if (identity?.kind === 'customer' && 'message' in event.data && event.data.message.attachments?.length) {
+        return { ...event, data: { message: withSignedUrls(ctx.signer, event.data.message) } }
       }
       return event
     }

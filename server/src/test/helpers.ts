@@ -24,6 +24,8 @@ export interface TestServer extends BuiltApp {
 }
 
 export interface TestServerOptions {
+  /** Extra environment for loadConfig (e.g. limits a test wants small). */
+  env?: Record<string, string>
   pushAgent?: import('node:https').Agent
   /** Socket limits and timings (shortened by tests). */
   realtime?: Partial<RealtimeOptions>
@@ -59,7 +61,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await c.end()
     }
   }
-  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
+  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', ...opts.env }), databaseUrl }
   const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent, realtime: opts.realtime })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
@@ -127,9 +129,10 @@ export async function createQueue(s: TestServer, address: string, name = address
   return id
 }
 
-export async function startChat(base: string, address = 'support', name = 'Carla Customer', email?: string) {
+/** Starts a chat as the chat page does; `extra` adds start fields (deviceKey, userId, userHash, phone). */
+export async function startChat(base: string, address = 'support', name = 'Carla Customer', email?: string, extra: Record<string, string> = {}) {
   email ??= `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${randomUUID().slice(0, 8)}@example.com`
-  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email })
+  const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email, ...extra })
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`)
   return { token: res.body.token as string, id: res.body.conversation.id as string, customer: new Client(base, res.body.token) }
 }

@@ -83,4 +83,13 @@ export const adminApi = {
   getPushRules: () => call(() => api.get('admin/settings/push').json<{ push: PushRules }>()).then((r) => r.push),
   savePushRules: (body: PushRules) =>
     call(() => api.put('admin/settings/push', { json: body }).json<{ push: PushRules }>()).then((r) => r.push),
+  /** The website identity secret: whether one is set and its last 4 characters (it is never read back). */
+  getIdentity: () => call(() => api.get('admin/settings/identity').json<{ identity: IdentitySettings }>()).then((r) => r.identity),
+  saveIdentitySecret: (secret: string | null) =>
+    call(() => api.put('admin/settings/identity', { json: { secret } }).json<{ identity: IdentitySettings }>()).then((r) => r.identity),
+}
+
+export interface IdentitySettings {
+  enabled: boolean
+  secretHint: string | null
 }

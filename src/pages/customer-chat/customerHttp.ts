@@ -13,11 +13,21 @@ export interface StartDetails {
   phone?: string
 }
 
+/**
+ * What links a new chat to this customer's earlier ones (issue 10, point 6): this browser's
+ * device key, and the user id the company's website signed, when it passed one.
+ */
+export interface StartIdentity {
+  deviceKey?: string
+  userId?: string
+  userHash?: string
+}
+
 export const customerHttp = {
   queue: (address: string) =>
     http.get(`/api/public/queues/${encodeURIComponent(address)}`).json<{ queue: { name: string; address: string } }>(),
-  start: (address: string, details: StartDetails) =>
-    http.post(`/api/public/queues/${encodeURIComponent(address)}/conversations`, { json: details }).json<PublicStart>(),
+  start: (address: string, details: StartDetails, identity: StartIdentity = {}) =>
+    http.post(`/api/public/queues/${encodeURIComponent(address)}/conversations`, { json: { ...details, ...identity } }).json<PublicStart>(),
   conversation: (token: string) =>
     http.get('/api/public/conversation', { headers: auth(token) }).json<{ conversation: PublicConversation; messages: Message[] }>(),
   send: (token: string, body: { clientId: string; text: string; attachmentIds?: string[] }) =>
@@ -131,3 +141,52 @@ export const tokenStore = {
     }
   },
 }
+
+const DEVICE_KEY = 'parley.device'
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/**
+ * This browser's long-lived random device key (32 bytes from crypto.getRandomValues), made on
+ * first use and kept in localStorage. The server stores only its hash; chats started with the
+ * same key are one customer's history. Undefined when storage is unavailable (private modes).
+ */
+export function deviceKey(): string | undefined {
+  try {
+    let key = localStorage.getItem(DEVICE_KEY)
+    if (!key || !/^[A-Za-z0-9_-]{43}$/.test(key)) {
+      key = base64url(crypto.getRandomValues(new Uint8Array(32)))
+      localStorage.setItem(DEVICE_KEY, key)
+    }
+    return key
+  } catch {
+    return undefined
+  }
+}
+
+const IDENTITY_KEY = 'parley.identity'
+
+/**
+ * The identity the company's website signed, from the chat URL (`?user_id=…&user_hash=…`).
+ * It is kept for this tab (sessionStorage) and taken out of the address bar, so it is not
+ * bookmarked or shared with the link.
+ */
+export function signedIdentity(): { userId: string; userHash: string } | undefined {
+  try {
+    const url = new URL(window.location.href)
+    const userId = url.searchParams.get('user_id')
+    const userHash = url.searchParams.get('user_hash')
+    if (userId && userHash) {
+      sessionStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, userHash }))
+      url.searchParams.delete('user_id')
+      url.searchParams.delete('user_hash')
+      window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
+      return { userId, userHash }
+    }
+    const saved = JSON.parse(sessionStorage.getItem(IDENTITY_KEY) ?? 'null') as { userId?: unknown; userHash?: unknown } | null
+    if (typeof saved?.userId === 'string' && typeof saved.userHash === 'string') return { userId: saved.userId, userHash: saved.userHash }
+  } catch {
+    // No storage or a malformed URL: the chat starts without it.
+  }
+  return undefined
+}
+

@@ -25,8 +25,8 @@ export interface ChatMessage {
   progress: number | null
 }
 
-/** Stored files get the customer's download URLs (the token rides along as ?token=). */
-export function fromServer(m: Message, token: string | null): ChatMessage {
+/** Stored files get the signed URLs the server sent with the message (they expire: see useCustomerChat). */
+export function fromServer(m: Message): ChatMessage {
   return {
     key: m.clientId,
     id: m.id,
@@ -39,7 +39,7 @@ export function fromServer(m: Message, token: string | null): ChatMessage {
     status: 'sent',
     error: null,
     canRetry: false,
-    attachments: (m.attachments ?? []).map((a) => storedAttachment(a, token)),
+    attachments: (m.attachments ?? []).map((a) => storedAttachment(a)),
     progress: null,
   }
 }

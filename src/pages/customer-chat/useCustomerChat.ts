@@ -2,7 +2,7 @@
 // the conversation and its messages, sending with retries, realtime events, typing.
 import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import type { Message, PublicConversation, ServerFrame } from '../../../server/src/api-types'
-import { customerHttp, describeError, isRetryable, tokenStore, type StartDetails } from './customerHttp'
+import { customerHttp, describeError, deviceKey, isRetryable, signedIdentity, tokenStore, type StartDetails } from './customerHttp'
 import { fromServer, type ChatMessage } from './customerTypes'
 import { localAttachment } from '@/shared/utils/thread'
 import { useCustomerFileRules } from './useCustomerFileRules'
@@ -20,6 +20,8 @@ interface PendingUpload {
 const AGENT_TYPING_MS = 4000
 const TYPING_EVERY_MS = 2000
 const MAX_RETRY_DELAY_MS = 30_000
+/** Signed file URLs are refreshed this long before they expire. */
+const URL_REFRESH_MARGIN_MS = 60_000
 
 export function useCustomerChat(address: Ref<string>) {
   const phase = ref<ChatPhase>('loading')
@@ -33,6 +35,8 @@ export function useCustomerChat(address: Ref<string>) {
   const startError = ref('')
   const notice = ref('')
   const prefill = ref<StartDetails>({ name: '' })
+  // Read once, before anything can change the address bar.
+  const websiteIdentity = signedIdentity()
 
   const ended = computed(() => conversation.value?.state === 'ended')
   /** Stored messages in seq order, then the ones still on their way in the order they were written. */
@@ -96,10 +100,11 @@ export function useCustomerChat(address: Ref<string>) {
       if (liveUpdates === updatesBefore) applyConversation(res.conversation)
       const seen = new Set(res.messages.map((m) => m.clientId))
       messages.value = [
-        ...res.messages.map((m) => fromServer(m, t)),
+        ...res.messages.map((m) => fromServer(m)),
         // Messages that came live meanwhile, and ours still on their way.
         ...messages.value.filter((m) => !seen.has(m.clientId) && (m.seq === null || m.seq > (res.messages.at(-1)?.seq ?? 0))),
       ]
+      res.messages.forEach(noteUrlExpiry)
       return true
     } catch (err) {
       const f = await describeError(err)
@@ -128,10 +133,28 @@ export function useCustomerChat(address: Ref<string>) {
 
   function upsert(m: Message) {
     const i = messages.value.findIndex((x) => x.id === m.id || x.clientId === m.clientId)
-    if (i >= 0) messages.value.splice(i, 1, fromServer(m, token.value))
-    else messages.value.push(fromServer(m, token.value))
+    if (i >= 0) messages.value.splice(i, 1, fromServer(m))
+    else messages.value.push(fromServer(m))
+    noteUrlExpiry(m)
     uploads.delete(m.clientId)
     if (m.authorKind === 'agent') agentTyping.value = false
+  }
+
+  // ---- signed file URLs ----
+
+  // Photos and videos load through signed URLs that expire (about an hour): read the thread
+  // again shortly before the earliest one does, so a photo shown again still loads.
+  let urlTimer: ReturnType<typeof setTimeout> | undefined
+  let urlsExpireAt = Infinity
+  function noteUrlExpiry(m: Message) {
+    const earliest = Math.min(...(m.attachments ?? []).map((a) => a.urls?.expiresAt ?? Infinity))
+    if (earliest >= urlsExpireAt) return
+    urlsExpireAt = earliest
+    clearTimeout(urlTimer)
+    urlTimer = setTimeout(() => {
+      urlsExpireAt = Infinity
+      if (token.value) void refetch()
+    }, Math.max(5_000, earliest - Date.now() - URL_REFRESH_MARGIN_MS))
   }
 
   // ---- realtime ----
@@ -175,7 +198,8 @@ export function useCustomerChat(address: Ref<string>) {
     notice.value = ''
     const addr = address.value
     try {
-      const res = await customerHttp.start(addr, details)
+      const key = deviceKey()
+      const res = await customerHttp.start(addr, details, { ...(key ? { deviceKey: key } : {}), ...websiteIdentity })
       if (addr !== address.value) return
       tokenStore.set(addr, res.token)
       prefill.value = details
@@ -293,6 +317,8 @@ export function useCustomerChat(address: Ref<string>) {
 
   function reset() {
     socket.stop()
+    clearTimeout(urlTimer)
+    urlsExpireAt = Infinity
     uploads.clear()
     token.value = null
     conversation.value = null
@@ -323,6 +349,7 @@ export function useCustomerChat(address: Ref<string>) {
   onBeforeUnmount(() => {
     window.removeEventListener('online', wakeRetries)
     clearTimeout(typingTimer)
+    clearTimeout(urlTimer)
     loadRun++
     token.value = null
     wakeRetries()

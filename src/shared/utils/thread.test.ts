@@ -36,12 +36,9 @@ describe('attachmentUrls', () => {
     })
   })
 
-  it('gives customers the public URLs with their token as a query parameter, escaped', () => {
-    expect(attachmentUrls(photo(), 'to k&en')).toEqual({
-      original: '/api/public/attachments/a1?token=to%20k%26en',
-      thumb: '/api/public/attachments/a1/thumb?token=to%20k%26en',
-      preview: null,
-    })
+  it('gives customers the signed URLs the server sent, never a token in a URL', () => {
+    const urls = { original: '/api/public/attachments/a1?exp=9&sig=s1', thumb: '/api/public/attachments/a1/thumb?exp=9&sig=s2', preview: null, expiresAt: 9000 }
+    expect(attachmentUrls(photo({ urls }))).toEqual({ original: urls.original, thumb: urls.thumb, preview: null })
   })
 })
 
@@ -77,8 +74,9 @@ describe('mergeThread attachments and progress', () => {
         urls: { original: '/api/attachments/a1', thumb: '/api/attachments/a1/thumb', preview: null }, blob: null },
     ])
     expect(agent[1]!.attachments).toBeUndefined()
-    const customer = mergeThread(stored, [], 'customer', { customerToken: 'tok' })
-    expect(customer[0]!.attachments![0]!.urls!.thumb).toBe('/api/public/attachments/a1/thumb?token=tok')
+    const signed = { original: '/api/public/attachments/a1?exp=9&sig=o', thumb: '/api/public/attachments/a1/thumb?exp=9&sig=t', preview: null, expiresAt: 9000 }
+    const customer = mergeThread([{ ...stored[0]!, attachments: [photo({ urls: signed })] }], [], 'customer')
+    expect(customer[0]!.attachments![0]!.urls!.thumb).toBe(signed.thumb)
   })
 
   it('shows outbox files from their blobs with the upload progress, until the stored message arrives', () => {

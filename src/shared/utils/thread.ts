@@ -35,14 +35,13 @@ export interface PendingAttachment {
 }
 
 /**
- * The URLs of a stored file. Agents use their session cookie; a customer's token travels as
- * `?token=` because <img> and <video> can't send an Authorization header (the server accepts it
- * for these downloads only).
+ * The URLs of a stored file. Customers get short-lived signed URLs from the server with each
+ * message (`a.urls`; <img> and <video> can't send an Authorization header, and a token in a URL
+ * would leak into logs and caches); agents use their session cookie on /api/attachments.
  */
-export function attachmentUrls(a: Pick<Attachment, 'id' | 'hasThumb' | 'hasPreview'>, customerToken?: string | null): AttachmentUrls {
-  const base = customerToken ? '/api/public/attachments/' : '/api/attachments/'
-  const query = customerToken ? `?token=${encodeURIComponent(customerToken)}` : ''
-  const url = (suffix: string) => `${base}${encodeURIComponent(a.id)}${suffix}${query}`
+export function attachmentUrls(a: Pick<Attachment, 'id' | 'hasThumb' | 'hasPreview' | 'urls'>): AttachmentUrls {
+  if (a.urls) return { original: a.urls.original, thumb: a.urls.thumb, preview: a.urls.preview }
+  const url = (suffix: string) => `/api/attachments/${encodeURIComponent(a.id)}${suffix}`
   return {
     original: url(''),
     thumb: a.hasThumb ? url('/thumb') : null,
@@ -50,10 +49,10 @@ export function attachmentUrls(a: Pick<Attachment, 'id' | 'hasThumb' | 'hasPrevi
   }
 }
 
-export function storedAttachment(a: Attachment, customerToken?: string | null): ThreadAttachment {
+export function storedAttachment(a: Attachment): ThreadAttachment {
   return {
     key: a.id, id: a.id, name: a.name, mime: a.mime, kind: a.kind, size: a.size,
-    width: a.width, height: a.height, urls: attachmentUrls(a, customerToken), blob: null,
+    width: a.width, height: a.height, urls: attachmentUrls(a), blob: null,
   }
 }
 
@@ -123,8 +122,6 @@ export interface PendingMessage {
 export interface MergeOptions {
   /** Upload progress by clientId (useOutbox().progress). */
   progress?: Record<string, number>
-  /** Build customer URLs with this token (the customer page); else the agent's. */
-  customerToken?: string | null
 }
 
 /**
@@ -144,7 +141,7 @@ export function mergeThread(messages: Message[], pending: PendingMessage[], mine
       createdAt: m.createdAt,
       status: m.authorKind === mine ? 'sent' : null,
     }
-    if (m.attachments?.length) item.attachments = m.attachments.map((a) => storedAttachment(a, opts.customerToken))
+    if (m.attachments?.length) item.attachments = m.attachments.map((a) => storedAttachment(a))
     return item
   })
   for (const p of [...pending].sort((a, b) => a.createdAt - b.createdAt)) {

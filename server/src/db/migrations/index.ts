@@ -218,6 +218,37 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('transfer_client_id', 'text').execute()
       },
     },
+    '0006_customer_identity': {
+      // Issue 10 (points 6 and 10). What a customer types is kept on their conversation
+      // (contact_*), and a customer record is shared by several conversations only through a
+      // verified identity (the same browser's device key, or a user id signed by the company's
+      // website). Customer tokens can be revoked. Chats linked earlier by a typed email or phone
+      // alone are split into one customer each: those links were never proven.
+      async up(db: Kysely<unknown>) {
+        for (const col of ['contact_name', 'contact_email', 'contact_phone'] as const) {
+          await db.schema.alterTable('conversations').addColumn(col, 'text', (c) => (col === 'contact_name' ? c.notNull().defaultTo('') : c)).execute()
+        }
+        await sql`update conversations set
+          contact_name = (select cu.name from customers cu where cu.id = conversations.customer_id),
+          contact_email = (select cu.email from customers cu where cu.id = conversations.customer_id),
+          contact_phone = (select cu.phone from customers cu where cu.id = conversations.customer_id)`.execute(db)
+        // Every conversation but the first of a customer gets a customer of its own (id = the conversation's id).
+        await sql`insert into customers (id, name, email, phone, created_at)
+          select c.id, c.contact_name, c.contact_email, c.contact_phone, c.arrived_at from conversations c
+          where c.id <> (select f.id from conversations f where f.customer_id = c.customer_id order by f.arrived_at, f.id limit 1)`.execute(db)
+        await sql`update conversations set customer_id = id where id in (select id from customers)`.execute(db)
+        await db.schema.dropIndex('customers_email').execute()
+        await db.schema.dropIndex('customers_phone').execute()
+        // 'device' (sha256 of the browser's device key) or 'website' (scope and the signed user id).
+        await db.schema.alterTable('customers').addColumn('identity_kind', 'text').execute()
+        await db.schema.alterTable('customers').addColumn('identity_key', 'text').execute()
+        await db.schema.alterTable('customers').addColumn('external_id', 'text').execute()
+        await db.schema.createIndex('customers_identity').unique().on('customers').column('identity_key').execute()
+        await db.schema.alterTable('conversations').addColumn('customer_token_revoked_at', 'bigint').execute()
+        // Unsent uploads are swept after a day; quotas count a conversation's recent uploads.
+        await db.schema.createIndex('attachments_unsent').on('attachments').columns(['message_id', 'created_at']).execute()
+      },
+    },
     '0008_viewing_lease': {
       // A device's "viewing this conversation" mark is a lease its socket renews: once it lapses
       // (the socket's process died), pushes for that conversation reach the device again.

@@ -16,7 +16,9 @@ export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
     .select([
       'c.id', 'c.state', 'c.channel', 'c.agent_id', 'c.arrived_at', 'c.ended_at', 'c.last_message_at',
       'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id', 'c.offered_to', 'c.offer_expires_at',
-      'cu.id as customer_id', 'cu.name as customer_name', 'cu.email as customer_email', 'cu.phone as customer_phone',
+      // The details typed for this conversation; the customer record only says how it is linked.
+      'cu.id as customer_id', 'c.contact_name as customer_name', 'c.contact_email as customer_email', 'c.contact_phone as customer_phone',
+      'cu.identity_kind as customer_identity',
       'q.name as queue_name', 'q.address as queue_address',
       'a.display_name as agent_name',
       'lm.text as last_text', 'lm.author_kind as last_author_kind', 'lm.created_at as last_created_at',
@@ -42,7 +44,9 @@ export function toConversation(r: Row): Conversation {
     state: r.state,
     channel: r.channel,
     queue: { id: r.queue_id, name: r.queue_name, address: r.queue_address },
-    customer: { id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone },
+    customer: {
+      id: r.customer_id, name: r.customer_name, email: r.customer_email, phone: r.customer_phone, verification: r.customer_identity ?? 'none',
+    },
     agentId: r.agent_id,
     agentName: r.agent_name,
     arrivedAt: r.arrived_at,
@@ -129,9 +133,8 @@ function messageQuery(db: Kysely<DB>) {
   return db
     .selectFrom('messages as m')
     .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
-    .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
     .leftJoin('users as u', 'u.id', 'm.author_id')
-    .select(['m.id', 'm.conversation_id', 'm.seq', 'm.client_id', 'm.author_kind', 'm.text', 'm.created_at', 'u.display_name', 'cu.name as customer_name'])
+    .select(['m.id', 'm.conversation_id', 'm.seq', 'm.client_id', 'm.author_kind', 'm.text', 'm.created_at', 'u.display_name', 'c.contact_name as customer_name'])
 }
 
 type MessageRow = Awaited<ReturnType<ReturnType<typeof messageQuery>['executeTakeFirstOrThrow']>>

@@ -3,22 +3,29 @@ import type { Conversation, CustomerDetails, Note } from '../../api-types.js'
 import type { DB } from '../schema.js'
 import { conversationQuery, toConversation } from './conversations.js'
 
+/**
+ * The customer of a conversation as its agent sees it: the details typed for this conversation
+ * (never verified), how the customer is identified, and how many conversations that identity has.
+ */
 export async function customerDetails(db: Kysely<DB>, conversationId: string): Promise<CustomerDetails | undefined> {
   const row = await db
     .selectFrom('conversations as c')
     .innerJoin('customers as cu', 'cu.id', 'c.customer_id')
-    .select(['cu.id', 'cu.name', 'cu.email', 'cu.phone', 'cu.created_at'])
+    .select(['cu.id', 'c.contact_name', 'c.contact_email', 'c.contact_phone', 'cu.created_at', 'cu.identity_kind', 'cu.external_id'])
     .select((eb) => eb.selectFrom('conversations as o').select(eb.fn.countAll<number>().as('n')).whereRef('o.customer_id', '=', 'cu.id').as('count'))
     .where('c.id', '=', conversationId)
     .executeTakeFirst()
   return row && {
-    id: row.id, name: row.name, email: row.email, phone: row.phone, firstSeenAt: row.created_at, conversationCount: Number(row.count ?? 0),
+    id: row.id, name: row.contact_name, email: row.contact_email, phone: row.contact_phone,
+    verification: row.identity_kind ?? 'none', externalId: row.external_id,
+    firstSeenAt: row.created_at, conversationCount: Number(row.count ?? 0),
   }
 }
 
 /**
  * The customer's other conversations that this agent may see (their queues, or handled by them),
  * by arrival time, one page at a time (`before` for newest-first, `after` for oldest-first).
+ * Conversations share a customer record only through a verified identity (services/identity.ts).
  */
 export async function customerHistory(
   db: Kysely<DB>, conversationId: string, userId: string,

@@ -7,6 +7,7 @@ import { hashPassword } from '../../services/passwords.js'
 import { authHooks } from '../../plugins/auth.js'
 import { toUser } from '../../db/repositories/users.js'
 import { announceRevoked, endSessions } from '../../services/sessions.js'
+import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../services/identity.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -162,5 +163,23 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     }
     if (b.memberIds) membershipChanged(null)
     return { queue: (await queues([id]))[0] }
+  })
+
+  // Identity verification (issue 10, point 6): the secret the company's website signs user ids
+  // with. Write-only: answers say whether one is set and its last 4 characters, never the secret.
+  app.get('/api/admin/settings/identity', async () => ({ identity: await identitySettings(ctx.db) }))
+
+  app.put<{ Body: { secret: string | null } }>('/api/admin/settings/identity', {
+    schema: {
+      body: {
+        type: 'object', required: ['secret'], additionalProperties: false,
+        properties: {
+          secret: { anyOf: [{ type: 'null' }, { type: 'string', minLength: MIN_SECRET_LENGTH, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }] },
+        },
+      },
+    },
+  }, async (req) => {
+    await setIdentitySecret(ctx.db, req.body.secret)
+    return { identity: await identitySettings(ctx.db) }
   })
 }

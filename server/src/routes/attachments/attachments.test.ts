@@ -4,12 +4,13 @@ import { join } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cleanFileName } from '../../services/attachments.js'
+import { webmFile } from '../../test/webm.js'
 import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
 
 const png = (w = 800, h = 600) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 30, g: 80, b: 200 } } }).png().toBuffer()
 const jpeg = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } }).jpeg().toBuffer()
-// The EBML header of a WebM file, as MediaRecorder writes it.
-const webm = Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d4287810442858102', 'hex')
+// A 3-second WebM recording, as MediaRecorder writes it (live: no Duration, unknown sizes).
+const webm = webmFile({ seconds: 3, live: true })
 
 function form(data: Buffer, name: string, fields: Record<string, string> = {}) {
   const f = new FormData()
@@ -50,7 +51,9 @@ describe('attachments', () => {
     const pub = await chat.customer.req('GET', '/api/public/conversation')
     const msg = pub.body.messages.find((m: any) => m.text === 'Here you go 📷')
     const id = msg.attachments[0].id
-    const file = await fetch(`${s.url}/api/public/attachments/${id}?token=${chat.token}`)
+    // The customer's <img> uses the signed URL the API gave.
+    const urls = msg.attachments[0].urls
+    const file = await fetch(s.url + urls.original)
     expect(file.status).toBe(200)
     expect(file.headers.get('content-type')).toBe('image/png')
     expect(file.headers.get('x-content-type-options')).toBe('nosniff')
@@ -60,7 +63,7 @@ describe('attachments', () => {
     const thumb = await fetch(`${s.url}/api/public/attachments/${id}/thumb`, { headers: { authorization: `Bearer ${chat.token}` } })
     const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 240])
-    const part = await fetch(`${s.url}/api/public/attachments/${id}?token=${chat.token}`, { headers: { range: 'bytes=0-9' } })
+    const part = await fetch(s.url + urls.original, { headers: { range: 'bytes=0-9' } })
     expect(part.status).toBe(206)
     expect(part.headers.get('content-range')).toBe(`bytes 0-9/${bytes.length}`)
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(0, 10))).toBe(true)
@@ -95,15 +98,16 @@ describe('attachments', () => {
     const up = await admin.req('POST', `/api/conversations/${other.id}/attachments`, form(await png(10, 10), 'secret.png'))
     await admin.req('POST', `/api/conversations/${other.id}/messages`, { clientId: randomUUID(), text: '', attachmentIds: [up.body.attachment.id] })
     const id = up.body.attachment.id
-    expect((await fetch(`${s.url}/api/public/attachments/${id}?token=${chat.token}`)).status).toBe(404)
-    expect((await fetch(`${s.url}/api/public/attachments/${id}/thumb?token=${chat.token}`)).status).toBe(404)
+    const bearer = { headers: { authorization: `Bearer ${chat.token}` } }
+    expect((await fetch(`${s.url}/api/public/attachments/${id}`, bearer)).status).toBe(404)
+    expect((await fetch(`${s.url}/api/public/attachments/${id}/thumb`, bearer)).status).toBe(404)
     expect((await admin.req('POST', `/api/conversations/${chat.id}/messages`, { clientId: randomUUID(), text: 'steal', attachmentIds: [id] })).status).toBe(404)
     await createAgent(s, 'stranger', { queues: [] })
     const stranger = await signIn(s.url, 'stranger', 'secret-pass')
     expect((await fetch(`${s.url}/api/attachments/${id}`, { headers: { cookie: stranger.cookie } })).status).toBe(404)
     // A customer can't read an agent's upload before it is sent.
     const unsent = await admin.req('POST', `/api/conversations/${chat.id}/attachments`, form(await png(10, 10), 'draft.png'))
-    expect((await fetch(`${s.url}/api/public/attachments/${unsent.body.attachment.id}?token=${chat.token}`)).status).toBe(404)
+    expect((await fetch(`${s.url}/api/public/attachments/${unsent.body.attachment.id}`, bearer)).status).toBe(404)
   })
 
   it('keeps a hostile file name as plain text, and the header safe', async () => {
@@ -115,7 +119,7 @@ describe('attachments', () => {
     expect(cleanFileName('../../etc/<b>\r\nx.png')).toBe('<b>x.png')
     expect(cleanFileName('')).toBe('file')
     await admin.req('POST', `/api/conversations/${chat.id}/messages`, { clientId: randomUUID(), text: '', attachmentIds: [up.body.attachment.id] })
-    const res = await fetch(`${s.url}/api/public/attachments/${up.body.attachment.id}?token=${chat.token}`)
+    const res = await fetch(`${s.url}/api/public/attachments/${up.body.attachment.id}`, { headers: { authorization: `Bearer ${chat.token}` } })
     const cd = res.headers.get('content-disposition')!
     expect(cd).not.toMatch(/[\r\n]/)
     expect(cd).toContain("filename*=UTF-8''")

@@ -6,7 +6,7 @@ import type { AppContext } from '../../services/context.js'
 import { conflict, HttpError, notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { agentCanSee } from '../../db/repositories/conversations.js'
-import { cleanFileName, storeUpload } from '../../services/attachments.js'
+import { checkUploadQuota, cleanFileName, storeUpload, type UploadQuota } from '../../services/attachments.js'
 import { getFileRules, setFileRules } from '../../services/fileRules.js'
 import { conversationIdForToken } from '../../services/conversations.js'
 import type { BlobStore } from '../../services/storage.js'
@@ -26,15 +26,17 @@ const rulesSchema = {
 } as const
 type Variant = 'original' | 'thumb' | 'preview'
 
-interface Opts { ctx: AppContext; store: BlobStore; dataDir: string }
+interface Opts { ctx: AppContext; store: BlobStore; dataDir: string; quota: UploadQuota }
 
 /** Uploads, downloads and the admin's file rules. */
-export default async function attachmentRoutes(app: FastifyInstance, { ctx, store, dataDir }: Opts) {
+export default async function attachmentRoutes(app: FastifyInstance, { ctx, store, dataDir, quota }: Opts) {
   const { requireUser, requireAdmin, requireCustomer } = authHooks(ctx)
   const tmpDir = join(dataDir, 'tmp')
 
   async function receive(req: FastifyRequest, conversationId: string, uploader: { kind: 'agent'; userId: string } | { kind: 'customer' }) {
     if (!req.isMultipart()) throw new HttpError(400, 'bad_request', 'Send the file as multipart/form-data in a field named "file"')
+    // A conversation over its hourly quota is refused before a byte is read.
+    await checkUploadQuota(ctx.db, conversationId, quota)
     const rules = await getFileRules(ctx.db)
     // Fields before the file (`recorded`) arrive in data.fields.
     const data = await req.file({ limits: { fileSize: rules.maxBytes, files: 1, fields: 5, fieldSize: 100 } })
@@ -42,11 +44,15 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
     const recordedField = data.fields.recorded
     const recorded = !!recordedField && !Array.isArray(recordedField) && 'value' in recordedField && recordedField.value === '1'
     return storeUpload(ctx.db, store, tmpDir, {
-      conversationId, uploader, fileName: cleanFileName(data.filename), stream: data.file, recorded, rules,
+      conversationId, uploader, fileName: cleanFileName(data.filename), stream: data.file, recorded, rules, quota,
     })
   }
 
-  async function send(reply: FastifyReply, row: { storage_key: string; thumb_key: string | null; preview_key: string | null; mime: string; file_name: string; kind: string }, variant: Variant, range: string | undefined) {
+  /** Sends one rendering of a file; `cacheControl` says how long browsers may keep it. */
+  async function send(
+    reply: FastifyReply, row: { storage_key: string; thumb_key: string | null; preview_key: string | null; mime: string; file_name: string; kind: string },
+    variant: Variant, range: string | undefined, cacheControl = 'private, max-age=31536000, immutable',
+  ) {
     const key = variant === 'thumb' ? row.thumb_key : variant === 'preview' ? row.preview_key : row.storage_key
     if (!key) throw notFound('No such rendering of this file')
     const size = await store.size(key)
@@ -60,7 +66,7 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
       // Even if something slipped through, a download can never run script in our origin.
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .header('Content-Disposition', contentDisposition(name, { type: inline ? 'inline' : 'attachment' }))
-      .header('Cache-Control', 'private, max-age=31536000, immutable')
+      .header('Cache-Control', cacheControl)
       .header('Accept-Ranges', 'bytes')
     const m = range ? /^bytes=(\d*)-(\d*)$/.exec(range) : null
     if (m && (m[1] || m[2])) {
@@ -122,23 +128,40 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
       const id = req.customerConversationId!
       const conv = await ctx.db.selectFrom('conversations').select('state').where('id', '=', id).executeTakeFirstOrThrow()
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
-      return reply.status(201).send({ attachment: await receive(req, id, { kind: 'customer' }) })
+      const attachment = await receive(req, id, { kind: 'customer' })
+      return reply.status(201).send({ attachment: { ...attachment, urls: ctx.signer.urls(attachment) } })
     })
 
     for (const variant of ['original', 'thumb', 'preview'] as const) {
       const path = variant === 'original' ? '/api/public/attachments/:id' : `/api/public/attachments/:id/${variant}`
-      // <img> and <video> can't send headers: the token may also come as ?token=.
-      customer.get<{ Params: { id: string }; Querystring: { token?: string } }>(path, {
-        schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string', maxLength: 100 } } } },
+      // <img> and <video> can't send headers: they use the signed URL the API gave (?exp=&sig=,
+      // services/signedUrls.ts), which opens this rendering of this file alone until it expires.
+      // A script may send the customer token as a Bearer header. A token in the URL opens nothing.
+      customer.get<{ Params: { id: string }; Querystring: { exp?: number; sig?: string } }>(path, {
+        schema: {
+          params: idParams,
+          querystring: { type: 'object', properties: { exp: { type: 'integer', minimum: 0, maximum: 1e11 }, sig: { type: 'string', maxLength: 100 } } },
+        },
       }, async (req, reply) => {
-        const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? req.query.token
+        const row = await ctx.db.selectFrom('attachments as a').innerJoin('conversations as c', 'c.id', 'a.conversation_id')
+          .selectAll('a').select(['c.ended_at', 'c.customer_token_revoked_at'])
+          .where('a.id', '=', req.params.id).executeTakeFirst()
+        // Unsent files are the uploader's alone: a customer never sees an agent's draft.
+        const customerMaySee = row && (row.message_id !== null || row.uploader_kind === 'customer')
+        const { exp, sig } = req.query
+        if (exp !== undefined && sig !== undefined) {
+          const left = ctx.signer.check(req.params.id, variant, exp, sig)
+          // A revoked or expired chat link takes its files' URLs with it.
+          const linkAlive = row && row.customer_token_revoked_at === null && (row.ended_at === null || row.ended_at + ctx.customerTokenMs > Date.now())
+          if (!row || !customerMaySee || !left || !linkAlive) throw notFound('File not found')
+          // Browsers keep it no longer than the URL is valid.
+          return send(reply, row, variant, req.headers.range, `private, max-age=${left}`)
+        }
+        const bearer = /^Bearer ([A-Za-z0-9_-]{20,})$/.exec(req.headers.authorization ?? '')?.[1]
         const conversationId = bearer ? await conversationIdForToken(ctx, bearer) : undefined
-        const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst()
-        const ok = row && conversationId && row.conversation_id === conversationId && (row.message_id !== null || row.uploader_kind === 'customer')
-        if (!row || !ok) throw notFound('File not found')
-        return send(reply, row, variant, req.headers.range)
+        if (!row || !customerMaySee || !conversationId || row.conversation_id !== conversationId) throw notFound('File not found')
+        return send(reply, row, variant, req.headers.range, 'private, no-store')
       })
     }
   })
 }
-

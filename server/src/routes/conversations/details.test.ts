@@ -38,22 +38,24 @@ describe('notes, customer details, conversation history, read sync', () => {
     custSock.close()
   })
 
-  it('customer details and the history of the same customer (by email), sortable and paged', async () => {
+  it('customer details and the history of the same customer (the same browser), sortable and paged', async () => {
     const email = `hist.${randomUUID().slice(0, 6)}@example.com`
+    // The chat page's device key links chats from one browser (a typed email links nothing).
+    const device = { deviceKey: randomUUID().replace(/-/g, '') + 'abcd' }
     const chats = []
     for (let i = 0; i < 4; i++) {
-      const c = await startChat(s.url, 'support', `Hanna ${i}`, email)
+      const c = await startChat(s.url, 'support', `Hanna ${i}`, email, device)
       chats.push(c)
       await admin.req('POST', `/api/conversations/${c.id}/pick`)
       await admin.req('POST', `/api/conversations/${c.id}/end`)
       await new Promise((r) => setTimeout(r, 5))
     }
     // One more in a queue the admin is not in: it must not appear in the admin's history.
-    await startChat(s.url, 'elsewhere', 'Hanna X', email)
-    const current = await startChat(s.url, 'support', 'Hanna Now', email.toUpperCase())
+    await startChat(s.url, 'elsewhere', 'Hanna X', email, device)
+    const current = await startChat(s.url, 'support', 'Hanna Now', email.toUpperCase(), device)
 
     const details = await admin.req('GET', `/api/conversations/${current.id}/customer`)
-    expect(details.body.customer).toMatchObject({ name: 'Hanna Now', email, conversationCount: 6 })
+    expect(details.body.customer).toMatchObject({ name: 'Hanna Now', email, conversationCount: 6, verification: 'device', externalId: null })
 
     const desc = (await admin.req('GET', `/api/conversations/${current.id}/history?limit=3`)).body.conversations
     expect(desc.map((c: any) => c.id)).toEqual([chats[3]!.id, chats[2]!.id, chats[1]!.id])

@@ -4,7 +4,8 @@ import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
 import {
-  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, sendMessage, transferConversation, transferredWith,
+  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendMessage, transferConversation,
+  transferredWith,
   type TransferInput,
 } from '../../services/conversations.js'
 import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
@@ -156,6 +157,7 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
               type: 'object',
               properties: {
                 id: { type: 'string' }, name: { type: 'string' }, email: { type: ['string', 'null'] }, phone: { type: ['string', 'null'] },
+                verification: { type: 'string' }, externalId: { type: ['string', 'null'] },
                 firstSeenAt: { type: 'number' }, conversationCount: { type: 'integer' },
               },
             },
@@ -182,4 +184,14 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     },
     preHandler: visible,
   }, async (req) => ({ conversations: await customerHistory(ctx.db, req.params.id, req.user!.id, req.query) }))
+
+  // The customer's chat link stops working at once (a link shared by mistake, an erasure request).
+  // Their open socket is not closed here; it gets nothing it could not already read.
+  app.post<{ Params: { id: string } }>('/api/conversations/:id/customer-token/revoke', {
+    schema: { params: idParams },
+    preHandler: visible,
+  }, async (req, reply) => {
+    await revokeCustomerToken(ctx, req.params.id)
+    return reply.status(204).send()
+  })
 }

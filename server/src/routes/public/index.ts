@@ -4,7 +4,10 @@ import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
+import { withSignedUrls } from '../../services/signedUrls.js'
 import { messageSchema, publicConversationSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
+
+interface StartBody { name: string; email?: string; phone?: string; deviceKey?: string; userId?: string; userHash?: string }
 
 const addressParams = {
   type: 'object',
@@ -27,7 +30,7 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
     return { queue }
   })
 
-  app.post<{ Params: { address: string }; Body: { name: string; email?: string; phone?: string } }>('/api/public/queues/:address/conversations', {
+  app.post<{ Params: { address: string }; Body: StartBody }>('/api/public/queues/:address/conversations', {
     config: { rateLimit: { max: startLimit, timeWindow: '1 minute' } },
     schema: {
       params: addressParams,
@@ -39,6 +42,11 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
           name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
           email: { anyOf: [{ type: 'string', maxLength: 0 }, { type: 'string', format: 'email', maxLength: 200 }] },
           phone: { type: 'string', maxLength: 40, pattern: '^[0-9+()\\-. ]*$' },
+          // The chat page's random device key (crypto.getRandomValues, 32 bytes base64url).
+          deviceKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{32,128}$' },
+          // Identity signed by the company's website (the chat URL's user_id and user_hash).
+          userId: { type: 'string', minLength: 1, maxLength: 200 },
+          userHash: { type: 'string', maxLength: 128 },
         },
       },
       response: { 201: { type: 'object', properties: { token: { type: 'string' }, conversation: publicConversationSchema } } },
@@ -49,6 +57,9 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       name: req.body.name.trim(),
       email: req.body.email?.trim(),
       phone: req.body.phone?.trim(),
+      deviceKey: req.body.deviceKey,
+      userId: req.body.userId,
+      userHash: req.body.userHash,
     })
     return reply.status(201).send({ token, conversation: toPublicConversation(conversation) })
   })
@@ -64,7 +75,8 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       const id = req.customerConversationId!
       const conversation = await getConversation(ctx.db, id, null)
       if (!conversation) throw notFound('Conversation not found')
-      return { conversation: toPublicConversation(conversation), messages: await listMessages(ctx.db, id, { limit: 200 }) }
+      const messages = await listMessages(ctx.db, id, { limit: 200 })
+      return { conversation: toPublicConversation(conversation), messages: messages.map((m) => withSignedUrls(ctx.signer, m)) }
     })
 
     scoped.post<{ Body: SendBody }>('/api/public/conversation/messages', {
@@ -73,10 +85,10 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
     }, async (req, reply) => {
       checkSendBody(req.body)
-    const { message, created } = await sendMessage(ctx, {
+      const { message, created } = await sendMessage(ctx, {
         conversationId: req.customerConversationId!, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'customer' },
       })
-      return reply.status(created ? 201 : 200).send({ message })
+      return reply.status(created ? 201 : 200).send({ message: withSignedUrls(ctx.signer, message) })
     })
 
     scoped.post<{ Body: { deliveredSeq?: number; readSeq?: number } }>('/api/public/conversation/receipts', {
