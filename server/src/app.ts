@@ -33,8 +33,19 @@ export interface BuiltApp {
   database: Database
 }
 
+export interface BuildOptions {
+  pubsub?: PubSub
+  logger?: boolean
+  /**
+   * Tests only: a local fake push service (its origin and an agent trusting its certificate).
+   * Endpoints at that exact origin skip the push-service allow-list and address checks. Deliberately
+   * not an environment variable: nothing a deployment or a request sets can turn it on.
+   */
+  testPushService?: { origin: string; agent: Agent } | undefined
+}
+
 /** Builds the whole server (database opened and migrated) without listening. */
-export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent } = {}): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -89,7 +100,9 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.
   const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
   await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir })
-  const push = createPushService(ctx.db, { subject: config.pushSubject, agent: opts.pushAgent, log: app.log })
+  const push = createPushService(ctx.db, {
+    subject: config.pushSubject, serviceHosts: config.pushServiceHosts, testService: opts.testPushService, log: app.log,
+  })
   ctx.onCommitted = (p) => push.onPublished(p)
   await app.register(pushRoutes, { ctx, push })
 

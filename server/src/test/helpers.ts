@@ -20,7 +20,12 @@ export interface TestServer extends BuiltApp {
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { pushAgent?: import('node:https').Agent } = {}): Promise<TestServer> {
+export async function startTestServer(opts: {
+  /** A local fake push service (see BuildOptions.testPushService). */
+  testPushService?: { origin: string; agent: import('node:https').Agent }
+  /** Extra environment for loadConfig (e.g. PUSH_SERVICE_HOSTS). */
+  env?: Record<string, string>
+} = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
   let databaseUrl: string | undefined
@@ -42,8 +47,8 @@ export async function startTestServer(opts: { pushAgent?: import('node:https').A
       await c.end()
     }
   }
-  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
-  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent })
+  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', ...opts.env }), databaseUrl }
+  const built = await buildApp(config, { logger: false, testPushService: opts.testPushService })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()
