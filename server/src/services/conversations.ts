@@ -4,9 +4,9 @@ import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
 import type { AppContext } from './context.js'
-import { conflict, notFound } from './errors.js'
+import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
-import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
+import { canTakeMore, decline, emitUpdated, lockRow, offerNext } from './routing.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -142,9 +142,22 @@ async function agentName(trx: Transaction<DB>, userId: string): Promise<string> 
 
 const systemClientId = () => `system-${randomUUID()}`
 
+/**
+ * The agent taking a conversation must still be active. On PostgreSQL the share lock waits for a
+ * deactivation in progress (which holds the user's row), so a pick racing it either lands before
+ * (and is returned to the queue by it) or sees the agent inactive and is refused.
+ */
+async function activeAgentName(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<string> {
+  let q = trx.selectFrom('users').select(['display_name', 'active']).where('id', '=', userId)
+  if (ctx.kind === 'postgres') q = q.forShare()
+  const u = await q.executeTakeFirst()
+  if (!u || u.active !== 1) throw new HttpError(401, 'unauthorized', 'Please sign in')
+  return u.display_name
+}
+
 /** After a pick or an accepted offer: the in-thread notice, the update event, the agent's view. */
-async function joined(trx: Transaction<DB>, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
-  const name = await agentName(trx, userId)
+async function joined(trx: Transaction<DB>, ctx: AppContext, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
+  const name = await activeAgentName(trx, ctx, userId)
   await appendMessage(trx, emit, queueId, {
     conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
   })
@@ -171,7 +184,7 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
       throw conflict('already_picked', 'Another agent already picked this conversation')
     }
-    return joined(trx, emit, conv.queue_id, conversationId, userId)
+    return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
 
@@ -272,7 +285,7 @@ export async function acceptOffer(ctx: AppContext, conversationId: string, userI
       .where('offered_to', '=', userId)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) !== 1) throw conflict('offer_gone', 'This offer is no longer available')
-    return joined(trx, emit, conv.queue_id, conversationId, userId)
+    return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
 
@@ -396,4 +409,45 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
     const row = await trx.selectFrom('agent_reads').select('last_read_seq').where('user_id', '=', userId).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()
     await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq: row.last_read_seq } })
   })
+}
+
+/**
+ * Gives back everything an agent holds, inside the caller's transaction (used when an admin
+ * deactivates them): each conversation they picked goes back to its queue with a system line in
+ * the thread ("Dana is no longer available — returned to Support"), each one offered to them
+ * moves on; in offer-mode queues both are offered again through the usual routing (offerNext),
+ * otherwise they wait in the Picklist. Earlier declines are forgotten: a new round begins.
+ * The caller must already have made the agent inactive in this transaction, so routing can't
+ * hand the chats straight back to them. Rows are locked (PostgreSQL) and re-checked one by one.
+ * @returns how many conversations went back (picked and offered)
+ */
+export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppContext, emit: Emit, userId: string): Promise<number> {
+  const held = await trx.selectFrom('conversations').select('id')
+    .where((eb) => eb.or([
+      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
+      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
+    ]))
+    .orderBy('id')
+    .execute()
+  const name = await agentName(trx, userId)
+  let returned = 0
+  for (const { id } of held) {
+    const conv = await lockRow(trx, ctx, id)
+    if (!conv) continue
+    if (conv.state === 'picked' && conv.agent_id === userId) {
+      const queue = await trx.selectFrom('queues').select('name').where('id', '=', conv.queue_id).executeTakeFirstOrThrow()
+      await trx.updateTable('conversations').set({ state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null }).where('id', '=', id).execute()
+      await trx.deleteFrom('offer_declines').where('conversation_id', '=', id).execute()
+      await appendMessage(trx, emit, conv.queue_id, {
+        conversationId: id, clientId: systemClientId(), authorKind: 'system', authorId: userId,
+        text: `${name} is no longer available — returned to ${queue.name}`,
+      })
+    } else if (!(conv.state === 'offered' && conv.offered_to === userId)) {
+      continue
+    }
+    // offerNext emits the update for the queue (the agent's devices are closed by then).
+    await offerNext(trx, ctx, emit, { ...conv, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null })
+    returned++
+  }
+  return returned
 }

@@ -6,6 +6,8 @@ import { conflict, notFound } from '../../services/errors.js'
 import { hashPassword } from '../../services/passwords.js'
 import { authHooks } from '../../plugins/auth.js'
 import { toUser } from '../../db/repositories/users.js'
+import { withEvents } from '../../services/events.js'
+import { deactivateUser } from '../../services/users.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -92,24 +94,26 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     }
     const exists = await ctx.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
     if (!exists) throw notFound('User not found')
-    await ctx.db.transaction().execute(async (trx) => {
+    // withEvents: a deactivation writes system lines and conversation updates, published after the commit.
+    const deactivated = await withEvents(ctx, async (trx, emit) => {
       const set: Record<string, unknown> = {}
       if (b.displayName !== undefined) set.display_name = b.displayName.trim()
       if (b.role !== undefined) set.role = b.role
       if (b.maxConcurrent !== undefined) set.max_concurrent = b.maxConcurrent
-      if (b.active !== undefined) set.active = b.active ? 1 : 0
+      if (b.active === true) set.active = 1
       if (b.password !== undefined) set.password_hash = await hashPassword(b.password)
       if (Object.keys(set).length) await trx.updateTable('users').set(set).where('id', '=', id).execute()
-      // A reset password or a deactivation ends every session of that user.
-      if (b.password !== undefined || b.active === false) await trx.deleteFrom('sessions').where('user_id', '=', id).execute()
+      // A reset password ends every session of that user (a deactivation does too, below).
+      if (b.password !== undefined) await trx.deleteFrom('sessions').where('user_id', '=', id).execute()
       if (b.queueIds) {
         await trx.deleteFrom('queue_members').where('user_id', '=', id).execute()
         if (b.queueIds.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()
       }
+      return b.active === false ? deactivateUser(trx, ctx, emit, id) : undefined
     })
     if (b.active === false) ctx.pubsub.publish({ kind: 'control', control: 'user.deactivated', userId: id })
     if (b.queueIds) membershipChanged(id)
-    return { user: (await adminUsers([id]))[0] }
+    return { user: (await adminUsers([id]))[0], ...deactivated }
   })
 
   app.get('/api/admin/queues', async () => ({ queues: await queues() }))
