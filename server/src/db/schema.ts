@@ -63,6 +63,8 @@ export interface ConversationsTable {
   offer_expires_at: number | null
   /** The client id of the last transfer (a retried queued Transfer answers with the result). */
   transfer_client_id: string | null
+  /** The agent who made that transfer (null on rows from before migration 0007). */
+  transfer_by: string | null
 }
 
 export interface MessagesTable {

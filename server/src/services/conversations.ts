@@ -165,13 +165,16 @@ async function joined(trx: Transaction<DB>, ctx: AppContext, emit: Emit, queueId
   return (await getConversation(trx, conversationId, userId))!
 }
 
+/** An action's result; `replayed`: it had already been done (the route shapes that answer, see replayAnswer). */
+export interface ActionResult { conversation: Conversation; replayed: boolean }
+
 /** Pick a queued conversation. Exactly one agent wins; the others get 409 already_picked. */
-export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<ActionResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     if (conv.state === 'picked' && conv.agent_id === userId) {
       const current = await getConversation(trx, conversationId, userId)
-      if (current) return current
+      if (current) return { conversation: current, replayed: true }
     }
     // Conditional update: the state check and the write are one statement.
     const res = await trx
@@ -184,15 +187,15 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
       throw conflict('already_picked', 'Another agent already picked this conversation')
     }
-    return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
+    return { conversation: await joined(trx, ctx, emit, conv.queue_id, conversationId, userId), replayed: false }
   })
 }
 
-export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<ActionResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     // Ended by me already (a retried End from the outbox, or my other device): done.
-    if (conv.state === 'ended' && conv.agent_id === userId) return (await getConversation(trx, conversationId, userId))!
+    if (conv.state === 'ended' && conv.agent_id === userId) return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: true }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
     await trx.updateTable('conversations').set({ state: 'ended', ended_at: Date.now() }).where('id', '=', conversationId).execute()
@@ -201,7 +204,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
       conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
     })
     await emitConversation(trx, emit, conversationId)
-    return (await getConversation(trx, conversationId, userId))!
+    return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: false }
   })
 }
 
@@ -307,22 +310,33 @@ export interface TransferInput {
   clientId?: string | undefined
 }
 
-/** This transfer (by its client id) already happened: a retry may see the result even if the chat left my queues. */
-export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string): Promise<boolean> {
+/**
+ * I already made this transfer (by its client id): a retry is answered (with an acknowledgement,
+ * see replayAnswer) even if the chat left my queues. Rows from before migration 0007 don't know
+ * who transferred: the key alone decides there.
+ */
+export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string, userId: string): Promise<boolean> {
   const row = await ctx.db.selectFrom('conversations').select('id')
-    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId).executeTakeFirst()
+    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId)
+    .where((eb) => eb.or([eb('transfer_by', 'is', null), eb('transfer_by', '=', userId)]))
+    .executeTakeFirst()
   return !!row
 }
+
+export type TransferResult = { replayed: false; conversation: Conversation } | { replayed: true }
 
 /**
  * Transfer a conversation I have picked to a queue, or to an agent in that queue. It leaves my
  * Conversations; an agent transfer is offered to that agent alone; otherwise the queue's routing
  * applies (offered in offer mode, else waiting in its Picklist).
  */
-export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<Conversation> {
+export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<TransferResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
-    if (input.clientId && conv.transfer_client_id === input.clientId) return (await getConversation(trx, conversationId, userId))!
+    // A repeat of my own transfer: done already. What the caller may see of it is the route's call.
+    if (input.clientId && conv.transfer_client_id === input.clientId && (conv.transfer_by === null || conv.transfer_by === userId)) {
+      return { replayed: true as const }
+    }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can transfer it')
     const queue = await trx.selectFrom('queues').select(['id', 'name']).where('id', '=', input.queueId).executeTakeFirst()
@@ -338,7 +352,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     }
     const me = await agentName(trx, userId)
     await trx.updateTable('conversations')
-      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null })
+      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null, transfer_by: userId })
       .where('id', '=', conversationId).execute()
     // Declines from an earlier round don't bind the new queue's agents.
     await trx.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
@@ -361,7 +375,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
       // The old queue's agents (and my other devices) must see it leave.
       if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id])
     }
-    return (await getConversation(trx, conversationId, userId))!
+    return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
   })
 }
 

@@ -218,5 +218,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('conversations').addColumn('transfer_client_id', 'text').execute()
       },
     },
+    '0007_transfer_by': {
+      // Who made the transfer remembered by transfer_client_id: only they may repeat it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('conversations').addColumn('transfer_by', 'text').execute()
+      },
+    },
   }
 }
