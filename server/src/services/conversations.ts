@@ -143,9 +143,10 @@ async function agentName(trx: Transaction<DB>, userId: string): Promise<string> 
 const systemClientId = () => `system-${randomUUID()}`
 
 /**
- * The agent taking a conversation must still be active. On PostgreSQL the share lock waits for a
- * deactivation in progress (which holds the user's row), so a pick racing it either lands before
- * (and is returned to the queue by it) or sees the agent inactive and is refused.
+ * The agent taking a conversation must still be active. On PostgreSQL the share lock and a
+ * deactivation's update of the user's row wait for each other, so a pick racing a deactivation
+ * either commits first (and the deactivation returns that chat too) or sees the agent inactive
+ * and is refused.
  */
 async function activeAgentName(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<string> {
   let q = trx.selectFrom('users').select(['display_name', 'active']).where('id', '=', userId)
@@ -426,6 +427,22 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
 }
 
 /**
+ * Locks (PostgreSQL) the conversations picked by or offered to this agent, in id order; returns
+ * their ids. Deactivation calls it before it takes the agent's row: an Accept holds the
+ * conversation's lock and then waits for the agent's row, so the opposite order could deadlock.
+ */
+export async function lockHeldConversations(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<{ id: string }[]> {
+  let q = trx.selectFrom('conversations').select('id')
+    .where((eb) => eb.or([
+      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
+      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
+    ]))
+    .orderBy('id')
+  if (ctx.kind === 'postgres') q = q.forUpdate()
+  return q.execute()
+}
+
+/**
  * Gives back everything an agent holds, inside the caller's transaction (used when an admin
  * deactivates them): each conversation they picked goes back to its queue with a system line in
  * the thread ("Dana is no longer available — returned to Support"), each one offered to them
@@ -436,13 +453,7 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
  * @returns how many conversations went back (picked and offered)
  */
 export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppContext, emit: Emit, userId: string): Promise<number> {
-  const held = await trx.selectFrom('conversations').select('id')
-    .where((eb) => eb.or([
-      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
-      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
-    ]))
-    .orderBy('id')
-    .execute()
+  const held = await lockHeldConversations(trx, ctx, userId)
   const name = await agentName(trx, userId)
   let returned = 0
   for (const { id } of held) {

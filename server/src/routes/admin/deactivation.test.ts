@@ -121,6 +121,24 @@ describe('deactivating an agent', () => {
     expect(phone.payloads().map((p) => p.body)).toEqual(['one'])
   })
 
+  it('picks and accepts racing the deactivation: nothing stays with the agent afterwards, and no request fails with a 5xx', async () => {
+    await createQueue(s, 'race-picklist', 'Race picklist')
+    await createQueue(s, 'race-offers', 'Race offers', 'offer')
+    const id = await createAgent(s, 'rita', { queues: ['race-picklist', 'race-offers'], maxConcurrent: 50 })
+    const rita = await signIn(s.url, 'rita', 'secret-pass')
+    const queued = await Promise.all(Array.from({ length: 6 }, () => startChat(s.url, 'race-picklist')))
+    const offers = await Promise.all(Array.from({ length: 3 }, () => startChat(s.url, 'race-offers', 'Racing Offer')))
+    const results = await Promise.all([
+      ...queued.map((c) => rita.req('POST', `/api/conversations/${c.id}/pick`)),
+      ...offers.map((c) => rita.req('POST', `/api/conversations/${c.id}/accept`)),
+      admin.req('PATCH', `/api/admin/users/${id}`, { active: false }),
+    ])
+    for (const r of results) expect(r.status, JSON.stringify(r.body)).toBeLessThan(500)
+    const held = await s.ctx.db.selectFrom('conversations').select('id')
+      .where((eb) => eb.or([eb('agent_id', '=', id), eb('offered_to', '=', id)])).where('state', 'in', ['picked', 'offered']).execute()
+    expect(held).toEqual([])
+  })
+
   it('a deactivated agent with nothing open: zero returned, and reactivation brings back sign-in only', async () => {
     const id = await createAgent(s, 'zoe', { queues: ['support'] })
     const res = await admin.req('PATCH', `/api/admin/users/${id}`, { active: false })

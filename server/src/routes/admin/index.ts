@@ -96,6 +96,8 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     if (!exists) throw notFound('User not found')
     // withEvents: a deactivation writes system lines and conversation updates, published after the commit.
     const deactivated = await withEvents(ctx, async (trx, emit) => {
+      // First: it takes its locks in the order picks and accepts do (see deactivateUser).
+      const released = b.active === false ? await deactivateUser(trx, ctx, emit, id) : undefined
       const set: Record<string, unknown> = {}
       if (b.displayName !== undefined) set.display_name = b.displayName.trim()
       if (b.role !== undefined) set.role = b.role
@@ -109,7 +111,7 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
         await trx.deleteFrom('queue_members').where('user_id', '=', id).execute()
         if (b.queueIds.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()
       }
-      return b.active === false ? deactivateUser(trx, ctx, emit, id) : undefined
+      return released
     })
     if (b.active === false) ctx.pubsub.publish({ kind: 'control', control: 'user.deactivated', userId: id })
     if (b.queueIds) membershipChanged(id)
