@@ -104,6 +104,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     subject: config.pushSubject, serviceHosts: config.pushServiceHosts, testService: opts.testPushService, log: app.log,
   })
   ctx.onCommitted = (p) => push.onPublished(p)
+  app.addHook('onClose', async () => push.close())
   await app.register(pushRoutes, { ctx, push })
 
   if (spaRoot) await serveApp(app, spaRoot)

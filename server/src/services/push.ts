@@ -67,6 +67,8 @@ export interface PushService {
   onPublished(p: Published): void
   /** Resolves when every push started so far has finished (tests). */
   idle(): Promise<void>
+  /** Closes the kept-alive connections to push services (server shutdown). */
+  close(): void
 }
 
 export function createPushService(db: Kysely<DB>, opts: PushOptions): PushService {
@@ -183,6 +185,9 @@ export function createPushService(db: Kysely<DB>, opts: PushOptions): PushServic
     },
     async idle() {
       while (inflight.size) await Promise.allSettled([...inflight])
+    },
+    close() {
+      guarded.destroy()
     },
   }
 }
