@@ -48,6 +48,8 @@ export default defineConfig({
       OFFER_SECONDS: '6',
       // The suite signs in many times a minute from one address.
       LOGIN_LIMIT: '1000',
+      // Device lists are tested with endpoints on .invalid hosts (RFC 6761: they never resolve).
+      PUSH_SERVICE_HOSTS: 'default,push.invalid,push.example.invalid',
       LOG_LEVEL: 'warn',
       ...(process.env.E2E_STATIC_DIR ? { STATIC_DIR: process.env.E2E_STATIC_DIR } : {}),
       ...(process.env.TEST_DATABASE_URL ? { DATABASE_URL: process.env.TEST_DATABASE_URL } : {}),

@@ -316,10 +316,18 @@ test('admin: create an agent and a queue; deactivating the agent signs them out 
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } })
   const agentPage = await ctx.newPage()
   await signIn(agentPage, { username, password: 'newbie-pass-1' })
+  // A chat they hold goes back to Support when they are deactivated, and the list says so.
+  const held = await apiChat(`Held ${uid()}`)
+  const agentApi = await apiAs(username, 'newbie-pass-1')
+  expect((await agentApi.post(`/api/conversations/${held.id}/pick`, { data: {} })).ok()).toBe(true)
 
   await page.getByRole('button', { name: `Deactivate Newbie ${username}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click()
   await expect(agentPage.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 5000 })
+  await expect(page.getByRole('listitem').filter({ hasText: `Newbie ${username}` })).toContainText('Deactivated — 1 chat returned to its queue')
+  const admin = await apiAs()
+  expect((await (await admin.get(`/api/conversations/${held.id}`)).json()).conversation).toMatchObject({ state: 'queued', agentId: null })
+  await Promise.all([agentApi.dispose(), admin.dispose()])
 
   await page.goto('/admin/queues')
   await page.getByRole('button', { name: 'New queue' }).click()

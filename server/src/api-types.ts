@@ -239,3 +239,16 @@ export interface PushPayload {
   /** For offers: when the offer runs out (epoch ms). */
   expiresAt?: number
 }
+
+/**
+ * The answer to a repeated request (same clientId) whose conversation the caller may no longer
+ * see: what happened, and the ids, nothing more. Sent as `{ ack }` with status 200.
+ */
+export interface ReplayAck {
+  outcome: 'sent' | 'noted' | 'transferred' | 'ended' | 'picked'
+  conversationId: string
+  /** The idempotency key repeated (null for pick and end, which have none). */
+  clientId: string | null
+  /** The message or note made the first time (null for actions). */
+  id: string | null
+}

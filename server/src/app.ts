@@ -38,14 +38,21 @@ export interface BuiltApp {
   database: Database
 }
 
+export interface BuildOptions {
+  pubsub?: PubSub
+  logger?: boolean
+  /**
+   * Tests only: a local fake push service (its origin and an agent trusting its certificate).
+   * Endpoints at that exact origin skip the push-service allow-list and address checks. Deliberately
+   * not an environment variable: nothing a deployment or a request sets can turn it on.
+   */
+  testPushService?: { origin: string; agent: Agent } | undefined
+  /** Overrides the socket's limits and timings (services/realtime.ts; tests shorten them). */
+  realtime?: Partial<RealtimeOptions>
+}
+
 /** Builds the whole server (database opened and migrated) without listening. */
-/**
- * `realtime` overrides the socket's limits and timings (services/realtime.ts; tests shorten them).
- */
-export async function buildApp(
-  config: Config,
-  opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent; realtime?: Partial<RealtimeOptions> } = {},
-): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -107,8 +114,11 @@ export async function buildApp(
   // Files uploaded but never sent go after a day (issue 10, point 9).
   const stopSweep = startUploadSweep(ctx.db, store, app.log)
   app.addHook('onClose', async () => stopSweep())
-  const push = createPushService(ctx.db, { subject: config.pushSubject, agent: opts.pushAgent, log: app.log })
+  const push = createPushService(ctx.db, {
+    subject: config.pushSubject, serviceHosts: config.pushServiceHosts, testService: opts.testPushService, log: app.log,
+  })
   ctx.onCommitted = (p) => push.onPublished(p)
+  app.addHook('onClose', async () => push.close())
   await app.register(pushRoutes, { ctx, push })
 
   if (spaRoot) await serveApp(app, spaRoot)

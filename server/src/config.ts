@@ -1,4 +1,5 @@
 import { resolve } from 'node:path'
+import { parsePushServiceHosts } from './services/pushEndpoint.js'
 
 export interface Config {
   port: number
@@ -28,6 +29,11 @@ export interface Config {
   sharedFiles: boolean
   /** The VAPID subject push services may contact (PUSH_SUBJECT, else mailto:admin@<host>). */
   pushSubject: string
+  /**
+   * Hosts push endpoints may point to (PUSH_SERVICE_HOSTS: comma-separated names, `*.domain`
+   * patterns, `default` for the standard browser push services; unset = the standard ones).
+   */
+  pushServiceHosts: string[]
   /** Days a customer's chat link keeps working after the chat ended (CUSTOMER_TOKEN_DAYS, default 30). */
   customerTokenDays: number
   /** Seconds a signed attachment URL stays valid (ATTACHMENT_URL_SECONDS, default 3600; 60..86400). */
@@ -66,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
     pushSubject: env.PUSH_SUBJECT ?? `mailto:admin@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'parley.invalid'}`,
+    pushServiceHosts: parsePushServiceHosts(env.PUSH_SERVICE_HOSTS),
     sharedFiles: (env.FILE_STORAGE ?? (databaseUrl ? 'database' : 'disk')) === 'database',
     customerTokenDays: positive(env, 'CUSTOMER_TOKEN_DAYS', 30, 3650),
     attachmentUrlSeconds: Math.max(60, Math.round(positive(env, 'ATTACHMENT_URL_SECONDS', 3600, 86_400))),

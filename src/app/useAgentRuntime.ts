@@ -4,6 +4,7 @@ import type { Conversation, Message, Note, ServerEvent } from '@/shared/api/type
 import { setUnauthorizedHandler } from '@/shared/api/client'
 import { deleteSetting, getSetting, setSetting } from '@/shared/db'
 import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox'
+import { isReplayAck } from '@/shared/offline/send'
 import { RealtimeSocket } from '@/shared/realtime/socket'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useFileRulesStore } from '@/entities/attachment/store'
@@ -124,6 +125,8 @@ export function useAgentRuntime() {
   // Messages (with their uploads) and queued actions; sending lives in shared/offline/send.ts.
   initOutbox({
     onSent: (item, result) => {
+      // Done, in a chat this agent can't see any more: it leaves this device's lists too.
+      if (isReplayAck(result)) return conversations.remove(result.conversationId)
       const kind = item.kind ?? 'message'
       if (kind === 'message') applyMessage(result as Message)
       else if (kind === 'note') notes.apply(result as Note)

@@ -75,6 +75,8 @@ export interface ConversationsTable {
   contact_phone: string | null
   /** Set when the customer token was revoked (it then opens nothing). */
   customer_token_revoked_at: number | null
+  /** The agent who made that transfer (null on rows from before migration 0007). */
+  transfer_by: string | null
 }
 
 export interface MessagesTable {

@@ -5,9 +5,9 @@ import type { DB } from '../db/schema.js'
 import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
 import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
-import { conflict, notFound } from './errors.js'
+import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
-import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
+import { canTakeMore, decline, emitUpdated, lockRow, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
@@ -144,9 +144,23 @@ async function agentName(trx: Transaction<DB>, userId: string): Promise<string> 
 
 const systemClientId = () => `system-${randomUUID()}`
 
+/**
+ * The agent taking a conversation must still be active. On PostgreSQL the share lock and a
+ * deactivation's update of the user's row wait for each other, so a pick racing a deactivation
+ * either commits first (and the deactivation returns that chat too) or sees the agent inactive
+ * and is refused.
+ */
+async function activeAgentName(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<string> {
+  let q = trx.selectFrom('users').select(['display_name', 'active']).where('id', '=', userId)
+  if (ctx.kind === 'postgres') q = q.forShare()
+  const u = await q.executeTakeFirst()
+  if (!u || u.active !== 1) throw new HttpError(401, 'unauthorized', 'Please sign in')
+  return u.display_name
+}
+
 /** After a pick or an accepted offer: the in-thread notice, the update event, the agent's view. */
-async function joined(trx: Transaction<DB>, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
-  const name = await agentName(trx, userId)
+async function joined(trx: Transaction<DB>, ctx: AppContext, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
+  const name = await activeAgentName(trx, ctx, userId)
   await appendMessage(trx, emit, queueId, {
     conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
   })
@@ -154,13 +168,16 @@ async function joined(trx: Transaction<DB>, emit: Emit, queueId: string, convers
   return (await getConversation(trx, conversationId, userId))!
 }
 
+/** An action's result; `replayed`: it had already been done (the route shapes that answer, see replayAnswer). */
+export interface ActionResult { conversation: Conversation; replayed: boolean }
+
 /** Pick a queued conversation. Exactly one agent wins; the others get 409 already_picked. */
-export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+export async function pickConversation(ctx: AppContext, conversationId: string, userId: string): Promise<ActionResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     if (conv.state === 'picked' && conv.agent_id === userId) {
       const current = await getConversation(trx, conversationId, userId)
-      if (current) return current
+      if (current) return { conversation: current, replayed: true }
     }
     // Conditional update: the state check and the write are one statement.
     const res = await trx
@@ -173,15 +190,15 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
       throw conflict('already_picked', 'Another agent already picked this conversation')
     }
-    return joined(trx, emit, conv.queue_id, conversationId, userId)
+    return { conversation: await joined(trx, ctx, emit, conv.queue_id, conversationId, userId), replayed: false }
   })
 }
 
-export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
+export async function endConversation(ctx: AppContext, conversationId: string, userId: string): Promise<ActionResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     // Ended by me already (a retried End from the outbox, or my other device): done.
-    if (conv.state === 'ended' && conv.agent_id === userId) return (await getConversation(trx, conversationId, userId))!
+    if (conv.state === 'ended' && conv.agent_id === userId) return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: true }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
     await trx.updateTable('conversations').set({ state: 'ended', ended_at: Date.now() }).where('id', '=', conversationId).execute()
@@ -190,7 +207,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
       conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
     })
     await emitConversation(trx, emit, conversationId)
-    return (await getConversation(trx, conversationId, userId))!
+    return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: false }
   })
 }
 
@@ -308,7 +325,7 @@ export async function acceptOffer(ctx: AppContext, conversationId: string, userI
       .where('offered_to', '=', userId)
       .executeTakeFirst()
     if (Number(res.numUpdatedRows) !== 1) throw conflict('offer_gone', 'This offer is no longer available')
-    return joined(trx, emit, conv.queue_id, conversationId, userId)
+    return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
 
@@ -330,22 +347,33 @@ export interface TransferInput {
   clientId?: string | undefined
 }
 
-/** This transfer (by its client id) already happened: a retry may see the result even if the chat left my queues. */
-export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string): Promise<boolean> {
+/**
+ * I already made this transfer (by its client id): a retry is answered (with an acknowledgement,
+ * see replayAnswer) even if the chat left my queues. Rows from before migration 0007 don't know
+ * who transferred: the key alone decides there.
+ */
+export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string, userId: string): Promise<boolean> {
   const row = await ctx.db.selectFrom('conversations').select('id')
-    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId).executeTakeFirst()
+    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId)
+    .where((eb) => eb.or([eb('transfer_by', 'is', null), eb('transfer_by', '=', userId)]))
+    .executeTakeFirst()
   return !!row
 }
+
+export type TransferResult = { replayed: false; conversation: Conversation } | { replayed: true }
 
 /**
  * Transfer a conversation I have picked to a queue, or to an agent in that queue. It leaves my
  * Conversations; an agent transfer is offered to that agent alone; otherwise the queue's routing
  * applies (offered in offer mode, else waiting in its Picklist).
  */
-export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<Conversation> {
+export async function transferConversation(ctx: AppContext, conversationId: string, userId: string, input: TransferInput): Promise<TransferResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
-    if (input.clientId && conv.transfer_client_id === input.clientId) return (await getConversation(trx, conversationId, userId))!
+    // A repeat of my own transfer: done already. What the caller may see of it is the route's call.
+    if (input.clientId && conv.transfer_client_id === input.clientId && (conv.transfer_by === null || conv.transfer_by === userId)) {
+      return { replayed: true as const }
+    }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can transfer it')
     const queue = await trx.selectFrom('queues').select(['id', 'name']).where('id', '=', input.queueId).executeTakeFirst()
@@ -361,7 +389,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     }
     const me = await agentName(trx, userId)
     await trx.updateTable('conversations')
-      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null })
+      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null, transfer_by: userId })
       .where('id', '=', conversationId).execute()
     // Declines from an earlier round don't bind the new queue's agents.
     await trx.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
@@ -384,7 +412,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
       // The old queue's agents (and my other devices) must see it leave.
       if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id])
     }
-    return (await getConversation(trx, conversationId, userId))!
+    return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
   })
 }
 
@@ -432,4 +460,55 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
     const row = await trx.selectFrom('agent_reads').select('last_read_seq').where('user_id', '=', userId).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()
     await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq: row.last_read_seq } })
   })
+}
+
+/**
+ * Locks (PostgreSQL) the conversations picked by or offered to this agent, in id order; returns
+ * their ids. Deactivation calls it before it takes the agent's row: an Accept holds the
+ * conversation's lock and then waits for the agent's row, so the opposite order could deadlock.
+ */
+export async function lockHeldConversations(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<{ id: string }[]> {
+  let q = trx.selectFrom('conversations').select('id')
+    .where((eb) => eb.or([
+      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
+      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
+    ]))
+    .orderBy('id')
+  if (ctx.kind === 'postgres') q = q.forUpdate()
+  return q.execute()
+}
+
+/**
+ * Gives back everything an agent holds, inside the caller's transaction (used when an admin
+ * deactivates them): each conversation they picked goes back to its queue with a system line in
+ * the thread ("Dana is no longer available — returned to Support"), each one offered to them
+ * moves on; in offer-mode queues both are offered again through the usual routing (offerNext),
+ * otherwise they wait in the Picklist. Earlier declines are forgotten: a new round begins.
+ * The caller must already have made the agent inactive in this transaction, so routing can't
+ * hand the chats straight back to them. Rows are locked (PostgreSQL) and re-checked one by one.
+ * @returns how many conversations went back (picked and offered)
+ */
+export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppContext, emit: Emit, userId: string): Promise<number> {
+  const held = await lockHeldConversations(trx, ctx, userId)
+  const name = await agentName(trx, userId)
+  let returned = 0
+  for (const { id } of held) {
+    const conv = await lockRow(trx, ctx, id)
+    if (!conv) continue
+    if (conv.state === 'picked' && conv.agent_id === userId) {
+      const queue = await trx.selectFrom('queues').select('name').where('id', '=', conv.queue_id).executeTakeFirstOrThrow()
+      await trx.updateTable('conversations').set({ state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null }).where('id', '=', id).execute()
+      await trx.deleteFrom('offer_declines').where('conversation_id', '=', id).execute()
+      await appendMessage(trx, emit, conv.queue_id, {
+        conversationId: id, clientId: systemClientId(), authorKind: 'system', authorId: userId,
+        text: `${name} is no longer available — returned to ${queue.name}`,
+      })
+    } else if (!(conv.state === 'offered' && conv.offered_to === userId)) {
+      continue
+    }
+    // offerNext emits the update for the queue (the agent's devices are closed by then).
+    await offerNext(trx, ctx, emit, { ...conv, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null })
+    returned++
+  }
+  return returned
 }

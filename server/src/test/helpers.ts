@@ -26,7 +26,8 @@ export interface TestServer extends BuiltApp {
 export interface TestServerOptions {
   /** Extra environment for loadConfig (e.g. limits a test wants small). */
   env?: Record<string, string>
-  pushAgent?: import('node:https').Agent
+  /** A local fake push service (see BuildOptions.testPushService). */
+  testPushService?: { origin: string; agent: import('node:https').Agent }
   /** Socket limits and timings (shortened by tests). */
   realtime?: Partial<RealtimeOptions>
   /**
@@ -62,7 +63,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     }
   }
   const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', ...opts.env }), databaseUrl }
-  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent, realtime: opts.realtime })
+  const built = await buildApp(config, { logger: false, testPushService: opts.testPushService, realtime: opts.realtime })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()

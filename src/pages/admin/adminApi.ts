@@ -72,6 +72,9 @@ export const adminApi = {
   createUser: (body: NewUser) => call(() => api.post('admin/users', { json: body }).json<{ user: AdminUser }>()).then((r) => r.user),
   updateUser: (id: string, body: UserPatch) =>
     call(() => api.patch(`admin/users/${encodeURIComponent(id)}`, { json: body }).json<{ user: AdminUser }>()).then((r) => r.user),
+  /** Deactivates: the user, and how many chats they held went back to their queues. */
+  deactivateUser: (id: string) =>
+    call(() => api.patch(`admin/users/${encodeURIComponent(id)}`, { json: { active: false } }).json<{ user: AdminUser; returnedConversations: number }>()),
   listQueues: () => call(() => api.get('admin/queues').json<{ queues: Queue[] }>()).then((r) => r.queues),
   createQueue: (body: NewQueue) => call(() => api.post('admin/queues', { json: body }).json<{ queue: Queue }>()).then((r) => r.queue),
   updateQueue: (id: string, body: QueuePatch) =>

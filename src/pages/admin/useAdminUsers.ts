@@ -46,5 +46,12 @@ export function useAdminUsers() {
     return user
   }
 
-  return { users: computed(() => users.value), loading, loadError, meId: computed(() => meId.value), load, create, update }
+  /** Deactivates (sessions, devices and open chats go with it); how many chats went back to their queues. */
+  async function deactivate(id: string): Promise<{ user: AdminUser; returnedConversations: number }> {
+    const result = await adminApi.deactivateUser(id)
+    put(result.user)
+    return result
+  }
+
+  return { users: computed(() => users.value), loading, loadError, meId: computed(() => meId.value), load, create, update, deactivate }
 }

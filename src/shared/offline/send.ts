@@ -1,11 +1,25 @@
 // Sending one outbox item over HTTP. Shared by the page and the service worker, so: relative
 // imports only (the service worker build has no '@' alias) and nothing that needs the DOM.
 import { ApiError } from '../api/errors'
-import type { Attachment, Conversation, Message, Note } from '../api/types'
+import type { Attachment, Conversation, Message, Note, ReplayAck } from '../api/types'
 import type { OutboxItem } from '../db/schema'
 
-/** What the server answered for an item: the message, the note, or the conversation (End, Transfer). */
-export type Delivered = Message | Note | Conversation
+/**
+ * What the server answered for an item: the message, the note, or the conversation (End,
+ * Transfer); or, for a repeat of something already done in a chat this agent can no longer see
+ * (say, transferred away meanwhile), only an acknowledgement.
+ */
+export type Delivered = Message | Note | Conversation | ReplayAck
+
+/** Done, but the chat is out of this agent's sight now: there is nothing to show of it. */
+export const isReplayAck = (d: Delivered): d is ReplayAck => 'outcome' in d
+
+type Answer<K extends string, T> = { [k in K]?: T } & { ack?: ReplayAck }
+function delivered<K extends string, T extends Delivered>(key: K, body: Answer<K, T>): Delivered {
+  const value = body[key] ?? body.ack
+  if (!value) throw new ApiError(502, 'bad_answer', 'The server answered without a result')
+  return value
+}
 
 /** The two kinds of request the outbox makes. Paths are relative to /api; failures reject with ApiError. */
 export interface Transport {
@@ -94,19 +108,19 @@ export async function sendItem(item: OutboxItem, transport: Transport, ctx: Send
   const base = conv(item.conversationId)
   switch (item.kind ?? 'message') {
     case 'note':
-      return (await transport.postJson<{ note: Note }>(`${base}/notes`, { clientId: item.clientId, text: item.text })).note
+      return delivered('note', await transport.postJson<Answer<'note', Note>>(`${base}/notes`, { clientId: item.clientId, text: item.text }))
     case 'end':
-      return (await transport.postJson<{ conversation: Conversation }>(`${base}/end`)).conversation
+      return delivered('conversation', await transport.postJson<Answer<'conversation', Conversation>>(`${base}/end`))
     case 'transfer': {
       const t = item.transfer
       if (!t) throw new ApiError(400, 'bad_request', 'This transfer has no destination')
       const body = { clientId: item.clientId, queueId: t.queueId, ...(t.agentId ? { agentId: t.agentId } : {}), ...(item.text ? { note: item.text } : {}) }
-      return (await transport.postJson<{ conversation: Conversation }>(`${base}/transfer`, body)).conversation
+      return delivered('conversation', await transport.postJson<Answer<'conversation', Conversation>>(`${base}/transfer`, body))
     }
     default: {
       const attachmentIds = await uploadAll(item, transport, ctx)
       const body = { clientId: item.clientId, text: item.text, ...(attachmentIds.length ? { attachmentIds } : {}) }
-      return (await transport.postJson<{ message: Message }>(`${base}/messages`, body)).message
+      return delivered('message', await transport.postJson<Answer<'message', Message>>(`${base}/messages`, body))
     }
   }
 }

@@ -249,6 +249,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('attachments_unsent').on('attachments').columns(['message_id', 'created_at']).execute()
       },
     },
+    '0007_transfer_by': {
+      // Who made the transfer remembered by transfer_client_id: only they may repeat it.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('conversations').addColumn('transfer_by', 'text').execute()
+      },
+    },
     '0008_viewing_lease': {
       // A device's "viewing this conversation" mark is a lease its socket renews: once it lapses
       // (the socket's process died), pushes for that conversation reach the device again.

@@ -6,8 +6,10 @@ import { conflict, notFound } from '../../services/errors.js'
 import { hashPassword } from '../../services/passwords.js'
 import { authHooks } from '../../plugins/auth.js'
 import { toUser } from '../../db/repositories/users.js'
-import { announceRevoked, endSessions } from '../../services/sessions.js'
+import { announceRevoked, endSessions, type Revocation } from '../../services/sessions.js'
 import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../services/identity.js'
+import { withEvents } from '../../services/events.js'
+import { deactivateUser } from '../../services/users.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -94,12 +96,16 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     }
     const exists = await ctx.db.selectFrom('users').select('id').where('id', '=', id).executeTakeFirst()
     if (!exists) throw notFound('User not found')
-    const revoked = await ctx.db.transaction().execute(async (trx) => {
+    let revoked: Revocation | undefined
+    // withEvents: a deactivation writes system lines and conversation updates, published after the commit.
+    const deactivated = await withEvents(ctx, async (trx, emit) => {
+      // First: it takes its locks in the order picks and accepts do (see deactivateUser).
+      const released = b.active === false ? await deactivateUser(trx, ctx, emit, id) : undefined
       const set: Record<string, unknown> = {}
       if (b.displayName !== undefined) set.display_name = b.displayName.trim()
       if (b.role !== undefined) set.role = b.role
       if (b.maxConcurrent !== undefined) set.max_concurrent = b.maxConcurrent
-      if (b.active !== undefined) set.active = b.active ? 1 : 0
+      if (b.active === true) set.active = 1
       if (b.password !== undefined) set.password_hash = await hashPassword(b.password)
       if (Object.keys(set).length) await trx.updateTable('users').set(set).where('id', '=', id).execute()
       if (b.queueIds) {
@@ -107,13 +113,13 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
         if (b.queueIds.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()
       }
       // A reset password or a deactivation ends every session of that user (and, once committed, their sockets).
-      if (b.password !== undefined || b.active === false) return endSessions(trx, { userId: id }, b.active === false ? 'deactivated' : 'password_changed')
-      return undefined
+      if (b.password !== undefined || b.active === false) revoked = await endSessions(trx, { userId: id }, b.active === false ? 'deactivated' : 'password_changed')
+      return released
     })
     if (b.active === false) ctx.pubsub.publish({ kind: 'control', control: 'user.deactivated', userId: id })
     if (revoked) announceRevoked(ctx, revoked)
     if (b.queueIds) membershipChanged(id)
-    return { user: (await adminUsers([id]))[0] }
+    return { user: (await adminUsers([id]))[0], ...deactivated }
   })
 
   app.get('/api/admin/queues', async () => ({ queues: await queues() }))

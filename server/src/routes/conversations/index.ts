@@ -9,13 +9,16 @@ import {
   type TransferInput,
 } from '../../services/conversations.js'
 import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
+import { replayAckSchema, replayAnswer, type Viewer } from '../../services/idempotency.js'
 import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
-const noteReply = { type: 'object', properties: { note: noteSchema } } as const
+// A repeated request answers the resource, or only { ack } when the caller may no longer see it.
+const noteReply = { type: 'object', properties: { note: noteSchema, ack: replayAckSchema } } as const
 
 type IdReq = FastifyRequest<{ Params: { id: string } }>
 
-const conversationReply = { 200: { type: 'object', properties: { conversation: conversationSchema } } } as const
+const conversationReply = { 200: { type: 'object', properties: { conversation: conversationSchema, ack: replayAckSchema } } } as const
+const agent = (req: FastifyRequest): Viewer => ({ kind: 'agent', userId: req.user!.id })
 
 export default async function conversationRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const { requireUser } = authHooks(ctx)
@@ -25,6 +28,24 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
   const visible = async (req: IdReq) => {
     if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
   }
+  /**
+   * The same, except for my own repeat of a request I made here (its clientId is stored with me
+   * as author): that is answered, with an acknowledgement if I can't see the chat any more.
+   */
+  const visibleOrMyRepeat = (mine: (req: IdReq & { body: { clientId?: string } }) => Promise<boolean>) =>
+    async (req: IdReq) => {
+      const r = req as IdReq & { body: { clientId?: string } }
+      if (r.body?.clientId && (await mine(r))) return
+      await visible(req)
+    }
+  const myMessage = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('messages').select('id')
+    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
+    .where('author_kind', '=', 'agent').where('author_id', '=', req.user!.id).executeTakeFirst()))
+  const myNote = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('notes').select('id')
+    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
+    .where('author_id', '=', req.user!.id).executeTakeFirst()))
+  const myTransfer = visibleOrMyRepeat((req) => transferredWith(ctx, req.params.id, req.body.clientId!, req.user!.id))
+  const current = (req: IdReq) => async () => ({ conversation: await getConversation(ctx.db, req.params.id, req.user!.id) })
 
   app.get<{ Querystring: { view: ListView } }>('/api/conversations', {
     schema: {
@@ -55,25 +76,35 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
   }, async (req) => ({ messages: await listMessages(ctx.db, req.params.id, req.query) }))
 
   app.post<{ Params: { id: string }; Body: SendBody }>('/api/conversations/:id/messages', {
-    schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
-    preHandler: visible,
+    schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema, ack: replayAckSchema } } } },
+    preHandler: myMessage,
   }, async (req, reply) => {
     checkSendBody(req.body)
     const { message, created } = await sendMessage(ctx, {
       conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'agent', userId: req.user!.id },
     })
-    return reply.status(created ? 201 : 200).send({ message })
+    if (created) return reply.status(201).send({ message })
+    const ack = { outcome: 'sent', conversationId: req.params.id, clientId: req.body.clientId, id: message.id } as const
+    return reply.status(200).send(await replayAnswer(ctx.db, agent(req), ack, () => ({ message })))
   })
 
   app.post<{ Params: { id: string } }>('/api/conversations/:id/pick', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
-  }, async (req) => ({ conversation: await pickConversation(ctx, req.params.id, req.user!.id) }))
+  }, async (req) => {
+    const { conversation, replayed } = await pickConversation(ctx, req.params.id, req.user!.id)
+    if (!replayed) return { conversation }
+    return replayAnswer(ctx.db, agent(req), { outcome: 'picked', conversationId: req.params.id, clientId: null, id: null }, current(req))
+  })
 
   app.post<{ Params: { id: string } }>('/api/conversations/:id/end', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
-  }, async (req) => ({ conversation: await endConversation(ctx, req.params.id, req.user!.id) }))
+  }, async (req) => {
+    const { conversation, replayed } = await endConversation(ctx, req.params.id, req.user!.id)
+    if (!replayed) return { conversation }
+    return replayAnswer(ctx.db, agent(req), { outcome: 'ended', conversationId: req.params.id, clientId: null, id: null }, current(req))
+  })
 
   app.post<{ Params: { id: string }; Body: { seq: number } }>('/api/conversations/:id/read', {
     schema: {
@@ -115,12 +146,14 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       },
       response: conversationReply,
     },
-    preHandler: async (req) => {
-      // A retried transfer to a queue I'm not in: the chat is out of my sight, but this move was mine.
-      if (req.body.clientId && (await transferredWith(ctx, req.params.id, req.body.clientId))) return
-      await visible(req)
-    },
-  }, async (req) => ({ conversation: await transferConversation(ctx, req.params.id, req.user!.id, req.body) }))
+    // A retried transfer to a queue I'm not in: the chat is out of my sight, but this move was mine.
+    preHandler: myTransfer,
+  }, async (req) => {
+    const result = await transferConversation(ctx, req.params.id, req.user!.id, req.body)
+    if (!result.replayed) return { conversation: result.conversation }
+    const ack = { outcome: 'transferred', conversationId: req.params.id, clientId: req.body.clientId ?? null, id: null } as const
+    return replayAnswer(ctx.db, agent(req), ack, current(req))
+  })
 
   app.get<{ Params: { id: string } }>('/api/conversations/:id/notes', {
     schema: { params: idParams, response: { 200: { type: 'object', properties: { notes: { type: 'array', items: noteSchema } } } } },
@@ -140,10 +173,12 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       },
       response: { 200: noteReply, 201: noteReply },
     },
-    preHandler: visible,
+    preHandler: myNote,
   }, async (req, reply) => {
     const { note, created } = await addNote(ctx, req.params.id, req.user!.id, req.body.text.trim(), req.body.clientId)
-    return reply.status(created ? 201 : 200).send({ note })
+    if (created) return reply.status(201).send({ note })
+    const ack = { outcome: 'noted', conversationId: req.params.id, clientId: req.body.clientId ?? null, id: note.id } as const
+    return reply.status(200).send(await replayAnswer(ctx.db, agent(req), ack, () => ({ note })))
   })
 
   app.get<{ Params: { id: string } }>('/api/conversations/:id/customer', {

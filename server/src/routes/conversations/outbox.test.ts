@@ -61,7 +61,8 @@ describe('queued actions are safe to retry', () => {
     expect(first.body.conversation).toMatchObject({ state: 'queued', queue: { id: billingId } })
     const again = await admin.req('POST', `/api/conversations/${chat.id}/transfer`, { clientId, queueId: billingId, note: 'VIP' })
     expect(again.status).toBe(200)
-    expect(again.body.conversation).toMatchObject({ state: 'queued', queue: { id: billingId } })
+    // Done — but the chat is out of my sight now, so only the acknowledgement (issue 10, point 5).
+    expect(again.body).toEqual({ ack: { outcome: 'transferred', conversationId: chat.id, clientId, id: null } })
     // Done once: one transfer notice, one note.
     const messages = await s.ctx.db.selectFrom('messages').select('text').where('conversation_id', '=', chat.id).where('author_kind', '=', 'system').execute()
     expect(messages.filter((m) => m.text.startsWith('Transferred by'))).toHaveLength(1)

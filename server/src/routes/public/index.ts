@@ -5,6 +5,7 @@ import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
 import { withSignedUrls } from '../../services/signedUrls.js'
+import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
 import { messageSchema, publicConversationSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
 interface StartBody { name: string; email?: string; phone?: string; deviceKey?: string; userId?: string; userHash?: string }
@@ -82,13 +83,17 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
     scoped.post<{ Body: SendBody }>('/api/public/conversation/messages', {
       // Per conversation token, not per address: a whole office can sit behind one address.
       config: { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: (req) => req.headers.authorization ?? req.ip } },
-      schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema } } } },
+      schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema, ack: replayAckSchema } } } },
     }, async (req, reply) => {
       checkSendBody(req.body)
+      const conversationId = req.customerConversationId!
       const { message, created } = await sendMessage(ctx, {
-        conversationId: req.customerConversationId!, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'customer' },
+        conversationId, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'customer' },
       })
-      return reply.status(created ? 201 : 200).send({ message: withSignedUrls(ctx.signer, message) })
+      if (created) return reply.status(201).send({ message: withSignedUrls(ctx.signer, message) })
+      // A repeat: the same rule as the agents' (a token sees only its own conversation).
+      const ack = { outcome: 'sent', conversationId, clientId: req.body.clientId, id: message.id } as const
+      return reply.status(200).send(await replayAnswer(ctx.db, { kind: 'customer', conversationId }, ack, () => ({ message: withSignedUrls(ctx.signer, message) })))
     })
 
     scoped.post<{ Body: { deliveredSeq?: number; readSeq?: number } }>('/api/public/conversation/receipts', {

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import type { PushDevice, PushRules } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
-import { conflict, notFound } from '../../services/errors.js'
+import { conflict, HttpError, notFound } from '../../services/errors.js'
 import { authHooks, SESSION_COOKIE } from '../../plugins/auth.js'
 import { hashToken } from '../../services/conversations.js'
 import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
+import { PushEndpointRefused } from '../../services/pushEndpoint.js'
 import { idParams } from '../schemas.js'
 
 const deviceSchema = {
@@ -66,6 +67,13 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
       },
     }, async (req, reply) => {
       const { endpoint, keys } = req.body.subscription
+      // Only a known push service's https URL: the server will connect there (see pushEndpoint.ts).
+      try {
+        push.checkEndpoint(endpoint)
+      } catch (err) {
+        if (err instanceof PushEndpointRefused) throw new HttpError(400, err.code, err.message)
+        throw err
+      }
       const sessionId = hashToken(req.cookies[SESSION_COOKIE] ?? '')
       const existing = await ctx.db.selectFrom('push_devices').select(['id', 'user_id', 'blocked']).where('endpoint', '=', endpoint).executeTakeFirst()
       if (existing?.blocked) throw conflict('device_blocked', 'This device was blocked by an admin')

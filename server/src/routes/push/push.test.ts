@@ -38,7 +38,7 @@ describe('push notifications', () => {
     await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()))
     const addr = service.address()
     base = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
-    s = await startTestServer({ pushAgent: new Agent({ ca: cert }) })
+    s = await startTestServer({ testPushService: { origin: base, agent: new Agent({ ca: cert }) } })
     admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
   })
   afterAll(async () => {
