@@ -9,6 +9,8 @@ import websocket from '@fastify/websocket'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
 import { registerErrorHandling } from './plugins/errors.js'
+import { loggerOptions } from './plugins/logging.js'
+import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
 import { createPgPubSub } from './services/pgPubSub.js'
@@ -34,7 +36,10 @@ export interface BuiltApp {
 }
 
 /** Builds the whole server (database opened and migrated) without listening. */
-export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent } = {}): Promise<BuiltApp> {
+export async function buildApp(
+  config: Config,
+  opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent; /** Where log lines go instead of stdout (tests read them). */ logStream?: { write(line: string): void } } = {},
+): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -43,7 +48,7 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   const ctx: AppContext = { db: database.db, kind: database.kind, pubsub, offerMs: config.offerSeconds * 1000 }
 
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
@@ -55,6 +60,7 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
 
   const spaRoot = config.staticDir && existsSync(join(config.staticDir, 'index.html')) ? config.staticDir : undefined
   registerErrorHandling(app, spaRoot ? { sendIndex: (reply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html') } : undefined)
+  registerOriginChecks(app, { trusted: trustedOrigins(config.publicUrl, config.allowedOrigins) })
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -80,7 +86,10 @@ export async function buildApp(config: Config, opts: { pubsub?: PubSub; logger?:
   await app.register(multipart)
 
   await app.register(healthRoutes, { ctx })
-  await app.register(authRoutes, { ctx, secureCookies: config.secureCookies, loginLimit: config.loginLimit })
+  await app.register(authRoutes, {
+    ctx, secureCookies: config.secureCookies,
+    loginLimits: { perAddressAndUsername: config.loginLimit, perAddress: config.loginAddressLimit, perUsername: config.loginUsernameLimit },
+  })
   await app.register(conversationRoutes, { ctx })
   await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
   await app.register(wsRoutes, { ctx })

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import { NoResultError } from 'kysely'
 import { HttpError } from '../services/errors.js'
 
 const statusCodes: Record<number, string> = {
@@ -7,11 +8,38 @@ const statusCodes: Record<number, string> = {
 }
 
 /**
- * Every error leaves as { error: { code, message } } with its status. With `spa`, a GET for a
- * page path (not /api/, no file extension) answers the app's index.html for client routing.
+ * What a database refusal means for the caller, whatever route ran into it: a write naming a
+ * row that does not exist (foreign key) is the request's fault, 400; a duplicate (unique key)
+ * is a conflict, 409; a value the column cannot hold (too long, out of range, not null, check)
+ * is a bad request, 400. Codes: better-sqlite3's extended result codes (SQLITE_CONSTRAINT_*,
+ * sqlite.org/rescode.html) and PostgreSQL's SQLSTATE (class 23 integrity, class 22 data
+ * exception; postgresql.org/docs/current/errcodes-appendix.html).
+ */
+export function databaseRefusal(err: unknown): HttpError | undefined {
+  if (err instanceof NoResultError) return new HttpError(404, 'not_found', 'Not found')
+  const code = (err as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return undefined
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY' || code === '23503') {
+    return new HttpError(400, 'invalid_reference', 'This refers to something that does not exist (it may have been deleted)')
+  }
+  if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') {
+    return new HttpError(409, 'conflict', 'This already exists')
+  }
+  if (code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_TOOBIG' || code === 'SQLITE_MISMATCH' || /^2[23][0-9A-Z]{3}$/.test(code)) {
+    return new HttpError(400, 'bad_request', 'A value in this request is out of range or not allowed')
+  }
+  return undefined
+}
+
+/**
+ * Every error leaves as { error: { code, message } } with its status; database refusals as
+ * databaseRefusal says, never 500. With `spa`, a GET or HEAD for a page path (not /api/, no file extension) answers the app's
+ * index.html for client routing; HEAD as GET without the body (RFC 9110 §9.3.2), so link checkers
+ * probing a chat link see 200.
  */
 export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (reply: FastifyReply) => FastifyReply }) {
-  app.setErrorHandler((err: FastifyError | HttpError, req, reply) => {
+  app.setErrorHandler((thrown: FastifyError | HttpError, req, reply) => {
+    const err = databaseRefusal(thrown) ?? thrown
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } })
     }
@@ -28,7 +56,7 @@ export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0] ?? '/'
-    if (spa && req.method === 'GET' && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) return spa.sendIndex(reply)
+    if (spa && (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path)) return spa.sendIndex(reply)
     return reply.status(404).send({ error: { code: 'not_found', message: `No route for ${req.method} ${path}` } })
   })
 }

@@ -20,7 +20,13 @@ export interface TestServer extends BuiltApp {
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { pushAgent?: import('node:https').Agent } = {}): Promise<TestServer> {
+export async function startTestServer(opts: {
+  pushAgent?: import('node:https').Agent
+  /** Extra environment for loadConfig (ALLOWED_ORIGINS, STATIC_DIR, LOGIN_LIMIT …). */
+  env?: Record<string, string>
+  /** Turns the request log on (level info) and writes its lines here. */
+  logStream?: { write(line: string): void }
+} = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
   let databaseUrl: string | undefined
@@ -42,8 +48,11 @@ export async function startTestServer(opts: { pushAgent?: import('node:https').A
       await c.end()
     }
   }
-  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent' }), databaseUrl }
-  const built = await buildApp(config, { logger: false, pushAgent: opts.pushAgent })
+  const config = {
+    ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: opts.logStream ? 'info' : 'silent', ...opts.env }),
+    databaseUrl,
+  }
+  const built = await buildApp(config, { logger: !!opts.logStream, logStream: opts.logStream, pushAgent: opts.pushAgent })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()

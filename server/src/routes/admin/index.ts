@@ -6,6 +6,7 @@ import { conflict, notFound } from '../../services/errors.js'
 import { hashPassword } from '../../services/passwords.js'
 import { authHooks } from '../../plugins/auth.js'
 import { toUser } from '../../db/repositories/users.js'
+import { normalizeUsername } from '../../services/usernames.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -66,7 +67,7 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     try {
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('users').values({
-          id, username: b.username.toLowerCase(), display_name: b.displayName.trim(), role: b.role, password_hash: await hashPassword(b.password),
+          id, username: normalizeUsername(b.username), display_name: b.displayName.trim(), role: b.role, password_hash: await hashPassword(b.password),
           active: 1, presence: 'available', max_concurrent: b.maxConcurrent ?? 5, created_at: Date.now(), last_assigned_at: null,
         }).execute()
         if (b.queueIds?.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()
