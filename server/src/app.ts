@@ -60,7 +60,6 @@ export async function buildApp(
 
   const spaRoot = config.staticDir && existsSync(join(config.staticDir, 'index.html')) ? config.staticDir : undefined
   registerErrorHandling(app, spaRoot ? { sendIndex: (reply) => reply.header('Cache-Control', 'no-cache').sendFile('index.html') } : undefined)
-  registerOriginChecks(app, { trusted: trustedOrigins(config.publicUrl, config.allowedOrigins) })
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -83,6 +82,8 @@ export async function buildApp(
   // preHandler: keys may use the parsed body (the sign-in username).
   await app.register(rateLimit, { global: false, hook: 'preHandler' })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  // After the websocket plugin: its onRequest hook marks upgrades (req.ws) so a refused upgrade's socket is closed.
+  registerOriginChecks(app, { trusted: trustedOrigins(config.publicUrl, config.allowedOrigins) })
   await app.register(multipart)
 
   await app.register(healthRoutes, { ctx })

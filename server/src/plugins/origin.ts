@@ -66,7 +66,8 @@ function mediaType(value: string | undefined): string {
 }
 
 /**
- * One global onRequest hook, before any body is read:
+ * One global onRequest hook, before any body is read (register it after @fastify/websocket,
+ * whose own onRequest hook marks upgrades so that a refused one's socket gets closed):
  * 1. Origins: every state-changing request and every WebSocket upgrade passes `originAllowed`,
  *    else 403 `cross_origin`. This stops cross-site request forgery and cross-site WebSocket
  *    hijacking from another origin of the same site, where SameSite=Lax cookies still go along.
@@ -77,7 +78,7 @@ function mediaType(value: string | undefined): string {
  */
 export function registerOriginChecks(app: FastifyInstance, policy: OriginPolicy) {
   app.addHook('onRequest', async (req) => {
-    const upgrade = String(req.headers.upgrade ?? '').toLowerCase() === 'websocket'
+    const upgrade = req.ws || String(req.headers.upgrade ?? '').toLowerCase() === 'websocket'
     if (!upgrade && !STATE_CHANGING.has(req.method)) return
     if (!originAllowed(req, policy)) {
       throw new HttpError(403, 'cross_origin', 'This request came from a page on another site; open Parley at its own address')

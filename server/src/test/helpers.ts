@@ -17,6 +17,8 @@ export const ADMIN_PASSWORD = 'admin-pass-123'
 export interface TestServer extends BuiltApp {
   url: string
   dataDir: string
+  /** The PostgreSQL URL (with its own schema) when TEST_DATABASE_URL is set; a second app can open the same database. */
+  databaseUrl: string | undefined
   close(): Promise<void>
 }
 
@@ -61,6 +63,7 @@ export async function startTestServer(opts: {
     ...built,
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    databaseUrl,
     async close() {
       await built.app.close()
       await dropSchema?.()
