@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -35,11 +35,18 @@ export interface BuiltApp {
   database: Database
 }
 
+export interface BuildOptions {
+  pubsub?: PubSub
+  logger?: boolean
+  pushAgent?: Agent
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void }
+  /** Called for every route as it is registered (the fuzz test collects them all). */
+  onRoute?: (route: RouteOptions) => void
+}
+
 /** Builds the whole server (database opened and migrated) without listening. */
-export async function buildApp(
-  config: Config,
-  opts: { pubsub?: PubSub; logger?: boolean; pushAgent?: Agent; /** Where log lines go instead of stdout (tests read them). */ logStream?: { write(line: string): void } } = {},
-): Promise<BuiltApp> {
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<BuiltApp> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
@@ -53,6 +60,7 @@ export async function buildApp(
     bodyLimit: 256 * 1024,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {
     await pgBus?.close()
     await database.close()

@@ -28,6 +28,8 @@ export async function startTestServer(opts: {
   env?: Record<string, string>
   /** Turns the request log on (level info) and writes its lines here. */
   logStream?: { write(line: string): void }
+  /** Sees every route as it is registered. */
+  onRoute?: (route: import('fastify').RouteOptions) => void
 } = {}): Promise<TestServer> {
   const pgUrl = process.env.TEST_DATABASE_URL
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-test-'))
@@ -54,7 +56,7 @@ export async function startTestServer(opts: {
     ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: opts.logStream ? 'info' : 'silent', ...opts.env }),
     databaseUrl,
   }
-  const built = await buildApp(config, { logger: !!opts.logStream, logStream: opts.logStream, pushAgent: opts.pushAgent })
+  const built = await buildApp(config, { logger: !!opts.logStream, logStream: opts.logStream, pushAgent: opts.pushAgent, onRoute: opts.onRoute })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()
