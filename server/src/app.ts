@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
-import { registerErrorHandling } from './plugins/errors.js'
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.js'
 import { loggerOptions } from './plugins/logging.js'
 import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import type { AppContext } from './services/context.js'
@@ -58,6 +58,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)

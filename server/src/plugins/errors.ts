@@ -1,10 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { NoResultError } from 'kysely'
 import { HttpError } from '../services/errors.js'
 
 const statusCodes: Record<number, string> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
-  409: 'conflict', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited',
+  409: 'conflict', 413: 'too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 429: 'rate_limited',
 }
 
 /**
@@ -32,6 +32,17 @@ export function databaseRefusal(err: unknown): HttpError | undefined {
 }
 
 /**
+ * Fastify's `frameworkErrors` option: errors its router raises before any route or hook runs (a
+ * malformed percent-escape in the path, a path parameter over maxParamLength) leave in the same
+ * { error: { code, message } } shape as every other error instead of Fastify's own.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400
+  const message = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A part of this address is too long' : 'This address is not valid'
+  return reply.status(status).send({ error: { code: status === 414 ? 'uri_too_long' : 'bad_request', message } })
+}
+
+/**
  * Every error leaves as { error: { code, message } } with its status; database refusals as
  * databaseRefusal says, never 500. With `spa`, a GET or HEAD for a page path (not /api/, no file extension) answers the app's
  * index.html for client routing; HEAD as GET without the body (RFC 9110 §9.3.2), so link checkers
@@ -52,6 +63,14 @@ export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (
       return reply.status(status).send({ error: { code: 'internal', message: 'Something went wrong on the server' } })
     }
     return reply.status(status).send({ error: { code: statusCodes[status] ?? 'error', message: err.message } })
+  })
+
+  // An error status sent without a body (a plugin's bare reply.code(404).send()) gets the same shape.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode < 400 || req.method === 'HEAD' || (payload !== undefined && payload !== null && payload !== '')) return payload
+    reply.header('content-type', 'application/json; charset=utf-8')
+    const code = statusCodes[reply.statusCode] ?? (reply.statusCode >= 500 ? 'internal' : 'error')
+    return JSON.stringify({ error: { code, message: code === 'not_found' ? `No route for ${req.method} ${req.url.split('?')[0]}` : 'The request could not be served' } })
   })
 
   app.setNotFoundHandler((req, reply) => {
