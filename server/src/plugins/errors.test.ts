@@ -23,6 +23,28 @@ describe('database refusals answer 4xx', () => {
     expect(users.find((u) => u.id === agentId)).toMatchObject({ displayName: 'Pat', queueIds: [queueId] })
   })
 
+  it('a malformed or cut-off multipart upload answers 400, not 500', async () => {
+    const { startChat } = await import('../test/helpers.js')
+    const { token } = await startChat(s.url)
+    for (const body of ['5', '--x\r\n\r\n', '--x\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n\x89PNG']) {
+      const res = await fetch(`${s.url}/api/public/conversation/attachments`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x' }, body,
+      })
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request')
+    }
+  })
+
+  it('router errors (a path parameter over the length limit, a bad escape) leave as JSON errors', async () => {
+    const long = await fetch(`${s.url}/api/conversations/${'y'.repeat(300)}`)
+    expect(long.status).toBe(414)
+    expect(await long.json()).toEqual({ error: { code: 'uri_too_long', message: expect.any(String) } })
+    // A GET of the socket path without an upgrade: a bodiless 404 from the websocket plugin, given the JSON shape.
+    const ws = await fetch(`${s.url}/api/ws`)
+    expect(ws.status).toBe(404)
+    expect(await ws.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } })
+  })
+
   it('a duplicate answers 409, a value the column cannot hold 400', async () => {
     const { databaseRefusal } = await import('./errors.js')
     // The errors each backend raises, as the drivers shape them.

@@ -32,6 +32,19 @@ export function databaseRefusal(err: unknown): HttpError | undefined {
 }
 
 /**
+ * Errors the multipart parser (@fastify/busboy) raises on a malformed or truncated body, as plain
+ * Errors without a status: the body is the client's fault, 400. Matched on busboy's fixed messages
+ * because it gives them no code; wherever an upload route reads the body, this covers it.
+ */
+const MULTIPART_PARSE_ERROR = /^(Multipart: Boundary not found|Boundary required|Unexpected end of multipart data|\w+ terminated early due to unexpected end of multipart data)$/
+
+export function malformedBody(err: unknown): HttpError | undefined {
+  if (!(err instanceof Error) || (err as { statusCode?: unknown }).statusCode !== undefined) return undefined
+  if (MULTIPART_PARSE_ERROR.test(err.message)) return new HttpError(400, 'bad_request', 'The upload was cut off or is not well-formed multipart/form-data; send it again')
+  return undefined
+}
+
+/**
  * Fastify's `frameworkErrors` option: errors its router raises before any route or hook runs (a
  * malformed percent-escape in the path, a path parameter over maxParamLength) leave in the same
  * { error: { code, message } } shape as every other error instead of Fastify's own.
@@ -50,7 +63,7 @@ export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: 
  */
 export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (reply: FastifyReply) => FastifyReply }) {
   app.setErrorHandler((thrown: FastifyError | HttpError, req, reply) => {
-    const err = databaseRefusal(thrown) ?? thrown
+    const err = databaseRefusal(thrown) ?? malformedBody(thrown) ?? thrown
     if (err instanceof HttpError) {
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } })
     }
