@@ -347,7 +347,7 @@ describe('fuzz: no input gets a 5xx', () => {
           expect(crashes.map(String)).toEqual([])
           expect((await fetch(`${s.url}/api/health`)).status).toBe(200)
         },
-      ), { numRuns: Number(process.env.FUZZ_WS_RUNS ?? 200), seed: SEED, endOnFailure: true })
+      ), { numRuns: Number(process.env.FUZZ_WS_RUNS ?? 150), seed: SEED, endOnFailure: true })
     } finally {
       process.off('uncaughtException', onCrash)
     }
