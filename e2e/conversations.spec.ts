@@ -47,7 +47,7 @@ test('sort Conversations: the choice is applied and remembered', async ({ page }
   for (const n of names) {
     const c = await apiChat(n)
     await c.say(`hello from ${n}`)
-    await admin.post(`/api/conversations/${c.id}/pick`)
+    await admin.post(`/api/conversations/${c.id}/pick`, { data: {} })
   }
   await openList(page, 'Conversations')
   await page.getByRole('button', { name: /^Sort/ }).click()
@@ -175,8 +175,8 @@ test('action menu: customer and conversation details, history, internal notes, t
   const name = uniqueName('Kim')
   const old = await apiChat(name, { email, phone: '+358 40 555 0101' })
   await old.say('my earlier question')
-  await admin.post(`/api/conversations/${old.id}/pick`)
-  await admin.post(`/api/conversations/${old.id}/end`)
+  await admin.post(`/api/conversations/${old.id}/pick`, { data: {} })
+  await admin.post(`/api/conversations/${old.id}/end`, { data: {} })
   const customer = await startCustomerChat(browser, name)
   await customer.page.close()
   const chat = await apiChat(name, { email, phone: '+358 40 555 0101' })
@@ -239,8 +239,8 @@ test('the thread: previous conversations on swipe down, message states, typing b
   const admin = await apiAs()
   const old = await apiChat(name, { email })
   await old.say('older conversation text')
-  await admin.post(`/api/conversations/${old.id}/pick`)
-  await admin.post(`/api/conversations/${old.id}/end`)
+  await admin.post(`/api/conversations/${old.id}/pick`, { data: {} })
+  await admin.post(`/api/conversations/${old.id}/end`, { data: {} })
 
   const customer = await startCustomerChat(browser, name, 'support', email)
   await signIn(page)
