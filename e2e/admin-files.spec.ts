@@ -115,7 +115,7 @@ test('a signed-in agent’s file check follows the new rules at once, without re
   const a = await agentContext.newPage()
   await signIn(a, { username: agent.username, password: 'agent-pass-1' })
   const agentApi = await apiAs(agent.username, 'agent-pass-1')
-  expect((await agentApi.post(`/api/conversations/${id}/pick`)).ok()).toBe(true)
+  expect((await agentApi.post(`/api/conversations/${id}/pick`, { data: {} })).ok()).toBe(true)
   await a.goto(`/conversations/${id}`)
   await expect(a.getByRole('heading', { level: 1, name })).toBeVisible()
 

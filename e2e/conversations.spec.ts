@@ -47,7 +47,7 @@ test('sort Conversations: the choice is applied and remembered', async ({ page }
   for (const n of names) {
     const c = await apiChat(n)
     await c.say(`hello from ${n}`)
-    await admin.post(`/api/conversations/${c.id}/pick`)
+    await admin.post(`/api/conversations/${c.id}/pick`, { data: {} })
   }
   await openList(page, 'Conversations')
   await page.getByRole('button', { name: /^Sort/ }).click()
@@ -177,8 +177,8 @@ test('action menu: customer and conversation details, history, internal notes, t
   const deviceKey = newDeviceKey()
   const old = await apiChat(name, { email, phone: '+358 40 555 0101', deviceKey })
   await old.say('my earlier question')
-  await admin.post(`/api/conversations/${old.id}/pick`)
-  await admin.post(`/api/conversations/${old.id}/end`)
+  await admin.post(`/api/conversations/${old.id}/pick`, { data: {} })
+  await admin.post(`/api/conversations/${old.id}/end`, { data: {} })
   const customer = await startCustomerChat(browser, name)
   await customer.page.close()
   const chat = await apiChat(name, { email, phone: '+358 40 555 0101', deviceKey })
@@ -242,8 +242,8 @@ test('the thread: previous conversations on swipe down, message states, typing b
   const deviceKey = newDeviceKey()
   const old = await apiChat(name, { email, deviceKey })
   await old.say('older conversation text')
-  await admin.post(`/api/conversations/${old.id}/pick`)
-  await admin.post(`/api/conversations/${old.id}/end`)
+  await admin.post(`/api/conversations/${old.id}/pick`, { data: {} })
+  await admin.post(`/api/conversations/${old.id}/end`, { data: {} })
 
   const customer = await startCustomerChat(browser, name, 'support', email, deviceKey)
   await signIn(page)

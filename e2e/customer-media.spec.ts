@@ -63,7 +63,7 @@ async function pickedChat(browser: Browser, admin: APIRequestContext, base: stri
   const customer = await startCustomerChat(browser, name)
   const list = (await (await admin.get('/api/conversations?view=picklist')).json()).conversations as { id: string; customer: { name: string } }[]
   const id = list.find((c) => c.customer.name === name)!.id
-  expect((await admin.post(`/api/conversations/${id}/pick`)).ok()).toBe(true)
+  expect((await admin.post(`/api/conversations/${id}/pick`, { data: {} })).ok()).toBe(true)
   return { id, name, customer }
 }
 

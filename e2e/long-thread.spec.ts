@@ -31,7 +31,7 @@ test('a thread of 1,050 messages: opens at the bottom with few rows mounted, loa
   const chat = await apiChat(name)
   const admin = await apiAs()
   await chat.say(label(1))
-  expect((await admin.post(`/api/conversations/${chat.id}/pick`)).ok()).toBe(true)
+  expect((await admin.post(`/api/conversations/${chat.id}/pick`, { data: {} })).ok()).toBe(true)
   // Every tenth from the customer (their sends are rate limited), the rest from the agent.
   for (let i = 2; i <= COUNT; i++) {
     if (i % 10 === 0) await chat.say(label(i))

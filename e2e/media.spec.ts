@@ -20,7 +20,7 @@ async function openPickedChat(page: Page, browser: Browser, admin: APIRequestCon
   const customer = await startCustomerChat(browser, name)
   const list = (await (await admin.get('/api/conversations?view=picklist')).json()).conversations as { id: string; customer: { name: string } }[]
   const id = list.find((c) => c.customer.name === name)!.id
-  expect((await admin.post(`/api/conversations/${id}/pick`)).ok()).toBe(true)
+  expect((await admin.post(`/api/conversations/${id}/pick`, { data: {} })).ok()).toBe(true)
   await page.goto(`/conversations/${id}`)
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()
   return { id, name, customer: customer.page, context: customer.context }

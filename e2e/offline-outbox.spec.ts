@@ -22,7 +22,7 @@ async function pickedChat(browser: import('@playwright/test').Browser, page: Pag
   const admin = await apiAs()
   const picklist = (await (await admin.get('/api/conversations?view=picklist')).json()).conversations as { id: string; customer: { name: string } }[]
   const id = picklist.find((c) => c.customer.name === name)!.id
-  expect((await admin.post(`/api/conversations/${id}/pick`)).ok()).toBe(true)
+  expect((await admin.post(`/api/conversations/${id}/pick`, { data: {} })).ok()).toBe(true)
   await signIn(page)
   await page.goto(`/conversations/${id}`)
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible()

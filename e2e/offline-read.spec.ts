@@ -19,7 +19,7 @@ async function setup() {
   await picked.say('My parcel never arrived')
   await waiting.say('Anyone there?')
   const agentApi = await apiAs(username, 'agent-pass-1')
-  const res = await agentApi.post(`/api/conversations/${picked.id}/pick`)
+  const res = await agentApi.post(`/api/conversations/${picked.id}/pick`, { data: {} })
   expect(res.ok()).toBe(true)
   return { agent: { username, password: 'agent-pass-1' }, picked, waiting, pickedName: await nameOf(agentApi, picked.id), waitingName: await nameOf(agentApi, waiting.id) }
 }

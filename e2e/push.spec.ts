@@ -100,7 +100,7 @@ async function offeredChat(name: string) {
 test('a message push shows one notification per conversation with the count; a click opens the conversation', async ({ page, context }) => {
   const { push, worker } = await setUp(page, context)
   const { chat, me } = await offeredChat(`Mia ${uid()}`)
-  expect((await me.post(`/api/conversations/${chat.id}/accept`)).ok()).toBe(true)
+  expect((await me.post(`/api/conversations/${chat.id}/accept`, { data: {} })).ok()).toBe(true)
 
   await push({ kind: 'message', conversationId: chat.id, title: 'Mia', body: 'Is my order on its way?' })
   await expect.poll(() => shownNotifications(worker)).toEqual([
@@ -181,7 +181,7 @@ test('Settings: honest state without asking, the device list, and a click routes
   // A notification click while Parley is open: the app routes itself (no reload).
   const { push, worker } = await setUp(page, context, false)
   const { chat } = await offeredChat(`Zed ${uid()}`)
-  expect((await me.post(`/api/conversations/${chat.id}/accept`)).ok()).toBe(true)
+  expect((await me.post(`/api/conversations/${chat.id}/accept`, { data: {} })).ok()).toBe(true)
   await push({ kind: 'message', conversationId: chat.id, title: 'Zed', body: 'Hi' })
   await expect.poll(async () => (await shownNotifications(worker)).map((n) => n.tag)).toContain(`conv-${chat.id}`)
   await page.evaluate(() => {

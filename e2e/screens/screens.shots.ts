@@ -41,8 +41,8 @@ test('every screen', async ({ page, browser }, info) => {
   await (await apiChat(`Pekka ${uid()}`, { phone: '+358 50 765 4321' })).say('Hello?')
   const ended = await apiChat(`Elli ${uid()}`)
   await ended.say('Thanks, that was all!')
-  await admin.post(`/api/conversations/${ended.id}/pick`)
-  await admin.post(`/api/conversations/${ended.id}/end`)
+  await admin.post(`/api/conversations/${ended.id}/pick`, { data: {} })
+  await admin.post(`/api/conversations/${ended.id}/end`, { data: {} })
   await createQueue(admin, `Billing ${uid()}`, `billing-${uid()}`, 'picklist', [])
 
   await page.goto('/login')

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
@@ -8,7 +8,9 @@ import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
-import { registerErrorHandling } from './plugins/errors.js'
+import { frameworkErrors, registerErrorHandling } from './plugins/errors.js'
+import { loggerOptions } from './plugins/logging.js'
+import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
 import { createPgPubSub } from './services/pgPubSub.js'
@@ -49,6 +51,10 @@ export interface BuildOptions {
   testPushService?: { origin: string; agent: Agent } | undefined
   /** Overrides the socket's limits and timings (services/realtime.ts; tests shorten them). */
   realtime?: Partial<RealtimeOptions>
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void }
+  /** Called for every route as it is registered (the fuzz test collects them all). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 /** Builds the whole server (database opened and migrated) without listening. */
@@ -65,11 +71,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   }
 
   const app = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {
     await pgBus?.close()
     await database.close()
@@ -99,10 +107,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   // preHandler: keys may use the parsed body (the sign-in username).
   await app.register(rateLimit, { global: false, hook: 'preHandler' })
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } })
+  // After the websocket plugin: its onRequest hook marks upgrades (req.ws) so a refused upgrade's socket is closed.
+  registerOriginChecks(app, { trusted: trustedOrigins(config.publicUrl, config.allowedOrigins) })
   await app.register(multipart)
 
   await app.register(healthRoutes, { ctx })
-  await app.register(authRoutes, { ctx, secureCookies: config.secureCookies, loginLimit: config.loginLimit })
+  await app.register(authRoutes, {
+    ctx, secureCookies: config.secureCookies,
+    loginLimits: { perAddressAndUsername: config.loginLimit, perAddress: config.loginAddressLimit, perUsername: config.loginUsernameLimit },
+  })
   await app.register(conversationRoutes, { ctx })
   await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
   await app.register(wsRoutes, { ctx, realtime: opts.realtime })

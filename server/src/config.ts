@@ -13,8 +13,20 @@ export interface Config {
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean
   logLevel: string
-  /** Sign-in attempts per minute for one address and username (LOGIN_LIMIT). */
+  /**
+   * Origins besides PUBLIC_URL's whose pages may send state-changing requests and open the
+   * socket (ALLOWED_ORIGINS, comma-separated, e.g. `https://parley.example.com,https://support.example.com`).
+   */
+  allowedOrigins: string[]
+  /** Failed sign-ins per minute for one address and username (LOGIN_LIMIT); then 429 until the minute ends. */
   loginLimit: number
+  /** Failed sign-ins per 10 minutes from one address, any usernames (LOGIN_ADDRESS_LIMIT). */
+  loginAddressLimit: number
+  /**
+   * Failed sign-ins per 15 minutes for one username from all addresses (LOGIN_USERNAME_LIMIT);
+   * past it, that username gets one attempt per 3 s from anywhere: slowed, never locked out.
+   */
+  loginUsernameLimit: number
   /** Chats a single address may start per minute (CHAT_START_LIMIT). */
   chatStartLimit: number
   /** Behind a reverse proxy, trust X-Forwarded-For (TRUST_PROXY=1) so limits see real addresses. */
@@ -57,6 +69,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must start with postgres://')
+  // Each entry is an origin (scheme://host[:port]); kept in the form browsers send in `Origin`.
+  const allowedOrigins = (env.ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean).map((o) => {
+    let u: URL | undefined
+    try {
+      u = new URL(o)
+    } catch {
+      u = undefined
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.pathname !== '/' || u.search || u.hash || u.username) {
+      throw new Error(`ALLOWED_ORIGINS entries must be origins like https://chat.example.com (scheme, host, optional port), got ${o}`)
+    }
+    return u.origin
+  })
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
@@ -68,7 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     logLevel: env.LOG_LEVEL ?? 'info',
     chatStartLimit: Number(env.CHAT_START_LIMIT ?? 30),
+    allowedOrigins,
     loginLimit: Number(env.LOGIN_LIMIT ?? 10),
+    loginAddressLimit: Number(env.LOGIN_ADDRESS_LIMIT ?? 50),
+    loginUsernameLimit: Number(env.LOGIN_USERNAME_LIMIT ?? 100),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     offerSeconds: Number(env.OFFER_SECONDS ?? 30),
     pushSubject: env.PUSH_SUBJECT ?? `mailto:admin@${new URL(publicUrl).hostname.includes('.') ? new URL(publicUrl).hostname : 'parley.invalid'}`,

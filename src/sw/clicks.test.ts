@@ -83,7 +83,9 @@ describe('notificationclick', () => {
   it('Accept picks the offer with the session cookie, then opens the conversation', async () => {
     const { env, calls } = fakeEnv([])
     await handleNotificationClick(env, 'accept', offer)
-    expect(calls.fetched).toEqual([{ url: '/api/conversations/c7/accept', init: expect.objectContaining({ method: 'POST', credentials: 'include' }) }])
+    expect(calls.fetched).toEqual([{ url: '/api/conversations/c7/accept', init: expect.objectContaining({ method: 'POST', credentials: 'include', body: '{}' }) }])
+    // The server takes state-changing requests as JSON only.
+    expect(calls.fetched[0]!.init.headers).toMatchObject({ 'Content-Type': 'application/json' })
     expect(calls.opened).toEqual([`${ORIGIN}/conversations/c7`])
   })
 

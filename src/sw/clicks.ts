@@ -85,7 +85,8 @@ export async function openApp(env: ClickEnv, url: string, conversationId: string
 }
 
 async function post(env: ClickEnv, path: string) {
-  return env.fetch(path, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json' } })
+  // JSON with an empty body: the server takes state-changing requests as JSON only.
+  return env.fetch(path, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: '{}' })
 }
 
 async function errorText(res: Pick<Response, 'json'>, fallback: string): Promise<string> {

@@ -38,6 +38,7 @@ describe('pushsubscriptionchange', () => {
     expect((calls.subscribedWith as { userVisibleOnly: boolean; applicationServerKey: Uint8Array }).userVisibleOnly).toBe(true)
     expect((calls.subscribedWith as { applicationServerKey: Uint8Array }).applicationServerKey).toHaveLength(65)
     expect(calls.fetched.map(([u, m]) => `${m ?? 'GET'} ${u}`)).toEqual(['GET /api/push/key', 'DELETE /api/push/devices/dev-1', 'POST /api/push/devices'])
+    expect(calls.fetched[1]![2]).toEqual({}) // JSON even with nothing to say: the server takes state-changing requests as JSON only
     expect(calls.fetched[2]![2]).toEqual({ name: 'Work phone', subscription: { endpoint: 'https://push.example/new', keys: { p256dh: 'p', auth: 'a' } } })
     expect(calls.saved).toEqual({ enabled: true, deviceId: 'dev-2', deviceName: 'Work phone' })
   })

@@ -27,7 +27,9 @@ export async function resubscribe(env: ResubscribeEnv, oldSub: PushSubscription 
   }
   const name = pref?.deviceName || 'This device'
   if (pref?.deviceId) {
-    await env.fetch(`/api/push/devices/${encodeURIComponent(pref.deviceId)}`, { method: 'DELETE', credentials: 'include' }).catch(() => undefined)
+    await env.fetch(`/api/push/devices/${encodeURIComponent(pref.deviceId)}`, {
+      method: 'DELETE', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: '{}',
+    }).catch(() => undefined)
   }
   const res = await env.fetch('/api/push/devices', {
     method: 'POST',

@@ -170,6 +170,14 @@ export interface SettingsTable {
   value: string
 }
 
+/** Fixed-window counters shared by every server process (sign-in throttling). */
+export interface RateLimitsTable {
+  key: string
+  hits: number
+  /** When the current window ends (epoch ms). */
+  reset_at: number
+}
+
 export interface DB {
   users: UsersTable
   sessions: SessionsTable
@@ -186,4 +194,5 @@ export interface DB {
   attachments: AttachmentsTable
   blobs: BlobsTable
   push_devices: PushDevicesTable
+  rate_limits: RateLimitsTable
 }

@@ -18,12 +18,16 @@ export const ADMIN_PASSWORD = 'admin-pass-123'
 export interface TestServer extends BuiltApp {
   url: string
   dataDir: string
-  /** The PostgreSQL URL (with its schema), or undefined on SQLite. */
+  /** The PostgreSQL URL (with its own schema) when TEST_DATABASE_URL is set; a second app can open the same database. */
   databaseUrl: string | undefined
   close(): Promise<void>
 }
 
 export interface TestServerOptions {
+  /** Turns the request log on (level info) and writes its lines here. */
+  logStream?: { write(line: string): void }
+  /** Sees every route as it is registered. */
+  onRoute?: (route: import('fastify').RouteOptions) => void
   /** Extra environment for loadConfig (e.g. limits a test wants small). */
   env?: Record<string, string>
   /** A local fake push service (see BuildOptions.testPushService). */
@@ -62,8 +66,13 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await c.end()
     }
   }
-  const config = { ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: 'silent', ...opts.env }), databaseUrl }
-  const built = await buildApp(config, { logger: false, testPushService: opts.testPushService, realtime: opts.realtime })
+  const config = {
+    ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: opts.logStream ? 'info' : 'silent', ...opts.env }),
+    databaseUrl,
+  }
+  const built = await buildApp(config, {
+    logger: !!opts.logStream, logStream: opts.logStream, testPushService: opts.testPushService, realtime: opts.realtime, onRoute: opts.onRoute,
+  })
   await bootstrap(built.ctx.db, ADMIN_PASSWORD)
   await built.app.listen({ port: 0, host: '127.0.0.1' })
   const addr = built.app.server.address()

@@ -82,7 +82,8 @@ export const adminApi = {
   listDevices: () => call(() => api.get('admin/devices').json<{ devices: PushDevice[] }>()).then((r) => r.devices),
   updateDevice: (id: string, body: { blocked: boolean }) =>
     call(() => api.patch(`admin/devices/${encodeURIComponent(id)}`, { json: body }).json<{ device: PushDevice }>()).then((r) => r.device),
-  deleteDevice: (id: string) => call(() => api.delete(`admin/devices/${encodeURIComponent(id)}`)).then(() => undefined),
+  // JSON even with nothing to say: the server takes state-changing requests as JSON only.
+  deleteDevice: (id: string) => call(() => api.delete(`admin/devices/${encodeURIComponent(id)}`, { json: {} })).then(() => undefined),
   getPushRules: () => call(() => api.get('admin/settings/push').json<{ push: PushRules }>()).then((r) => r.push),
   savePushRules: (body: PushRules) =>
     call(() => api.put('admin/settings/push', { json: body }).json<{ push: PushRules }>()).then((r) => r.push),

@@ -50,7 +50,10 @@ async function toApiError(e: unknown): Promise<ApiError> {
 function kyOptions(method: Method, opts: RequestOptions): Options {
   const searchParams: Record<string, string> = {}
   for (const [k, v] of Object.entries(opts.searchParams ?? {})) if (v !== undefined) searchParams[k] = String(v)
-  return { method, json: opts.json, searchParams, headers: opts.headers, signal: opts.signal, ...(opts.keepalive ? { keepalive: true } : {}) }
+  // The server takes state-changing requests as JSON only (its guard against cross-site form posts):
+  // a request with nothing to say still sends {}.
+  const json = opts.json ?? (method === 'GET' ? undefined : {})
+  return { method, json, searchParams, headers: opts.headers, signal: opts.signal, ...(opts.keepalive ? { keepalive: true } : {}) }
 }
 
 function strip(path: string): string {

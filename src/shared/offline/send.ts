@@ -69,7 +69,9 @@ export const fetchTransport: Transport = {
       method: 'POST',
       // A request that hangs (a dead connection) counts as a network failure and is retried.
       signal: AbortSignal.timeout(15_000),
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      // Always JSON, {} when there is nothing to say: the server refuses other state-changing bodies.
+      body: JSON.stringify(body ?? {}),
+      headers: { 'Content-Type': 'application/json' },
     }),
   postForm: (path, form) => fetchJson(path, { method: 'POST', body: form }),
 }

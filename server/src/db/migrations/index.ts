@@ -262,5 +262,17 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('push_devices').addColumn('viewing_until', 'bigint').execute()
       },
     },
+    '0009_rate_limits': {
+      // Sign-in throttling counters, in the database so every process sharing it counts together.
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('hits', 'integer', (c) => c.notNull())
+          .addColumn('reset_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute()
+      },
+    },
   }
 }

@@ -10,6 +10,7 @@ import { announceRevoked, endSessions, type Revocation } from '../../services/se
 import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../services/identity.js'
 import { withEvents } from '../../services/events.js'
 import { deactivateUser } from '../../services/users.js'
+import { normalizeUsername } from '../../services/usernames.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -70,7 +71,7 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     try {
       await ctx.db.transaction().execute(async (trx) => {
         await trx.insertInto('users').values({
-          id, username: b.username.toLowerCase(), display_name: b.displayName.trim(), role: b.role, password_hash: await hashPassword(b.password),
+          id, username: normalizeUsername(b.username), display_name: b.displayName.trim(), role: b.role, password_hash: await hashPassword(b.password),
           active: 1, presence: 'available', max_concurrent: b.maxConcurrent ?? 5, created_at: Date.now(), last_assigned_at: null,
         }).execute()
         if (b.queueIds?.length) await trx.insertInto('queue_members').values(b.queueIds.map((queue_id) => ({ queue_id, user_id: id }))).execute()

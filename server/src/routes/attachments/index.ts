@@ -88,7 +88,7 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
   app.register(async (agent) => {
     agent.addHook('preHandler', requireUser)
 
-    agent.post<{ Params: { id: string } }>('/api/conversations/:id/attachments', { schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
+    agent.post<{ Params: { id: string } }>('/api/conversations/:id/attachments', { config: { acceptsMultipart: true }, schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
       if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
       const conv = await ctx.db.selectFrom('conversations').select(['state', 'agent_id']).where('id', '=', req.params.id).executeTakeFirstOrThrow()
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
@@ -124,7 +124,7 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
   app.get('/api/public/settings/files', async () => ({ files: await getFileRules(ctx.db) }))
 
   app.register(async (customer) => {
-    customer.post('/api/public/conversation/attachments', { preHandler: requireCustomer, schema: { response: attachmentReply } }, async (req, reply) => {
+    customer.post('/api/public/conversation/attachments', { config: { acceptsMultipart: true }, preHandler: requireCustomer, schema: { response: attachmentReply } }, async (req, reply) => {
       const id = req.customerConversationId!
       const conv = await ctx.db.selectFrom('conversations').select('state').where('id', '=', id).executeTakeFirstOrThrow()
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')

@@ -4,26 +4,20 @@ import { HttpError } from '../../services/errors.js'
 import { DUMMY_HASH, verifyPassword } from '../../services/passwords.js'
 import { getUserRowByUsername, toUser } from '../../db/repositories/users.js'
 import { authHooks, createSession, deleteSession, SESSION_COOKIE, setSessionCookie } from '../../plugins/auth.js'
+import { admitLogin, type LoginLimits } from '../../services/loginThrottle.js'
+import { normalizeUsername } from '../../services/usernames.js'
 import { userSchema } from '../schemas.js'
 
 interface Opts {
   ctx: AppContext
   secureCookies: boolean
-  loginLimit: number
+  loginLimits: LoginLimits
 }
 
-export default async function authRoutes(app: FastifyInstance, { ctx, secureCookies, loginLimit }: Opts) {
+export default async function authRoutes(app: FastifyInstance, { ctx, secureCookies, loginLimits }: Opts) {
   const { requireUser } = authHooks(ctx)
 
   app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
-    config: {
-      // Per address and username: slows password guessing without locking out a whole office behind one NAT.
-      rateLimit: {
-        max: loginLimit,
-        timeWindow: '1 minute',
-        keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
-      },
-    },
     schema: {
       body: {
         type: 'object',
@@ -34,10 +28,18 @@ export default async function authRoutes(app: FastifyInstance, { ctx, secureCook
       response: { 200: { type: 'object', properties: { user: userSchema } } },
     },
   }, async (req, reply) => {
-    const row = await getUserRowByUsername(ctx.db, req.body.username)
+    // Throttled and looked up under the one normalized spelling, so a re-spelt name is the same account.
+    const username = normalizeUsername(req.body.username)
+    const gate = await admitLogin(ctx.db, req.ip, username, loginLimits)
+    if (!gate.allowed) {
+      reply.header('Retry-After', String(gate.retryAfter))
+      throw new HttpError(429, 'rate_limited', `Too many sign-in attempts. Try again in ${gate.retryAfter} s.`)
+    }
+    const row = await getUserRowByUsername(ctx.db, username)
     // Verify against a dummy hash for unknown users so the answer takes the same time.
     const ok = await verifyPassword(req.body.password, row?.password_hash ?? DUMMY_HASH)
     if (!row || !ok || row.active !== 1) throw new HttpError(401, 'invalid_credentials', 'Wrong username or password')
+    await gate.succeeded()
     const { token, maxAge } = await createSession(ctx, row.id)
     setSessionCookie(reply, token, maxAge, secureCookies)
     return { user: toUser(row) }
