@@ -1,10 +1,10 @@
 import { onBeforeUnmount, onMounted, provide } from 'vue'
 import { useRouter } from 'vue-router'
-import type { Conversation, Message, Note, ServerEvent } from '@/shared/api/types'
-import { setUnauthorizedHandler } from '@/shared/api/client'
-import { deleteSetting, getSetting, setSetting } from '@/shared/db'
-import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox'
-import { RealtimeSocket } from '@/shared/realtime/socket'
+import type { Conversation, Message, Note, ServerEvent } from '@/kernel/contract'
+import { setUnauthorizedHandler } from '@/kernel/http/client'
+import { deleteSetting, getSetting, setSetting } from '@/kernel/db'
+import { disposeOutbox, initOutbox, useOutbox } from '@/features/offline/useOutbox'
+import { RealtimeSocket } from '@/kernel/realtime/socket'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useFileRulesStore } from '@/entities/attachment/store'
 import { clearAllComposerAttachments } from '@/features/composer-attachments/useComposerAttachments'
@@ -13,7 +13,7 @@ import { isAgentConversation, viewOf } from '@/entities/conversation/types'
 import { useLocalData } from '@/entities/conversation/useLocalData'
 import { useMessageStore } from '@/entities/message/store'
 import { useNoteStore } from '@/entities/note/store'
-import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/shared/push'
+import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/features/push'
 import { useSessionStore } from '@/entities/user/store'
 
 const CURSOR_KEY = 'realtime.cursor'
@@ -121,7 +121,7 @@ export function useAgentRuntime() {
   })
   useOpenFromNotification(router)
 
-  // Messages (with their uploads) and queued actions; sending lives in shared/offline/send.ts.
+  // Messages (with their uploads) and queued actions; sending lives in kernel/outbox/send.ts.
   initOutbox({
     onSent: (item, result) => {
       const kind = item.kind ?? 'message'

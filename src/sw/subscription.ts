@@ -1,5 +1,5 @@
-import { urlBase64ToUint8Array } from '../shared/push/base64'
-import type { PushPref } from '../shared/push/prefs'
+import { urlBase64ToUint8Array } from '../kernel/push/base64'
+import type { PushPref } from '../kernel/push/prefs'
 
 export interface ResubscribeEnv {
   pushManager: Pick<PushManager, 'subscribe'>

@@ -2,7 +2,7 @@
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
-import { loadPushPref, savePushPref } from '../shared/push/prefs'
+import { loadPushPref, savePushPref } from '../kernel/push/prefs'
 import { handleNotificationClick, type AppWindow, type ClickEnv } from './clicks'
 import { parsePayload, showPush } from './notifications'
 import { resubscribe } from './subscription'

@@ -2,10 +2,10 @@
 // Background Sync: the service worker sends the outbox by itself, even with the app closed.
 // It runs the same Outbox class as the page, over fetch (the session cookie travels with
 // same-origin requests), under the same per-conversation Web Locks.
-import { openParleyDb, type ParleyDatabase } from '../shared/db'
-import { Outbox } from '../shared/offline/outbox'
-import { fetchTransport, sendItem } from '../shared/offline/send'
-import { OUTBOX_CHANNEL, OUTBOX_SYNC_TAG, type OutboxChannelMessage } from '../shared/offline/sync'
+import { openParleyDb, type ParleyDatabase } from '../kernel/db'
+import { Outbox } from '../kernel/outbox/outbox'
+import { httpTransport, sendItem } from '../kernel/outbox/send'
+import { OUTBOX_CHANNEL, OUTBOX_SYNC_TAG, type OutboxChannelMessage } from '../kernel/outbox/sync'
 
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string
@@ -19,7 +19,7 @@ interface SyncEvent extends ExtendableEvent {
 export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: () => void): Promise<void> {
   const db = await openDb()
   try {
-    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, fetchTransport, ctx) })
+    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, httpTransport, ctx) })
     let changed = false
     outbox.subscribe(() => (changed = true))
     const { retry, unauthorized } = await outbox.sendAll()

@@ -1,5 +1,5 @@
-import { apiJson, apiVoid } from '@/shared/api/client'
-import type { Conversation } from '@/shared/api/types'
+import { apiJson, apiVoid } from '@/kernel/http/client'
+import type { Conversation } from '@/kernel/contract'
 import type { ListView } from './types'
 
 export async function listConversations(view: ListView): Promise<Conversation[]> {

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
-import type { Conversation } from '@/shared/api/types'
+import type { Conversation } from '@/kernel/contract'
 import { conv, msg } from './testing'
 
 const server = vi.hoisted(() => ({

@@ -1,5 +1,5 @@
-import { apiJson } from '@/shared/api/client'
-import type { Message } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import type { Message } from '@/kernel/contract'
 
 export async function listMessages(conversationId: string, opts: { beforeSeq?: number; limit?: number } = {}): Promise<Message[]> {
   const res = await apiJson<{ messages: Message[] }>('GET', `conversations/${encodeURIComponent(conversationId)}/messages`, {

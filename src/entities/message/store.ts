@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Message } from '@/shared/api/types'
-import { localCache } from '@/shared/db/cache'
-import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
+import type { Message } from '@/kernel/contract'
+import { localCache } from '@/kernel/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import * as api from './api'
 import { sortBySeq } from './types'
 

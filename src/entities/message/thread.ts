@@ -1,4 +1,4 @@
-import type { AuthorKind, Conversation } from '@/shared/api/types'
+import type { AuthorKind, Conversation } from '@/kernel/contract'
 import type { ThreadAttachment } from '@/shared/utils/thread'
 
 export type { ThreadAttachment } from '@/shared/utils/thread'

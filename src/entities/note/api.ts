@@ -1,5 +1,5 @@
-import { apiJson } from '@/shared/api/client'
-import type { Note } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import type { Note } from '@/kernel/contract'
 
 const base = (conversationId: string) => `conversations/${encodeURIComponent(conversationId)}/notes`
 

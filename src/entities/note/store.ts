@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Note } from '@/shared/api/types'
-import { localCache } from '@/shared/db/cache'
-import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
+import type { Note } from '@/kernel/contract'
+import { localCache } from '@/kernel/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import * as api from './api'
 import { sortNewestFirst } from './types'
 

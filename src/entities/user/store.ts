@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { User } from '@/shared/api/types'
-import { isApiError } from '@/shared/api/errors'
+import type { User } from '@/kernel/contract'
+import { isApiError } from '@/kernel/http/errors'
 import * as api from './api'
 
 const LAST_USER_KEY = 'parley.lastUser'

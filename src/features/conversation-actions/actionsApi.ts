@@ -1,7 +1,7 @@
-import { apiJson } from '@/shared/api/client'
-import { isApiError } from '@/shared/api/errors'
-import { getSetting, setSetting } from '@/shared/db'
-import type { Conversation, CustomerDetails, TransferTarget } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import { isApiError } from '@/kernel/http/errors'
+import { getSetting, setSetting } from '@/kernel/db'
+import type { Conversation, CustomerDetails, TransferTarget } from '@/kernel/contract'
 
 const conv = (id: string) => `conversations/${encodeURIComponent(id)}`
 

@@ -1,6 +1,6 @@
 import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { errorMessage, isApiError } from '@/shared/api/errors'
-import { useOutbox } from '@/shared/offline/useOutbox'
+import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { mergeThread } from '@/shared/utils/thread'

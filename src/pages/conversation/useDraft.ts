@@ -1,6 +1,6 @@
 import { onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { getDb } from '@/shared/db'
-import { reportStorageError } from '@/shared/db/quota'
+import { getDb } from '@/kernel/db'
+import { reportStorageError } from '@/kernel/db/status'
 
 const SAVE_DELAY_MS = 400
 

@@ -1,5 +1,5 @@
 import type { DBSchema } from 'idb'
-import type { Conversation, Message, Note } from '../api/types'
+import type { Conversation, Message, Note } from '../contract'
 
 export type OutboxStatus = 'pending' | 'failed'
 
@@ -42,12 +42,23 @@ export interface OutboxItem {
   text: string
   attachments?: OutboxAttachment[]
   transfer?: OutboxTransfer
+  /** The customer page's items (store `chatOutbox`): which chat, and the token it is sent with. */
+  chat?: ChatRef
   createdAt: number
   status: OutboxStatus
   /** Why the server refused it (status 'failed'). */
   error?: string
   attempts: number
 }
+
+/** The customer's chat an item belongs to: its address (the queue's) and its bearer token. */
+export interface ChatRef {
+  address: string
+  token: string
+}
+
+/** The two outboxes: the agent's (`outbox`) and the customer page's (`chatOutbox`). Same item shape. */
+export type OutboxStoreName = 'outbox' | 'chatOutbox'
 
 export interface Draft {
   conversationId: string
@@ -89,7 +100,13 @@ export interface ParleyDB extends DBSchema {
     value: Note
     indexes: { byConversation: [string, number] }
   }
+  /** v3: the customer page's outbox, kept under its chat (`chat`) so a reload or a discarded tab loses nothing. */
+  chatOutbox: {
+    key: string
+    value: OutboxItem
+    indexes: { byConversation: [string, number] }
+  }
 }
 
 export const DB_NAME = 'parley'
-export const DB_VERSION = 2
+export const DB_VERSION = 3

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Note } from '@/shared/api/types'
+import type { Note } from '@/kernel/contract'
 import { conv, msg } from '@/entities/conversation/testing'
 import { KEEP_MESSAGES, KEEP_NOTES, LocalCache } from './cache'
 import { openParleyDb, type ParleyDatabase } from './index'
-import { dismissStorageError, isQuotaError, reportStorageError, storageFull } from './quota'
+import { dismissStorageError, isQuotaError, reportStorageError, storageFull } from './status'
 import { DB_VERSION } from './schema'
 import { openReleasedV1 } from './testing'
 
@@ -117,9 +117,9 @@ describe('the offline cache', () => {
     const cache = new LocalCache(async () => {
       throw full
     })
-    expect(storageFull.value).toBe(false)
+    expect(storageFull.get()).toBe(false)
     await cache.putConversations([conv({ id: 'a' })])
-    expect(storageFull.value).toBe(true)
+    expect(storageFull.get()).toBe(true)
     // Reads of an unusable database answer "nothing cached".
     expect(await cache.conversations()).toEqual([])
   })
@@ -130,14 +130,14 @@ describe('the offline cache', () => {
     expect(isQuotaError(new Error('wrapped', { cause: new DOMException('full', 'QuotaExceededError') }))).toBe(true)
     expect(isQuotaError(new DOMException('closing', 'InvalidStateError'))).toBe(false)
     expect(reportStorageError(new Error('boom'))).toBe(false)
-    expect(storageFull.value).toBe(false)
+    expect(storageFull.get()).toBe(false)
     expect(reportStorageError(new DOMException('full', 'QuotaExceededError'))).toBe(true)
-    expect(storageFull.value).toBe(true)
+    expect(storageFull.get()).toBe(true)
   })
 })
 
 describe('schema migration', () => {
-  it('opens a version 1 database as version 2 with its outbox, drafts and settings rows kept', async () => {
+  it('opens a version 1 database at the current version with its outbox, drafts and settings rows kept', async () => {
     const name = `parley-v1-${++dbCount}`
     const v1 = await openReleasedV1(name)
     await v1.put('outbox', { clientId: 'c1', conversationId: 'a', text: 'hello', createdAt: 1, status: 'pending', attempts: 0 })
@@ -148,7 +148,7 @@ describe('schema migration', () => {
     const db = await freshDb(name)
     expect(db.version).toBe(DB_VERSION)
     expect(DB_VERSION).toBeGreaterThanOrEqual(2)
-    expect([...db.objectStoreNames].sort()).toEqual(['conversations', 'drafts', 'messages', 'notes', 'outbox', 'settings'])
+    expect([...db.objectStoreNames].sort()).toEqual(['chatOutbox', 'conversations', 'drafts', 'messages', 'notes', 'outbox', 'settings'])
     expect(await db.get('outbox', 'c1')).toMatchObject({ text: 'hello', status: 'pending' })
     expect(await db.getAllFromIndex('outbox', 'byConversation')).toHaveLength(1)
     expect(await db.get('drafts', 'a')).toMatchObject({ text: 'half a thought' })

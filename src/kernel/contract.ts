@@ -1,2 +1,2 @@
 // The JSON contract shared with the server (type-only: nothing reaches the bundle).
-export type * from '../../../server/src/api-types'
+export type * from '../../server/src/api-types'

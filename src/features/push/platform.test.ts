@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { sameKey, urlBase64ToUint8Array } from './base64'
+import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { guessDeviceName, platformState, type PushPlatform } from './platform'
 
 const desktop: PushPlatform = { serviceWorker: true, pushManager: true, notification: true, permission: 'default', ios: false, standalone: false }

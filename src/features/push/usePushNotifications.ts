@@ -1,10 +1,10 @@
 import { readonly, ref, shallowRef } from 'vue'
-import type { PushDevice } from '@/shared/api/types'
-import { apiJson, apiVoid } from '@/shared/api/client'
-import { errorMessage, isApiError } from '@/shared/api/errors'
-import { sameKey, urlBase64ToUint8Array } from './base64'
+import type { PushDevice } from '@/kernel/contract'
+import { apiJson, apiVoid } from '@/kernel/http/client'
+import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { platformState, readPlatform, type PushState } from './platform'
-import { loadPushPref, savePushPref, type PushPref } from './prefs'
+import { loadPushPref, savePushPref, type PushPref } from '@/kernel/push/prefs'
 
 export type { PushState } from './platform'
 

@@ -1,8 +1,8 @@
 import type { IDBPTransaction } from 'idb'
-import type { Conversation, Message, Note } from '../api/types'
-import { ATTACHMENT_CACHE } from '../pwa/cacheNames'
+import type { Conversation, Message, Note } from '../contract'
+import { ATTACHMENT_CACHE } from '../cacheNames'
 import { getDb, type ParleyDatabase } from './index'
-import { reportStorageError } from './quota'
+import { reportStorageError } from './status'
 import type { ParleyDB } from './schema'
 
 /** How much is kept for offline reading (the newest). */

@@ -1,10 +1,9 @@
 import { shallowRef, type ShallowRef } from 'vue'
-import { getDb } from '@/shared/db'
-import { reportStorageError } from '@/shared/db/quota'
-import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from './outbox'
-import { sendItem } from './send'
-import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from './sync'
-import { xhrTransport } from './xhrTransport'
+import { getDb } from '@/kernel/db'
+import { reportStorageError } from '@/kernel/db/status'
+import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from '@/kernel/outbox/outbox'
+import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
 const items: ShallowRef<OutboxItem[]> = shallowRef([])
 /** Upload progress of items being sent, 0..1, by clientId (absent: not uploading). */
@@ -30,7 +29,7 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   if (instance) return instance
   const outbox = new Outbox({
     db: getDb,
-    send: (item, ctx) => sendItem(item, xhrTransport, ctx),
+    send: (item, ctx) => sendItem(item, httpTransport, ctx),
     onProgress: setProgress,
     ...options,
     onEnqueued: (item) => {

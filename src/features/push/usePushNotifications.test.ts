@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { PushPref } from './prefs'
+import type { PushPref } from '@/kernel/push/prefs'
 
 // The browser, the server and the settings store, faked.
 let stored: PushPref | undefined
 const api = { devices: [] as { id: string; name: string }[], posted: [] as unknown[], deleted: [] as string[], postError: null as Error | null }
-vi.mock('./prefs', () => ({
+vi.mock('@/kernel/push/prefs', () => ({
   loadPushPref: async () => stored,
   savePushPref: async (p: PushPref) => {
     stored = p
   },
 }))
-vi.mock('@/shared/api/client', () => ({
+vi.mock('@/kernel/http/client', () => ({
   apiJson: async (method: string, path: string, opts?: { json?: unknown }) => {
     if (path === 'push/devices' && method === 'GET') return { devices: api.devices, maxDevices: 3 }
     if (path === 'push/key') return { publicKey: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM' }
@@ -109,7 +109,7 @@ describe('usePushNotifications', () => {
 
   it('the device limit is shown and the subscription dropped', async () => {
     fakeNotification.permission = 'granted'
-    const { ApiError } = await import('@/shared/api/errors') // the module instance the composable sees
+    const { ApiError } = await import('@/kernel/http/errors') // the module instance the composable sees
     api.postError = new ApiError(409, 'device_limit', 'You can get notifications on at most 3 devices. Remove one in Settings first.')
     const push = await load()
     expect(await push.enable('Fourth')).toBe(false)

@@ -1,5 +1,5 @@
 import { onBeforeUnmount, watch } from 'vue'
-import type { ClientFrame } from '@/shared/api/types'
+import type { ClientFrame } from '@/kernel/contract'
 import { currentDeviceId } from './usePushNotifications'
 
 export interface ViewingOptions {

@@ -1,8 +1,8 @@
 // Relative imports only: the service worker runs this class too (Background Sync).
-import { isApiError } from '../api/errors'
+import { isApiError } from '../http/errors'
 import type { ParleyDatabase } from '../db'
-import type { OutboxItem, OutboxKind, OutboxTransfer } from '../db/schema'
-import { uuid } from '../utils/uuid'
+import type { ChatRef, OutboxItem, OutboxKind, OutboxStoreName, OutboxTransfer } from '../db/schema'
+import { uuid } from '../uuid'
 import type { Delivered, SendContext } from './send'
 
 export type { OutboxItem, OutboxKind } from '../db/schema'
@@ -23,13 +23,17 @@ export interface EnqueueInput {
   text: string
   attachments?: EnqueueAttachment[]
   transfer?: OutboxTransfer
+  /** The customer page's chat (its outbox, store `chatOutbox`). */
+  chat?: ChatRef
   clientId?: string
   createdAt?: number
 }
 
 export interface OutboxOptions {
-  /** The IndexedDB connection holding the `outbox` store. */
+  /** The IndexedDB connection holding the store. */
   db: () => Promise<ParleyDatabase>
+  /** Which outbox: the agent's (`outbox`, default) or the customer page's (`chatOutbox`). */
+  store?: OutboxStoreName
   /** Sends one item (see send.ts); resolves with the server's answer, rejects (ideally with ApiError) otherwise. */
   send: (item: OutboxItem, ctx: SendContext) => Promise<Delivered>
   /** The server acknowledged an item: hand what it answered to the stores. */
@@ -77,7 +81,7 @@ export type Settled =
   /** Not sent yet (no network, server trouble, signed out): it stays queued and goes later. */
   | { outcome: 'queued' }
 
-type Optional = 'onSent' | 'onUnauthorized' | 'onProgress' | 'onEnqueued'
+type Optional = 'onSent' | 'onUnauthorized' | 'onProgress' | 'onEnqueued' | 'store'
 type DrainResult = 'done' | 'retry' | 'unauthorized'
 
 export function webLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -85,7 +89,7 @@ export function webLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   return locks ? locks.request(name, fn) : fn()
 }
 
-export const lockName = (conversationId: string) => `parley-outbox:${conversationId}`
+export const lockName = (conversationId: string, store: OutboxStoreName = 'outbox') => `parley-${store}:${conversationId}`
 
 /**
  * Outgoing messages, stored in IndexedDB before anything else happens, then sent in order per
@@ -104,14 +108,17 @@ export class Outbox {
   private paused = false
   private disposed = false
 
+  private readonly storeName: OutboxStoreName
+
   constructor(options: OutboxOptions) {
     this.opts = { backoff: defaultBackoff, now: Date.now, lock: webLock, ...options }
+    this.storeName = options.store ?? 'outbox'
   }
 
   /** Reads what is stored: what a previous session left behind, or what the service worker changed. */
   async load(): Promise<OutboxItem[]> {
     const db = await this.opts.db()
-    const all = await db.getAll('outbox')
+    const all = await db.getAll(this.storeName)
     this.items.clear()
     for (const item of all) {
       this.items.set(item.clientId, item)
@@ -149,7 +156,7 @@ export class Outbox {
     const known = this.items.get(clientId)
     if (known) return known
     const db = await this.opts.db()
-    const stored = await db.get('outbox', clientId)
+    const stored = await db.get(this.storeName, clientId)
     if (stored) {
       this.items.set(clientId, stored)
       return stored
@@ -164,8 +171,9 @@ export class Outbox {
       ...(input.kind && input.kind !== 'message' ? { kind: input.kind } : {}),
       ...(attachments?.length ? { attachments } : {}),
       ...(input.transfer ? { transfer: input.transfer } : {}),
+      ...(input.chat ? { chat: input.chat } : {}),
     }
-    await db.put('outbox', item)
+    await db.put(this.storeName, item)
     this.items.set(clientId, item)
     this.emit()
     beforeSend?.(clientId)
@@ -178,7 +186,7 @@ export class Outbox {
   async flush(): Promise<void> {
     if (this.paused || this.disposed) return
     const db = await this.opts.db()
-    const all = await db.getAll('outbox')
+    const all = await db.getAll(this.storeName)
     const ids = new Set(all.filter((i) => i.status === 'pending').map((i) => i.conversationId))
     await Promise.all([...ids].map((id) => this.flushConversation(id)))
   }
@@ -203,9 +211,9 @@ export class Outbox {
    */
   async sendAll(): Promise<{ retry: boolean; unauthorized: boolean }> {
     const db = await this.opts.db()
-    const all = await db.getAll('outbox')
+    const all = await db.getAll(this.storeName)
     const ids = [...new Set(all.filter((i) => i.status === 'pending').map((i) => i.conversationId))]
-    const results = await Promise.all(ids.map((id) => this.opts.lock(lockName(id), () => this.drain(id))))
+    const results = await Promise.all(ids.map((id) => this.opts.lock(lockName(id, this.storeName), () => this.drain(id))))
     return { retry: results.includes('retry'), unauthorized: results.includes('unauthorized') }
   }
 
@@ -223,7 +231,7 @@ export class Outbox {
     const run = (async () => {
       do {
         this.again.delete(conversationId)
-        const result = await this.opts.lock(lockName(conversationId), () => this.drain(conversationId))
+        const result = await this.opts.lock(lockName(conversationId, this.storeName), () => this.drain(conversationId))
         if (result === 'retry') this.scheduleRetry(conversationId)
       } while (this.again.has(conversationId) && !this.paused && !this.disposed)
     })().finally(() => this.running.delete(conversationId))
@@ -236,7 +244,7 @@ export class Outbox {
     const item = this.items.get(clientId)
     if (!item) return
     const next: OutboxItem = { ...item, status: 'pending', error: undefined, attempts: 0 }
-    await (await this.opts.db()).put('outbox', next)
+    await (await this.opts.db()).put(this.storeName, next)
     this.items.set(clientId, next)
     this.emit()
     await this.flushConversation(item.conversationId)
@@ -244,7 +252,7 @@ export class Outbox {
 
   /** Drops an item the user gave up on. */
   async discard(clientId: string): Promise<void> {
-    await (await this.opts.db()).delete('outbox', clientId)
+    await (await this.opts.db()).delete(this.storeName, clientId)
     this.items.delete(clientId)
     this.emit()
   }
@@ -274,7 +282,7 @@ export class Outbox {
     for (;;) {
       if (this.paused || this.disposed) return this.paused ? 'unauthorized' : 'done'
       // Read each time: another sender (the service worker) may have sent some meanwhile.
-      const item = await firstPending(db, conversationId)
+      const item = await firstPending(db, this.storeName, conversationId)
       if (!item) return 'done'
 
       let result: Delivered
@@ -292,7 +300,7 @@ export class Outbox {
           this.opts.onUnauthorized?.()
           return 'unauthorized'
         }
-        const current = (await db.get('outbox', item.clientId)) ?? item
+        const current = (await db.get(this.storeName, item.clientId)) ?? item
         if (outcome === 'retry') {
           await this.save({ ...current, attempts: current.attempts + 1 })
           // Everything behind it in this conversation waits too: tell whoever waits on those.
@@ -310,7 +318,7 @@ export class Outbox {
       this.opts.onProgress?.(item.clientId, null)
       this.retries.delete(conversationId)
       this.opts.onSent?.(item, result)
-      await db.delete('outbox', item.clientId)
+      await db.delete(this.storeName, item.clientId)
       this.items.delete(item.clientId)
       this.emit()
       this.settle(item.clientId, { outcome: 'sent', result })
@@ -320,7 +328,7 @@ export class Outbox {
   /** Keeps an uploaded file's server id on the stored item (the Blob stays until the message is sent). */
   private async markUploaded(clientId: string, localId: string, attachmentId: string): Promise<void> {
     const db = await this.opts.db()
-    const tx = db.transaction('outbox', 'readwrite')
+    const tx = db.transaction(this.storeName, 'readwrite')
     const stored = await tx.store.get(clientId)
     if (stored?.attachments) {
       const next: OutboxItem = { ...stored, attachments: stored.attachments.map((a) => (a.localId === localId ? { ...a, uploadedId: attachmentId } : a)) }
@@ -342,7 +350,7 @@ export class Outbox {
   }
 
   private async save(item: OutboxItem): Promise<void> {
-    await (await this.opts.db()).put('outbox', item)
+    await (await this.opts.db()).put(this.storeName, item)
     this.items.set(item.clientId, item)
     this.emit()
   }
@@ -368,9 +376,9 @@ export class Outbox {
  * The conversation's first pending item, read with a cursor rather than the whole queue, which can
  * hold thousands of items (with their Blobs) after a long time offline.
  */
-async function firstPending(db: ParleyDatabase, conversationId: string): Promise<OutboxItem | undefined> {
+async function firstPending(db: ParleyDatabase, store: OutboxStoreName, conversationId: string): Promise<OutboxItem | undefined> {
   const range = IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity])
-  let cursor = await db.transaction('outbox').store.index('byConversation').openCursor(range)
+  let cursor = await db.transaction(store).store.index('byConversation').openCursor(range)
   while (cursor) {
     if (cursor.value.status === 'pending') return cursor.value
     cursor = await cursor.continue()

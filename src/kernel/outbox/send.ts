@@ -1,17 +1,24 @@
 // Sending one outbox item over HTTP. Shared by the page and the service worker, so: relative
 // imports only (the service worker build has no '@' alias) and nothing that needs the DOM.
-import { ApiError } from '../api/errors'
-import type { Attachment, Conversation, Message, Note } from '../api/types'
+import { apiJson } from '../http/client'
+import { ApiError } from '../http/errors'
+import { upload } from '../http/upload'
+import type { Attachment, Conversation, Message, Note } from '../contract'
 import type { OutboxItem } from '../db/schema'
 
 /** What the server answered for an item: the message, the note, or the conversation (End, Transfer). */
 export type Delivered = Message | Note | Conversation
 
+/** Who a request is made as: the agent's session cookie (default) or a customer's chat token. */
+export interface TransportAuth {
+  token?: string
+}
+
 /** The two kinds of request the outbox makes. Paths are relative to /api; failures reject with ApiError. */
 export interface Transport {
-  postJson<T>(path: string, body?: unknown): Promise<T>
+  postJson<T>(path: string, body?: unknown, auth?: TransportAuth): Promise<T>
   /** multipart/form-data; `onProgress(sent, total)` while the body goes out, where the transport can tell. */
-  postForm<T>(path: string, form: FormData, onProgress?: (sent: number, total: number) => void): Promise<T>
+  postForm<T>(path: string, form: FormData, onProgress?: (sent: number, total: number) => void, auth?: TransportAuth): Promise<T>
 }
 
 /** Hooks a send reports to while it works through an item's attachments. */
@@ -22,48 +29,19 @@ export interface SendContext {
   progress: (fraction: number) => void
 }
 
-/** An error answer ({error:{code,message}}) as an ApiError. */
-export async function errorFromResponse(res: Response): Promise<ApiError> {
-  let code = `http_${res.status}`
-  let message = res.statusText || `Request failed (${res.status})`
-  try {
-    const body = (await res.json()) as { error?: { code?: string; message?: string } }
-    if (body?.error?.code) code = body.error.code
-    if (body?.error?.message) message = body.error.message
-  } catch {
-    // not JSON: keep the status text
-  }
-  return new ApiError(res.status, code, message)
-}
-
-async function fetchJson<T>(path: string, init: RequestInit): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(`/api/${path}`, { credentials: 'same-origin', ...init, headers: { Accept: 'application/json', ...init.headers } })
-  } catch (e) {
-    throw new ApiError(0, 'network', e instanceof Error ? e.message : 'Network error')
-  }
-  if (!res.ok) throw await errorFromResponse(res)
-  if (res.status === 204) return undefined as T
-  return (await res.json()) as T
-}
-
-/** fetch for everything (the service worker's transport: fetch has no upload progress). */
-export const fetchTransport: Transport = {
-  postJson: (path, body) =>
-    fetchJson(path, {
-      method: 'POST',
-      // A request that hangs (a dead connection) counts as a network failure and is retried.
-      signal: AbortSignal.timeout(15_000),
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
-    }),
-  postForm: (path, form) => fetchJson(path, { method: 'POST', body: form }),
+/**
+ * The kernel's HTTP client for JSON and its uploader for files (XHR with progress in a page,
+ * fetch in the service worker). A request that hangs counts as a network failure and is retried.
+ */
+export const httpTransport: Transport = {
+  postJson: (path, body, auth) => apiJson('POST', path, { json: body, token: auth?.token, timeout: 15_000 }),
+  postForm: (path, form, onProgress, auth) => upload(path, form, { onProgress, token: auth?.token }),
 }
 
 const conv = (id: string) => `conversations/${encodeURIComponent(id)}`
 
 /** Uploads what isn't on the server yet, in order, reporting progress by bytes; returns every id. */
-async function uploadAll(item: OutboxItem, transport: Transport, ctx: SendContext): Promise<string[]> {
+async function uploadAll(item: OutboxItem, transport: Transport, ctx: SendContext, path: string, auth?: TransportAuth): Promise<string[]> {
   const files = item.attachments ?? []
   const total = files.reduce((n, f) => n + Math.max(1, f.size), 0)
   let done = 0
@@ -76,9 +54,9 @@ async function uploadAll(item: OutboxItem, transport: Transport, ctx: SendContex
       // The server reads fields in order: `recorded` must come before the file.
       if (file.recorded) form.append('recorded', '1')
       form.append('file', file.blob, file.name)
-      const res = await transport.postForm<{ attachment: Attachment }>(`${conv(item.conversationId)}/attachments`, form, (sent, size) => {
+      const res = await transport.postForm<{ attachment: Attachment }>(path, form, (sent, size) => {
         ctx.progress((done + (size > 0 ? Math.min(1, sent / size) : 0) * weight) / total)
-      })
+      }, auth)
       file.uploadedId = res.attachment.id
       await ctx.uploaded(file.localId, res.attachment.id)
     }
@@ -91,6 +69,7 @@ async function uploadAll(item: OutboxItem, transport: Transport, ctx: SendContex
 
 /** Sends one item: its files first (each once), then the message or the action. */
 export async function sendItem(item: OutboxItem, transport: Transport, ctx: SendContext): Promise<Delivered> {
+  if (item.chat) return sendChatItem(item, transport, ctx)
   const base = conv(item.conversationId)
   switch (item.kind ?? 'message') {
     case 'note':
@@ -104,9 +83,17 @@ export async function sendItem(item: OutboxItem, transport: Transport, ctx: Send
       return (await transport.postJson<{ conversation: Conversation }>(`${base}/transfer`, body)).conversation
     }
     default: {
-      const attachmentIds = await uploadAll(item, transport, ctx)
+      const attachmentIds = await uploadAll(item, transport, ctx, `${base}/attachments`)
       const body = { clientId: item.clientId, text: item.text, ...(attachmentIds.length ? { attachmentIds } : {}) }
       return (await transport.postJson<{ message: Message }>(`${base}/messages`, body)).message
     }
   }
+}
+
+/** The customer page's message: its photos, then the message, with the chat's token. */
+async function sendChatItem(item: OutboxItem, transport: Transport, ctx: SendContext): Promise<Message> {
+  const auth = { token: item.chat!.token }
+  const attachmentIds = await uploadAll(item, transport, ctx, 'public/conversation/attachments', auth)
+  const body = { clientId: item.clientId, text: item.text, ...(attachmentIds.length ? { attachmentIds } : {}) }
+  return (await transport.postJson<{ message: Message }>('public/conversation/messages', body, auth)).message
 }

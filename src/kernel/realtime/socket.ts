@@ -1,4 +1,4 @@
-import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '@/shared/api/types'
+import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '../contract'
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
