@@ -1,3 +1,4 @@
+import type { OpenConversationMessage } from '../kernel/messages'
 import { conversationUrl, type NotificationData } from './notifications'
 
 /** A window the click may route (a WindowClient; a fake in unit tests). */
@@ -20,12 +21,6 @@ export interface ClickEnv {
   ackTimeoutMs?: number
 }
 
-/** The message an open Parley window gets: route to the conversation, then answer on the port. */
-export interface OpenConversationMessage {
-  type: 'open-conversation'
-  conversationId: string | null
-  url: string
-}
 
 /** The window to reuse: the focused one, else a visible one, else any agent window. */
 export function pickWindow(windows: readonly AppWindow[], origin: string): AppWindow | undefined {

@@ -5,7 +5,8 @@
 import { openParleyDb, type ParleyDatabase } from '../kernel/db'
 import { Outbox } from '../kernel/outbox/outbox'
 import { httpTransport, sendItem } from '../kernel/outbox/send'
-import { OUTBOX_CHANNEL, OUTBOX_SYNC_TAG, type OutboxChannelMessage } from '../kernel/outbox/sync'
+import { completePendingSignOut } from '../kernel/account/signOut'
+import { broadcast, OUTBOX_SYNC_TAG, SIGNOUT_SYNC_TAG } from '../kernel/messages'
 
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string
@@ -32,18 +33,24 @@ export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: 
   }
 }
 
+/**
+ * A sign-out made offline: the outbox's last items, this device's push registration, then the
+ * session, as soon as there is a network. Rejects while the server can't be reached (the browser
+ * fires the sync again later).
+ */
+export async function syncSignOut(openDb: () => Promise<ParleyDatabase>): Promise<void> {
+  let db: Promise<ParleyDatabase> | null = null
+  try {
+    const state = await completePendingSignOut(() => (db ??= openDb()))
+    if (state === 'pending') throw new Error('The sign-out is still waiting for the network')
+  } finally {
+    if (db) (await (db as Promise<ParleyDatabase>).catch(() => null))?.close()
+  }
+}
+
 export function registerOutboxSync(sw: ServiceWorkerGlobalScope): void {
   sw.addEventListener('sync', ((event: SyncEvent) => {
-    if (event.tag !== OUTBOX_SYNC_TAG) return
-    event.waitUntil(
-      syncOutbox(
-        () => openParleyDb(),
-        () => {
-          const channel = new BroadcastChannel(OUTBOX_CHANNEL)
-          channel.postMessage({ type: 'outbox-changed' } satisfies OutboxChannelMessage)
-          channel.close()
-        },
-      ),
-    )
+    if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(syncOutbox(() => openParleyDb(), () => broadcast({ type: 'outbox-changed' })))
+    else if (event.tag === SIGNOUT_SYNC_TAG) event.waitUntil(syncSignOut(() => openParleyDb()))
   }) as EventListener)
 }

@@ -16,10 +16,8 @@ vi.mock('./api', () => ({
   listConversations: vi.fn(async (view: string) => server.lists[view] ?? []),
   getConversation: vi.fn(async (id: string) => server.one[id]),
   pickConversation: vi.fn(),
-  endConversation: vi.fn(),
   acceptConversation: vi.fn(async (id: string) => ({ ...server.one[id]!, state: 'picked', agentId: 'me', offeredTo: null })),
   rejectConversation: vi.fn(async () => undefined),
-  transferConversation: vi.fn(),
   markRead: vi.fn(async (id: string, seq: number) => {
     server.reads.push([id, seq])
   }),

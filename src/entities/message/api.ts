@@ -7,7 +7,3 @@ export async function listMessages(conversationId: string, opts: { beforeSeq?: n
   })
   return res.messages
 }
-
-export async function postMessage(conversationId: string, body: { clientId: string; text: string }): Promise<Message> {
-  return (await apiJson<{ message: Message }>('POST', `conversations/${encodeURIComponent(conversationId)}/messages`, { json: body })).message
-}

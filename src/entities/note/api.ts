@@ -7,7 +7,3 @@ const base = (conversationId: string) => `conversations/${encodeURIComponent(con
 export async function listNotes(conversationId: string): Promise<Note[]> {
   return (await apiJson<{ notes: Note[] }>('GET', base(conversationId))).notes
 }
-
-export async function postNote(conversationId: string, text: string): Promise<Note> {
-  return (await apiJson<{ note: Note }>('POST', base(conversationId), { json: { text } })).note
-}

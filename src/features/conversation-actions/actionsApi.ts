@@ -34,7 +34,3 @@ export async function getTransferTargets(): Promise<TransferTarget[]> {
     throw e
   }
 }
-
-export async function transferConversation(conversationId: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
-  return (await apiJson<{ conversation: Conversation }>('POST', `${conv(conversationId)}/transfer`, { json: body })).conversation
-}

@@ -1,7 +1,9 @@
 import { shallowRef, type ShallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
-import { reportStorageError } from '@/kernel/db/status'
-import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from '@/kernel/outbox/outbox'
+import { isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
+import { isApiError, isNetworkError } from '@/kernel/http/errors'
+import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
+import { uuid } from '@/kernel/uuid'
 import { httpTransport, sendItem } from '@/kernel/outbox/send'
 import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
@@ -27,6 +29,7 @@ function setProgress(clientId: string, fraction: number | null) {
  */
 export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial<Pick<OutboxOptions, 'send'>>): Outbox {
   if (instance) return instance
+  onSentHook = options.onSent
   const outbox = new Outbox({
     db: getDb,
     send: (item, ctx) => sendItem(item, httpTransport, ctx),
@@ -83,6 +86,47 @@ function storageError(e: unknown): never {
   throw e
 }
 
+let onSentHook: OutboxOptions['onSent']
+
+/** Said when an item could be neither stored nor sent: the caller keeps the text where it was typed. */
+export const NOT_SENT_NOT_STORED = "Not sent: this device can't store it right now and Parley can't reach the server. Your text is still here: try again."
+
+/**
+ * IndexedDB is unavailable (blocked by another tab, hanging, private mode): the item goes straight
+ * to the server instead, without the outbox's durability. Rejects with an Error whose message is
+ * fit for the user when it could not be sent (the caller keeps the text).
+ */
+async function sendWithoutStorage(input: EnqueueInput): Promise<{ item: OutboxItem; settled: Settled }> {
+  const item: OutboxItem = {
+    clientId: input.clientId ?? uuid(), conversationId: input.conversationId, text: input.text, createdAt: Date.now(), status: 'pending', attempts: 0,
+    ...(input.kind && input.kind !== 'message' ? { kind: input.kind } : {}),
+    ...(input.transfer ? { transfer: input.transfer } : {}),
+    ...(input.attachments?.length
+      ? { attachments: input.attachments.map((a) => ({ localId: uuid(), name: a.name, type: a.blob.type, size: a.blob.size, blob: a.blob, recorded: a.recorded === true })) }
+      : {}),
+  }
+  try {
+    const result = await sendItem(item, httpTransport, { uploaded: async () => undefined, progress: (f) => setProgress(item.clientId, f) })
+    onSentHook?.(item, result)
+    return { item, settled: { outcome: 'sent', result } }
+  } catch (e) {
+    if (isNetworkError(e) || !isApiError(e)) throw new Error(NOT_SENT_NOT_STORED)
+    return { item, settled: { outcome: 'failed', error: e.message, status: e.status, code: e.code } }
+  } finally {
+    setProgress(item.clientId, null)
+  }
+}
+
+/** Stores through the outbox; when storage is unavailable, sends at once instead. */
+async function store<T>(input: EnqueueInput, viaOutbox: (o: Outbox) => Promise<T>, direct: (r: { item: OutboxItem; settled: Settled }) => T): Promise<T> {
+  try {
+    return await viaOutbox(need())
+  } catch (e) {
+    if (!isStorageUnavailable(e)) storageError(e)
+    return direct(await sendWithoutStorage(input))
+  }
+}
+
 /** The outbox's items (reactive) and its actions. */
 export function useOutbox() {
   return {
@@ -92,9 +136,17 @@ export function useOutbox() {
     forConversation: (conversationId: string) => items.value.filter((i) => i.conversationId === conversationId && isMessage(i)),
     /** The conversation's queued actions (notes, End chat, Transfer). */
     actionsFor: (conversationId: string) => items.value.filter((i) => i.conversationId === conversationId && !isMessage(i)),
-    enqueue: (input: EnqueueInput) => need().enqueue(input).catch(storageError),
+    /**
+     * Stores the item, then it goes out in order. Without storage (IndexedDB blocked or hanging) it
+     * is sent at once; rejects (message fit for the user) when it could be neither stored nor sent.
+     */
+    enqueue: (input: EnqueueInput) =>
+      store(input, (o) => o.enqueue(input), (r) => {
+        if (r.settled.outcome === 'failed') throw new Error(r.settled.error)
+        return r.item
+      }),
     /** Enqueues and waits for the first attempt: sent, refused, or queued for later. */
-    submit: (input: EnqueueInput) => need().submit(input).catch(storageError),
+    submit: (input: EnqueueInput) => store(input, (o) => o.submit(input), (r) => r),
     retry: (clientId: string) => need().retry(clientId),
     discard: (clientId: string) => need().discard(clientId),
     flush: () => instance?.flush() ?? Promise.resolve(),

@@ -1,5 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import type { Router } from 'vue-router'
+import { isOpenConversation } from '@/kernel/messages'
 
 /**
  * A click on a notification while Parley is open: the service worker asks this window to route
@@ -7,8 +8,8 @@ import type { Router } from 'vue-router'
  */
 export function useOpenFromNotification(router: Router) {
   const onMessage = (event: MessageEvent) => {
-    const data = event.data as { type?: string; url?: unknown } | null
-    if (data?.type !== 'open-conversation' || typeof data.url !== 'string' || !data.url.startsWith('/') || data.url.startsWith('//')) return
+    const data: unknown = event.data
+    if (!isOpenConversation(data)) return
     void router.push(data.url)
     event.ports[0]?.postMessage('ok')
   }

@@ -1,7 +1,7 @@
 import { readonly, ref, shallowRef } from 'vue'
 import type { PushDevice } from '@/kernel/contract'
 import { apiJson, apiVoid } from '@/kernel/http/client'
-import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { errorMessage, isApiError, isNetworkError } from '@/kernel/http/errors'
 import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { platformState, readPlatform, type PushState } from './platform'
 import { loadPushPref, savePushPref, type PushPref } from '@/kernel/push/prefs'
@@ -159,10 +159,30 @@ async function enable(deviceName: string): Promise<boolean> {
   }
 }
 
+/** Resolves with `work`, or with `fallback` after `ms` (the push service may not answer offline). */
+const within = <T>(work: Promise<T>, ms: number, fallback: T) =>
+  Promise.race([work.catch(() => fallback), new Promise<T>((resolve) => setTimeout(() => resolve(fallback), ms))])
+
 async function forgetHere(): Promise<void> {
-  const sub = await (await registration())?.pushManager.getSubscription().catch(() => null)
-  await sub?.unsubscribe().catch(() => undefined)
+  const sub = await within((async () => (await registration())?.pushManager.getSubscription() ?? null)(), 3000, null)
+  if (sub) await within(sub.unsubscribe(), 3000, false)
   await storePref({ enabled: false, deviceId: null, deviceName: pref?.deviceName ?? '' })
+}
+
+/** Offline, removing a device is refused: it would keep getting pushes until the server hears it. */
+const OFFLINE_REFUSED = "You're offline: notifications stay on until Parley can reach the server. Try again when you're back online."
+
+/**
+ * Sign-out: this device stops showing pushes at once (unsubscribed here) and answers its server
+ * id, which the recorded sign-out removes on the server (now, or as soon as it is online).
+ */
+async function forgetThisDevice(): Promise<string | null> {
+  const p = await loadPref().catch(() => undefined)
+  const id = p?.enabled ? p.deviceId : null
+  await forgetHere().catch(() => undefined)
+  state.value = 'off'
+  notice.value = null
+  return id
 }
 
 /** Turns notifications off for this device: unsubscribes and removes it on the server. */
@@ -183,7 +203,7 @@ async function disable(): Promise<void> {
     state.value = blocked ?? 'off'
     await loadDevices()
   } catch (e) {
-    error.value = errorMessage(e)
+    error.value = isNetworkError(e) ? OFFLINE_REFUSED : errorMessage(e)
   } finally {
     busy.value = false
   }
@@ -204,7 +224,7 @@ async function removeDevice(id: string): Promise<void> {
     }
     await loadDevices()
   } catch (e) {
-    error.value = errorMessage(e)
+    error.value = isNetworkError(e) ? "You're offline: the device stays until Parley can reach the server. Try again when you're back online." : errorMessage(e)
   } finally {
     busy.value = false
   }
@@ -242,6 +262,7 @@ export function usePushNotifications() {
     refresh,
     enable,
     disable,
+    forgetThisDevice,
     removeDevice,
     sendTest,
   }
