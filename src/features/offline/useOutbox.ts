@@ -110,7 +110,7 @@ async function sendWithoutStorage(input: EnqueueInput): Promise<{ item: OutboxIt
     onSentHook?.(item, result)
     return { item, settled: { outcome: 'sent', result } }
   } catch (e) {
-    if (isNetworkError(e) || !isApiError(e)) throw new Error(NOT_SENT_NOT_STORED)
+    if (isNetworkError(e) || !isApiError(e)) throw new Error(NOT_SENT_NOT_STORED, { cause: e })
     return { item, settled: { outcome: 'failed', error: e.message, status: e.status, code: e.code } }
   } finally {
     setProgress(item.clientId, null)

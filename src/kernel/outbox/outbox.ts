@@ -38,6 +38,8 @@ export interface OutboxOptions {
   send: (item: OutboxItem, ctx: SendContext) => Promise<Delivered>
   /** The server acknowledged an item: hand what it answered to the stores. */
   onSent?: (item: OutboxItem, result: Delivered) => void
+  /** The server refused an item for good (it is kept as 'failed', with the reason). */
+  onFailed?: (item: OutboxItem, error: unknown) => void
   /** A send answered 401: sending pauses until resume() (after signing in again). */
   onUnauthorized?: () => void
   /** An item was stored (the app registers a Background Sync here). */
@@ -81,7 +83,7 @@ export type Settled =
   /** Not sent yet (no network, server trouble, signed out): it stays queued and goes later. */
   | { outcome: 'queued' }
 
-type Optional = 'onSent' | 'onUnauthorized' | 'onProgress' | 'onEnqueued' | 'store'
+type Optional = 'onSent' | 'onFailed' | 'onUnauthorized' | 'onProgress' | 'onEnqueued' | 'store'
 type DrainResult = 'done' | 'retry' | 'unauthorized'
 
 export function webLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -309,6 +311,7 @@ export class Outbox {
         }
         const reason = e instanceof Error && e.message ? e.message : 'The server refused it'
         await this.save({ ...current, status: 'failed', error: reason, attempts: current.attempts + 1 })
+        this.opts.onFailed?.(item, e)
         this.settle(item.clientId, {
           outcome: 'failed', error: reason, status: isApiError(e) ? e.status : 400, code: isApiError(e) ? e.code : 'refused',
         })

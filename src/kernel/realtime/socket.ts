@@ -48,6 +48,10 @@ export class RealtimeSocket {
   private stopped = true
   private status: SocketStatus = 'idle'
   private readonly onOnline = () => this.reconnectNow()
+  /** Back to the tab: try now instead of waiting out the backoff. */
+  private readonly onVisible = () => {
+    if (document.visibilityState === 'visible') this.reconnectNow()
+  }
 
   constructor(private readonly opts: RealtimeOptions = {}) {}
 
@@ -63,12 +67,14 @@ export class RealtimeSocket {
     if (!this.stopped) return
     this.stopped = false
     if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline)
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisible)
     void this.connect()
   }
 
   stop(): void {
     this.stopped = true
     if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline)
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisible)
     if (this.timer) clearTimeout(this.timer)
     this.timer = null
     const ws = this.ws
@@ -82,8 +88,9 @@ export class RealtimeSocket {
     this.cursor = undefined
   }
 
+  /** Sends a frame once the socket is ready (after hello); false when it is not. */
   send(frame: ClientFrame): boolean {
-    if (this.ws?.readyState !== WebSocket.OPEN) return false
+    if (this.ws?.readyState !== WebSocket.OPEN || this.status !== 'open') return false
     this.ws.send(JSON.stringify(frame))
     return true
   }
@@ -145,10 +152,12 @@ export class RealtimeSocket {
       }
       this.handle(frame)
     }
-    ws.onclose = () => {
+    ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return
       this.ws = null
       this.setStatus('closed')
+      // 4401: the server refused who we are (its error frame said so): retrying can't help.
+      if (ev.code === 4401) return
       this.scheduleReconnect()
     }
     ws.onerror = () => {
