@@ -1,5 +1,5 @@
 import { ref } from 'vue'
-import type { FileRules } from '../../../server/src/api-types'
+import type { FileRules } from '@/kernel/contract'
 import { customerApi } from './customerApi'
 
 /** Image types a browser's picker knows, by the extension the admin lists. */
