@@ -115,7 +115,26 @@ export function getDb(ms = DB_WAIT_MS): Promise<ParleyDatabase> {
     opening.catch(() => undefined)
     shared = opening
   }
-  return bounded(shared, ms, blockedGate)
+  return bounded(shared, ms, blockedGate).catch((e: unknown) => {
+    if (e instanceof StorageUnavailableError && e.reason === 'timeout') void noticeWaitingUpgrade()
+    throw e
+  })
+}
+
+/**
+ * An open that times out while the stored database is older than DB_VERSION is an upgrade waiting
+ * for another tab: only the first open request of a blocked upgrade gets the `blocked` event (a tab
+ * reloaded while blocked queues behind it and hears nothing), so ask the browser which version is
+ * stored (indexedDB.databases(), where there is one).
+ */
+async function noticeWaitingUpgrade(): Promise<void> {
+  try {
+    const list = await indexedDB.databases?.()
+    const stored = list?.find((d) => d.name === DB_NAME)?.version
+    if (stored !== undefined && stored < DB_VERSION && shared) databaseBlocked.set(true)
+  } catch {
+    // not supported here: the app still works from the network
+  }
 }
 
 export async function getSetting<T>(key: string): Promise<T | undefined> {
