@@ -525,3 +525,39 @@ describe('outbox: a waiting dialog', () => {
     expect(outbox.list('c1').map((i) => i.kind ?? 'message')).toEqual(['message', 'note'])
   })
 })
+
+describe('outbox: the customer page (store chatOutbox)', () => {
+  it('keeps a chat’s messages and photos across a reload, then sends each once, in order, with the chat’s token', async () => {
+    const db = await freshDb()
+    const server = fakeServer()
+    const seen: Array<[string, string | undefined]> = []
+    const transport: Transport = {
+      postJson: (path, body, auth) => (seen.push([path, auth?.token]), server.transport.postJson(path, body)),
+      postForm: (path, form, onProgress, auth) => (seen.push([path, auth?.token]), server.transport.postForm(path, form, onProgress)),
+    }
+    const chat = { address: 'support', token: 'tok-1' }
+    // Offline: stored, nothing goes.
+    const offline = new Outbox({ store: 'chatOutbox', db: async () => db, send: async () => { throw new ApiError(0, 'network', 'offline') }, backoff: () => 60_000 })
+    outboxes.push(offline)
+    await offline.enqueue({ conversationId: 'chat:support', chat, text: 'where is my order?' })
+    await offline.enqueue({ conversationId: 'chat:support', chat, text: '', attachments: [{ blob: png(40), name: 'receipt.png' }] })
+    await offline.flush()
+    offline.dispose()
+    expect(await db.count('chatOutbox')).toBe(2)
+    expect(await db.count('outbox')).toBe(0) // the agent's outbox never sees them
+
+    // The page reloads; the network is back.
+    const online = new Outbox({ store: 'chatOutbox', db: async () => db, send: (item, ctx) => sendItem(item, transport, ctx), backoff: () => 60_000 })
+    outboxes.push(online)
+    expect((await online.load()).map((i) => i.text)).toEqual(['where is my order?', ''])
+    await online.flush()
+    await online.flush() // a second pass sends nothing again
+    expect(server.messages().map((m) => [m.text, m.clientId !== undefined])).toEqual([['where is my order?', true], ['', true]])
+    expect(seen).toEqual([
+      ['public/conversation/messages', 'tok-1'],
+      ['public/conversation/attachments', 'tok-1'],
+      ['public/conversation/messages', 'tok-1'],
+    ])
+    expect(await db.count('chatOutbox')).toBe(0)
+  })
+})
