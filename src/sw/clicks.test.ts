@@ -84,6 +84,9 @@ describe('notificationclick', () => {
     const { env, calls } = fakeEnv([])
     await handleNotificationClick(env, 'accept', offer)
     expect(calls.fetched).toEqual([{ url: '/api/conversations/c7/accept', init: expect.objectContaining({ method: 'POST', credentials: 'include' }) }])
+    // Every state-changing request is JSON (the server refuses other content types).
+    expect(new Headers(calls.fetched[0]!.init.headers).get('content-type')).toBe('application/json')
+    expect(calls.fetched[0]!.init.body).toBe('{}')
     expect(calls.opened).toEqual([`${ORIGIN}/conversations/c7`])
   })
 

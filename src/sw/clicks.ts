@@ -1,3 +1,5 @@
+import { jsonInit } from '../kernel/http/client'
+import { errorFromJson } from '../kernel/http/errors'
 import type { OpenConversationMessage } from '../kernel/messages'
 import { conversationUrl, type NotificationData } from './notifications'
 
@@ -80,16 +82,13 @@ export async function openApp(env: ClickEnv, url: string, conversationId: string
 }
 
 async function post(env: ClickEnv, path: string) {
-  return env.fetch(path, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json' } })
+  return env.fetch(path, jsonInit('POST'))
 }
 
-async function errorText(res: Pick<Response, 'json'>, fallback: string): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: { message?: string } }
-    return body.error?.message || fallback
-  } catch {
-    return fallback
-  }
+/** The server's reason for a refusal (the kernel's one error parser). */
+async function errorText(res: Pick<Response, 'json' | 'status'>, fallback: string): Promise<string> {
+  const body: unknown = await res.json().catch(() => null)
+  return errorFromJson(res.status, body, fallback).message
 }
 
 /**

@@ -43,6 +43,19 @@ export function requestBody(method: Method, json: unknown): unknown {
   return method === 'GET' ? undefined : (json ?? {})
 }
 
+/**
+ * A state-changing request for plain fetch (the service worker's injected fetch): JSON body and
+ * Content-Type as the client sends them, the session cookie along.
+ */
+export function jsonInit(method: Exclude<Method, 'GET'>, json?: unknown): RequestInit {
+  return {
+    method,
+    credentials: 'include',
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+    body: JSON.stringify(requestBody(method, json)),
+  }
+}
+
 function kyOptions(method: Method, opts: RequestOptions): Options {
   const searchParams: Record<string, string> = {}
   for (const [k, v] of Object.entries(opts.searchParams ?? {})) if (v !== undefined) searchParams[k] = String(v)

@@ -37,15 +37,20 @@ export function isNetworkError(e: unknown): boolean {
 
 /** The error answer's body as an ApiError; `fallback` words a body that is not the server's JSON. */
 export function errorFromBody(status: number, body: string, fallback?: string): ApiError {
-  let code = `http_${status}`
-  let message = fallback ?? defaultMessage(status)
+  let parsed: unknown = null
   try {
-    const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } } | null
-    if (typeof parsed?.error?.code === 'string') code = parsed.error.code
-    if (typeof parsed?.error?.message === 'string' && parsed.error.message) message = parsed.error.message
+    parsed = JSON.parse(body)
   } catch {
     // not JSON (a proxy's page): keep the generic words
   }
+  return errorFromJson(status, parsed, fallback)
+}
+
+/** An already parsed error answer (`{error:{code,message}}`, or anything else) as an ApiError. */
+export function errorFromJson(status: number, body: unknown, fallback?: string): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`
+  const message = typeof error?.message === 'string' && error.message ? error.message : (fallback ?? defaultMessage(status))
   return new ApiError(status, code, message)
 }
 
