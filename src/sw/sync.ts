@@ -2,7 +2,7 @@
 // Background Sync: the service worker sends the outbox by itself, even with the app closed.
 // It runs the same Outbox class as the page, over fetch (the session cookie travels with
 // same-origin requests), under the same per-conversation Web Locks.
-import { openParleyDb, type ParleyDatabase } from '../kernel/db'
+import { openParleyDbBounded, type ParleyDatabase } from '../kernel/db'
 import { Outbox } from '../kernel/outbox/outbox'
 import { httpTransport, sendItem } from '../kernel/outbox/send'
 import { completePendingSignOut } from '../kernel/account/signOut'
@@ -50,7 +50,7 @@ export async function syncSignOut(openDb: () => Promise<ParleyDatabase>): Promis
 
 export function registerOutboxSync(sw: ServiceWorkerGlobalScope): void {
   sw.addEventListener('sync', ((event: SyncEvent) => {
-    if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(syncOutbox(() => openParleyDb(), () => broadcast({ type: 'outbox-changed' })))
-    else if (event.tag === SIGNOUT_SYNC_TAG) event.waitUntil(syncSignOut(() => openParleyDb()))
+    if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(syncOutbox(() => openParleyDbBounded(), () => broadcast({ type: 'outbox-changed' })))
+    else if (event.tag === SIGNOUT_SYNC_TAG) event.waitUntil(syncSignOut(() => openParleyDbBounded()))
   }) as EventListener)
 }

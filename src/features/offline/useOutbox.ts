@@ -1,6 +1,6 @@
 import { shallowRef, type ShallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
-import { isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
+import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
 import { isApiError, isNetworkError } from '@/kernel/http/errors'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
 import { uuid } from '@/kernel/uuid'
@@ -47,6 +47,11 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
     .then(() => outbox.flush())
     .catch(() => undefined)
 
+  // The database opened after all (the other tab closed): show and send what it holds.
+  const stopWatching = databaseBlocked.subscribe((blocked) => {
+    if (!blocked) void outbox.load().then(() => outbox.flush()).catch(() => undefined)
+  })
+
   const flush = () => void outbox.flush()
   const onVisible = () => {
     if (document.visibilityState === 'visible') flush()
@@ -61,6 +66,7 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
     }
   }
   cleanup = () => {
+    stopWatching()
     window.removeEventListener('online', flush)
     document.removeEventListener('visibilitychange', onVisible)
     channel?.close()

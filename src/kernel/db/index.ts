@@ -79,6 +79,21 @@ export function bounded<T>(work: Promise<T>, ms: number, gate?: Promise<never>):
   return Promise.race([work, timeout, ...(gate ? [gate] : [])]).finally(() => clearTimeout(timer))
 }
 
+/**
+ * A connection of its own (the service worker's, closed after each task), bounded like getDb: past
+ * `ms` it rejects with StorageUnavailableError, and a connection that opens later is closed at once
+ * so it never holds up another tab's upgrade.
+ */
+export function openParleyDbBounded(ms = DB_WAIT_MS, name = DB_NAME): Promise<ParleyDatabase> {
+  let gaveUp = false
+  const opening = openParleyDb(name)
+  opening.then((db) => gaveUp && db.close(), () => undefined)
+  return bounded(opening, ms).catch((e: unknown) => {
+    gaveUp = true
+    throw e
+  })
+}
+
 let shared: Promise<ParleyDatabase> | null = null
 /** Rejects when the pending open is blocked by another tab (a fresh gate per open). */
 let blockedGate: Promise<never> | undefined
