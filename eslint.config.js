@@ -2,6 +2,46 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
 import globals from 'globals'
+import { readdirSync } from 'node:fs'
+
+/** src/kernel imports only src/kernel; `depth` is how many folders below src/kernel the files are. */
+function kernelBoundaries() {
+  const framework = { regex: '^(vue|pinia|vue-router|@vueuse/.*|@/.*)$', message: 'src/kernel is framework-free and imports only src/kernel (relative paths).' }
+  const outside = 'src/kernel imports nothing outside src/kernel (only contract.ts imports the API contract, type-only).'
+  const up = (n) => '\\.\\./'.repeat(n)
+  const block = (files, depth) => ({
+    files,
+    ignores: ['**/*.test.ts', 'src/kernel/db/testing.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          framework,
+          depth === 0
+            ? { regex: `^${up(1)}(?!${up(1)}server/src/api-types$)`, message: outside }
+            : { regex: `^${up(depth + 1)}`, message: outside },
+          ...(depth === 0 ? [{ regex: `^${up(2)}server/src/api-types$`, allowTypeImports: true, message: outside }] : []),
+        ],
+      }],
+    },
+  })
+  return [block(['src/kernel/*.ts'], 0), block(['src/kernel/*/*.ts'], 1), block(['src/kernel/*/*/**/*.ts'], 2)]
+}
+
+/** One block per page folder: a page imports entities, features, shared and the kernel, never another page. */
+function pageBoundaries() {
+  const pages = readdirSync(new URL('./src/pages', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+  return pages.map((page) => ({
+    files: [`src/pages/${page}/**/*.{ts,vue}`],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: pages.filter((other) => other !== page).map((other) => ({
+          regex: `^(@/pages/${other}(/|$)|(\\.\\./)+(pages/)?${other}(/|$))`,
+          message: `src/pages/${page} must not import src/pages/${other}: move what both use to entities/, features/ or shared/.`,
+        })),
+      }],
+    },
+  }))
+}
 
 export default tseslint.config(
   { ignores: ['.tmp/**', 'dist/**', 'server/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'screenshots/**'] },
@@ -20,6 +60,26 @@ export default tseslint.config(
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  // Boundaries (docs/architecture.md, "What may import what"). Tests are not shipped and may reach
+  // fixtures elsewhere; everything else is held to them.
+  ...pageBoundaries(),
+  // The kernel is framework-free and worker-safe: no Vue, no Pinia, nothing outside src/kernel
+  // (relative imports only: the service worker build has no '@' alias). Only contract.ts reaches the
+  // API contract, for types. One block per folder depth, so "../" that leaves src/kernel is caught.
+  ...kernelBoundaries(),
+  {
+    // The service worker imports only the kernel (and its own files, and workbox).
+    files: ['src/sw/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '^(vue|pinia|vue-router|@/.*)$', message: 'src/sw imports only src/kernel and src/sw.' },
+          { regex: '^\\.\\./(?!kernel/)', message: 'src/sw imports only src/kernel and src/sw.' },
+        ],
+      }],
     },
   },
   {

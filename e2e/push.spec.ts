@@ -151,7 +151,7 @@ test('Reject on an offer notification declines it without opening anything', asy
 })
 
 // Needs the Settings page to mount <PushSettings> and the agent runtime to call
-// useOpenFromNotification (see src/shared/push/index.ts).
+// useOpenFromNotification (see src/features/push/index.ts).
 test('Settings: honest state without asking, the device list, and a click routes the open app without a reload', async ({ page, context }) => {
   const me = await apiAs(agent.username, 'agent-pass-1')
   const fakeKey = `B${'A'.repeat(86)}`

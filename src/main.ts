@@ -2,7 +2,7 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from '@/app/App.vue'
 import { createAppRouter } from '@/app/router'
-import { registerServiceWorker } from '@/shared/pwa/register'
+import { registerServiceWorker } from '@/features/install/register'
 import '@/shared/styles/base.css'
 
 const app = createApp(App)

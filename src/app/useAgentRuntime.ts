@@ -1,21 +1,20 @@
 import { onBeforeUnmount, onMounted, provide } from 'vue'
 import { useRouter } from 'vue-router'
-import type { Conversation, Message, Note, ServerEvent } from '@/shared/api/types'
-import { setUnauthorizedHandler } from '@/shared/api/client'
-import { deleteSetting, getSetting, setSetting } from '@/shared/db'
-import { disposeOutbox, initOutbox, useOutbox } from '@/shared/offline/useOutbox'
-import { isReplayAck } from '@/shared/offline/send'
-import { RealtimeSocket } from '@/shared/realtime/socket'
+import { typedEvent, type Conversation, type Message, type Note } from '@/kernel/contract'
+import { setUnauthorizedHandler } from '@/kernel/http/client'
+import { deleteSetting, getSetting, setSetting } from '@/kernel/db'
+import { disposeOutbox, initOutbox, useOutbox } from '@/features/offline/useOutbox'
+import { RealtimeSocket } from '@/kernel/realtime/socket'
+import { isReplayAck } from '@/kernel/outbox/send'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useFileRulesStore } from '@/entities/attachment/store'
-import { clearAllComposerAttachments } from '@/features/composer-attachments/useComposerAttachments'
 import { useConversationStore } from '@/entities/conversation/store'
-import { isAgentConversation, viewOf } from '@/entities/conversation/types'
 import { useLocalData } from '@/entities/conversation/useLocalData'
 import { useMessageStore } from '@/entities/message/store'
 import { useNoteStore } from '@/entities/note/store'
-import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/shared/push'
+import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/features/push'
 import { useSessionStore } from '@/entities/user/store'
+import { runSignOutResets } from '@/entities/user/resets'
 
 const CURSOR_KEY = 'realtime.cursor'
 
@@ -41,48 +40,8 @@ export function useAgentRuntime() {
     if (current.name !== 'login') void router.push({ path: '/login', query: { redirect: current.fullPath } })
   }
 
-  function applyMessage(m: Message) {
-    if (messages.upsert(m)) conversations.noteMessage(m)
-  }
-
-  function applyEvent(event: ServerEvent) {
-    const data = event.data
-    switch (event.type) {
-      case 'conversation.created':
-      case 'conversation.updated':
-        if ('conversation' in data && isAgentConversation(data.conversation)) {
-          const c = data.conversation
-          const unknown = conversations.upsertFromEvent(c)
-          // Picked or offered elsewhere (another device, a transfer): only the server knows its unread count.
-          if (unknown && c.state !== 'queued' && viewOf(c, session.user?.id ?? null) !== null) {
-            void conversations.fetchOne(c.id).catch(() => undefined)
-          }
-        }
-        break
-      case 'message.created':
-        if ('message' in data) applyMessage(data.message)
-        break
-      case 'note.created':
-        if ('note' in data) notes.apply(data.note)
-        break
-      case 'read.updated':
-        if ('userId' in data && data.userId === session.user?.id) {
-          // Read on another device: clear what is known to be read, else ask the server for the count.
-          if (conversations.applyRead(event.conversationId, data.lastReadSeq, messages.lastSeq(event.conversationId))) {
-            void conversations.fetchOne(event.conversationId).catch(() => undefined)
-          }
-        }
-        break
-      case 'receipts.updated':
-        if ('deliveredSeq' in data) {
-          const c = conversations.byId[event.conversationId]
-          if (c) conversations.byId[event.conversationId] = { ...c, customerDeliveredSeq: data.deliveredSeq, customerReadSeq: data.readSeq } satisfies Conversation
-        }
-        break
-      default:
-        break
-    }
-  }
+  /** Each entity store applies the events about it. */
+  const appliers = [conversations.applyEvent, messages.applyEvent, notes.applyEvent]
 
   // The offline copy: claimed for this agent, checked for wiped data before the socket's hello.
   const local = useLocalData({
@@ -95,7 +54,10 @@ export function useAgentRuntime() {
       load: () => local.ready.then(() => getSetting<number>(CURSOR_KEY)),
       save: (cursor) => setSetting(CURSOR_KEY, cursor),
     },
-    onEvent: applyEvent,
+    onEvent: (event) => {
+      const typed = typedEvent(event)
+      for (const apply of appliers) apply(typed)
+    },
     onReady: ({ reconnected, reset }) => {
       // A rules change before this socket was ready sent it no frame: read them again.
       loadFileRules()
@@ -122,13 +84,13 @@ export function useAgentRuntime() {
   })
   useOpenFromNotification(router)
 
-  // Messages (with their uploads) and queued actions; sending lives in shared/offline/send.ts.
+  // Messages (with their uploads) and queued actions; sending lives in kernel/outbox/send.ts.
   initOutbox({
     onSent: (item, result) => {
       // Done, in a chat this agent can't see any more: it leaves this device's lists too.
       if (isReplayAck(result)) return conversations.remove(result.conversationId)
       const kind = item.kind ?? 'message'
-      if (kind === 'message') applyMessage(result as Message)
+      if (kind === 'message') messages.upsert(result as Message)
       else if (kind === 'note') notes.apply(result as Note)
       else conversations.upsertFromEvent(result as Conversation)
     },
@@ -153,23 +115,30 @@ export function useAgentRuntime() {
     socket.stop()
   })
 
-  /** Sign out: forget this agent's state on this device (unsent messages stay in the outbox). */
+  /**
+   * Sign out: recorded for the server first (the session ends there and this device's push
+   * registration goes, now or as soon as it is online: kernel/account/signOut.ts), then this
+   * agent's state on this device is forgotten (unsent messages stay in the outbox and go first).
+   */
   async function signOut() {
     local.stop()
     socket.stop()
+    // A shared phone: the next agent must not get this agent's pushes (unsubscribed here at once).
+    const deviceId = await usePushNotifications().forgetThisDevice()
     try {
-      // A shared phone: the next agent must not get this agent's pushes.
-      await usePushNotifications().disable()
-      await session.signOut()
-    } catch {
-      // offline: the local session is cleared anyway
+      await session.signOut(deviceId)
+    } catch (e) {
+      // Neither storage nor network: nothing happened, and the agent is told so (SettingsPage).
+      local.start()
+      socket.start()
+      throw e
     }
     socket.resetCursor()
     await deleteSetting(CURSOR_KEY).catch(() => undefined)
     // A shared phone: the next agent must not read this agent's chats offline.
     await local.wipe()
     disposeOutbox()
-    clearAllComposerAttachments()
+    runSignOutResets()
     conversations.reset()
     messages.reset()
     notes.reset()

@@ -83,9 +83,10 @@ describe('notificationclick', () => {
   it('Accept picks the offer with the session cookie, then opens the conversation', async () => {
     const { env, calls } = fakeEnv([])
     await handleNotificationClick(env, 'accept', offer)
-    expect(calls.fetched).toEqual([{ url: '/api/conversations/c7/accept', init: expect.objectContaining({ method: 'POST', credentials: 'include', body: '{}' }) }])
-    // The server takes state-changing requests as JSON only.
-    expect(calls.fetched[0]!.init.headers).toMatchObject({ 'Content-Type': 'application/json' })
+    expect(calls.fetched).toEqual([{ url: '/api/conversations/c7/accept', init: expect.objectContaining({ method: 'POST', credentials: 'include' }) }])
+    // Every state-changing request is JSON (the server refuses other content types).
+    expect(new Headers(calls.fetched[0]!.init.headers).get('content-type')).toBe('application/json')
+    expect(calls.fetched[0]!.init.body).toBe('{}')
     expect(calls.opened).toEqual([`${ORIGIN}/conversations/c7`])
   })
 

@@ -1,3 +1,6 @@
+import { jsonInit } from '../kernel/http/client'
+import { errorFromJson } from '../kernel/http/errors'
+import type { OpenConversationMessage } from '../kernel/messages'
 import { conversationUrl, type NotificationData } from './notifications'
 
 /** A window the click may route (a WindowClient; a fake in unit tests). */
@@ -20,12 +23,6 @@ export interface ClickEnv {
   ackTimeoutMs?: number
 }
 
-/** The message an open Parley window gets: route to the conversation, then answer on the port. */
-export interface OpenConversationMessage {
-  type: 'open-conversation'
-  conversationId: string | null
-  url: string
-}
 
 /** The window to reuse: the focused one, else a visible one, else any agent window. */
 export function pickWindow(windows: readonly AppWindow[], origin: string): AppWindow | undefined {
@@ -85,17 +82,13 @@ export async function openApp(env: ClickEnv, url: string, conversationId: string
 }
 
 async function post(env: ClickEnv, path: string) {
-  // JSON with an empty body: the server takes state-changing requests as JSON only.
-  return env.fetch(path, { method: 'POST', credentials: 'include', headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, body: '{}' })
+  return env.fetch(path, jsonInit('POST'))
 }
 
-async function errorText(res: Pick<Response, 'json'>, fallback: string): Promise<string> {
-  try {
-    const body = (await res.json()) as { error?: { message?: string } }
-    return body.error?.message || fallback
-  } catch {
-    return fallback
-  }
+/** The server's reason for a refusal (the kernel's one error parser). */
+async function errorText(res: Pick<Response, 'json' | 'status'>, fallback: string): Promise<string> {
+  const body: unknown = await res.json().catch(() => null)
+  return errorFromJson(res.status, body, fallback).message
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { PushPayload } from '../../server/src/api-types'
+import type { PushPayload } from '../kernel/contract'
 
 /** What every Parley notification carries in `data`. */
 export interface NotificationData {

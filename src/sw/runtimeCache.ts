@@ -3,7 +3,7 @@ import { CacheableResponsePlugin } from 'workbox-cacheable-response'
 import { ExpirationPlugin } from 'workbox-expiration'
 import { registerRoute } from 'workbox-routing'
 import { CacheFirst } from 'workbox-strategies'
-import { ATTACHMENT_CACHE } from '../shared/pwa/cacheNames'
+import { ATTACHMENT_CACHE } from '../kernel/cacheNames'
 
 /** Caps of the attachment cache: the oldest go first, and everything on a full disk. */
 export const ATTACHMENT_CACHE_MAX_ENTRIES = 150

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { PushPref } from '../shared/push/prefs'
+import type { PushPref } from '../kernel/push/prefs'
 import { resubscribe, type ResubscribeEnv } from './subscription'
 
 const KEY = 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM'

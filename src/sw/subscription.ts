@@ -1,5 +1,6 @@
-import { urlBase64ToUint8Array } from '../shared/push/base64'
-import type { PushPref } from '../shared/push/prefs'
+import { jsonInit } from '../kernel/http/client'
+import { urlBase64ToUint8Array } from '../kernel/push/base64'
+import type { PushPref } from '../kernel/push/prefs'
 
 export interface ResubscribeEnv {
   pushManager: Pick<PushManager, 'subscribe'>
@@ -27,16 +28,9 @@ export async function resubscribe(env: ResubscribeEnv, oldSub: PushSubscription 
   }
   const name = pref?.deviceName || 'This device'
   if (pref?.deviceId) {
-    await env.fetch(`/api/push/devices/${encodeURIComponent(pref.deviceId)}`, {
-      method: 'DELETE', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: '{}',
-    }).catch(() => undefined)
+    await env.fetch(`/api/push/devices/${encodeURIComponent(pref.deviceId)}`, jsonInit('DELETE')).catch(() => undefined)
   }
-  const res = await env.fetch('/api/push/devices', {
-    method: 'POST',
-    credentials: 'include',
-    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-    body: JSON.stringify({ name, subscription: sub.toJSON() }),
-  })
+  const res = await env.fetch('/api/push/devices', jsonInit('POST', { name, subscription: sub.toJSON() }))
   if (!res.ok) {
     await env.savePref({ enabled: true, deviceId: null, deviceName: name })
     return false

@@ -2,7 +2,8 @@
 import { clientsClaim } from 'workbox-core'
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
-import { loadPushPref, savePushPref } from '../shared/push/prefs'
+import { isSkipWaiting } from '../kernel/messages'
+import { loadPushPref, savePushPref } from '../kernel/push/prefs'
 import { handleNotificationClick, type AppWindow, type ClickEnv } from './clicks'
 import { parsePayload, showPush } from './notifications'
 import { resubscribe } from './subscription'
@@ -23,8 +24,7 @@ registerRuntimeCaching(self.location.origin)
 
 // A waiting version takes over only when the user presses "Reload".
 self.addEventListener('message', (event: ExtendableMessageEvent) => {
-  const data = event.data as { type?: string } | null
-  if (data?.type === 'SKIP_WAITING') void self.skipWaiting()
+  if (isSkipWaiting(event.data)) void self.skipWaiting()
 })
 
 // Every push shows a notification (browsers punish silent pushes): a generic one if it can't be read.

@@ -2,10 +2,11 @@
 // Background Sync: the service worker sends the outbox by itself, even with the app closed.
 // It runs the same Outbox class as the page, over fetch (the session cookie travels with
 // same-origin requests), under the same per-conversation Web Locks.
-import { openParleyDb, type ParleyDatabase } from '../shared/db'
-import { Outbox } from '../shared/offline/outbox'
-import { fetchTransport, sendItem } from '../shared/offline/send'
-import { OUTBOX_CHANNEL, OUTBOX_SYNC_TAG, type OutboxChannelMessage } from '../shared/offline/sync'
+import { openParleyDbBounded, type ParleyDatabase } from '../kernel/db'
+import { Outbox } from '../kernel/outbox/outbox'
+import { httpTransport, sendItem } from '../kernel/outbox/send'
+import { completePendingSignOut } from '../kernel/account/signOut'
+import { broadcast, OUTBOX_SYNC_TAG, SIGNOUT_SYNC_TAG } from '../kernel/messages'
 
 interface SyncEvent extends ExtendableEvent {
   readonly tag: string
@@ -19,7 +20,7 @@ interface SyncEvent extends ExtendableEvent {
 export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: () => void): Promise<void> {
   const db = await openDb()
   try {
-    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, fetchTransport, ctx) })
+    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, httpTransport, ctx) })
     let changed = false
     outbox.subscribe(() => (changed = true))
     const { retry, unauthorized } = await outbox.sendAll()
@@ -32,18 +33,24 @@ export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: 
   }
 }
 
+/**
+ * A sign-out made offline: the outbox's last items, this device's push registration, then the
+ * session, as soon as there is a network. Rejects while the server can't be reached (the browser
+ * fires the sync again later).
+ */
+export async function syncSignOut(openDb: () => Promise<ParleyDatabase>): Promise<void> {
+  let db: Promise<ParleyDatabase> | null = null
+  try {
+    const state = await completePendingSignOut(() => (db ??= openDb()))
+    if (state === 'pending') throw new Error('The sign-out is still waiting for the network')
+  } finally {
+    if (db) (await (db as Promise<ParleyDatabase>).catch(() => null))?.close()
+  }
+}
+
 export function registerOutboxSync(sw: ServiceWorkerGlobalScope): void {
   sw.addEventListener('sync', ((event: SyncEvent) => {
-    if (event.tag !== OUTBOX_SYNC_TAG) return
-    event.waitUntil(
-      syncOutbox(
-        () => openParleyDb(),
-        () => {
-          const channel = new BroadcastChannel(OUTBOX_CHANNEL)
-          channel.postMessage({ type: 'outbox-changed' } satisfies OutboxChannelMessage)
-          channel.close()
-        },
-      ),
-    )
+    if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(syncOutbox(() => openParleyDbBounded(), () => broadcast({ type: 'outbox-changed' })))
+    else if (event.tag === SIGNOUT_SYNC_TAG) event.waitUntil(syncSignOut(() => openParleyDbBounded()))
   }) as EventListener)
 }

@@ -1,6 +1,6 @@
-import type { FileRules } from '@/shared/api/types'
+import type { FileRules } from '@/kernel/contract'
 
-export type { FileRules } from '@/shared/api/types'
+export type { FileRules } from '@/kernel/contract'
 
 const MIME_EXTENSIONS: Record<string, string> = {
   'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp', 'image/heic': 'heic',

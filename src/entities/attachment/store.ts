@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { apiJson } from '@/shared/api/client'
+import { apiJson } from '@/kernel/http/client'
 import type { FileRules } from './rules'
 
 /** The admin's file rules as this app knows them; the socket's `settings` frame replaces them live. */

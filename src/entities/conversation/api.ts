@@ -1,5 +1,5 @@
-import { apiJson, apiVoid } from '@/shared/api/client'
-import type { Conversation } from '@/shared/api/types'
+import { apiJson, apiVoid } from '@/kernel/http/client'
+import type { Conversation } from '@/kernel/contract'
 import type { ListView } from './types'
 
 export async function listConversations(view: ListView): Promise<Conversation[]> {
@@ -14,10 +14,6 @@ export async function pickConversation(id: string): Promise<Conversation> {
   return (await apiJson<{ conversation: Conversation }>('POST', `conversations/${encodeURIComponent(id)}/pick`)).conversation
 }
 
-export async function endConversation(id: string): Promise<Conversation> {
-  return (await apiJson<{ conversation: Conversation }>('POST', `conversations/${encodeURIComponent(id)}/end`)).conversation
-}
-
 export function markRead(id: string, seq: number): Promise<void> {
   return apiVoid('POST', `conversations/${encodeURIComponent(id)}/read`, { json: { seq } })
 }
@@ -30,8 +26,4 @@ export async function acceptConversation(id: string): Promise<Conversation> {
 /** Reject an offer made to me: the server offers it to the next agent or queues it. */
 export function rejectConversation(id: string): Promise<void> {
   return apiVoid('POST', `conversations/${encodeURIComponent(id)}/reject`)
-}
-
-export async function transferConversation(id: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
-  return (await apiJson<{ conversation: Conversation }>('POST', `conversations/${encodeURIComponent(id)}/transfer`, { json: body })).conversation
 }

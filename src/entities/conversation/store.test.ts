@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
-import type { Conversation } from '@/shared/api/types'
+import type { Conversation } from '@/kernel/contract'
 import { conv, msg } from './testing'
 
 const server = vi.hoisted(() => ({
@@ -16,10 +16,8 @@ vi.mock('./api', () => ({
   listConversations: vi.fn(async (view: string) => server.lists[view] ?? []),
   getConversation: vi.fn(async (id: string) => server.one[id]),
   pickConversation: vi.fn(),
-  endConversation: vi.fn(),
   acceptConversation: vi.fn(async (id: string) => ({ ...server.one[id]!, state: 'picked', agentId: 'me', offeredTo: null })),
   rejectConversation: vi.fn(async () => undefined),
-  transferConversation: vi.fn(),
   markRead: vi.fn(async (id: string, seq: number) => {
     server.reads.push([id, seq])
   }),
@@ -95,9 +93,8 @@ describe('unread', () => {
     server.lists.conversations = [conv({ id: 'a', unread: 2 })]
     await store.fetchList('conversations')
     expect(store.byId.a!.unread).toBe(0)
-    // A new customer message counts again, and the server is the truth for it.
+    // A new customer message counts again (the message store tells this store), and the server is the truth for it.
     messages.upsert(msg('a', 3))
-    store.noteMessage(msg('a', 3))
     expect(store.byId.a!.unread).toBe(1)
     store.setFromServer(conv({ id: 'a', unread: 1 }))
     expect(store.byId.a!.unread).toBe(1)

@@ -1,12 +1,12 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Conversation, Message } from '@/shared/api/types'
-import { localCache } from '@/shared/db/cache'
-import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
+import type { Conversation, Message, TypedServerEvent } from '@/kernel/contract'
+import { localCache } from '@/kernel/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
 import * as api from './api'
-import { DEFAULT_SORT, isConversationSort, isOfferedTo, sortConversations, viewOf, type ConversationSort, type ListView } from './types'
+import { DEFAULT_SORT, isAgentConversation, isConversationSort, isOfferedTo, sortConversations, viewOf, type ConversationSort, type ListView } from './types'
 
 const TYPING_MS = 4000
 const SORT_KEY = 'parley.conversations.sort'
@@ -213,7 +213,10 @@ export const useConversationStore = defineStore('conversations', () => {
     }
   }
 
-  /** Tell the server I have seen everything known of a conversation (leaving it, say). */
+  /**
+   * The read marker's one sender: tell the server I have seen everything known of a conversation
+   * (on screen and visible, or leaving it). Sent only when it moved past what was sent.
+   */
   function flushRead(id: string) {
     const seq = knownLastSeq(id)
     if (seq <= 0 || seq <= (readPosted[id] ?? 0)) return
@@ -259,12 +262,6 @@ export const useConversationStore = defineStore('conversations', () => {
     return c
   }
 
-  async function end(id: string): Promise<Conversation> {
-    const c = await api.endConversation(id)
-    setFromServer(c)
-    return c
-  }
-
   /** Accept an offer made to me. */
   async function accept(id: string): Promise<Conversation> {
     const c = await api.acceptConversation(id)
@@ -279,12 +276,6 @@ export const useConversationStore = defineStore('conversations', () => {
     if (c && isOfferedTo(c, me.value)) remove(id)
   }
 
-  async function transfer(id: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
-    const c = await api.transferConversation(id, body)
-    setFromServer(c)
-    return c
-  }
-
   function setTyping(conversationId: string) {
     typingUntil.value[conversationId] = Date.now() + TYPING_MS
     setTimeout(() => {
@@ -295,6 +286,39 @@ export const useConversationStore = defineStore('conversations', () => {
   function isTyping(conversationId: string): boolean {
     return (typingUntil.value[conversationId] ?? 0) > Date.now()
   }
+
+  /**
+   * The socket's events about conversations (their state, my read marker, the customer's receipts).
+   * A conversation not known here that I may see is fetched: only the server knows its unread count.
+   */
+  function applyEvent(event: TypedServerEvent) {
+    switch (event.type) {
+      case 'conversation.created':
+      case 'conversation.updated': {
+        const c = event.data.conversation
+        if (!isAgentConversation(c)) return
+        const unknown = upsertFromEvent(c)
+        if (unknown && c.state !== 'queued' && viewOf(c, me.value) !== null) void fetchOne(c.id).catch(() => undefined)
+        return
+      }
+      case 'read.updated':
+        // Read on another device: clear what is known to be read, else ask the server for the count.
+        if (event.data.userId === me.value && applyRead(event.conversationId, event.data.lastReadSeq, messages.lastSeq(event.conversationId))) {
+          void fetchOne(event.conversationId).catch(() => undefined)
+        }
+        return
+      case 'receipts.updated': {
+        const c = byId.value[event.conversationId]
+        if (c) byId.value[event.conversationId] = { ...c, customerDeliveredSeq: event.data.deliveredSeq, customerReadSeq: event.data.readSeq }
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  // A message new here (socket or outbox) moves its conversation's preview and unread count.
+  messages.onAdded(noteMessage)
 
   function reset() {
     byId.value = {}
@@ -311,6 +335,6 @@ export const useConversationStore = defineStore('conversations', () => {
   return {
     byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
     list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
-    applyRead, flushRead, setOpen, remove, pick, accept, reject, transfer, end, setTyping, isTyping, reset,
+    applyRead, flushRead, applyEvent, setOpen, remove, pick, accept, reject, setTyping, isTyping, reset,
   }
 })

@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '@/shared/api/types'
+import type { Conversation, Message } from '@/kernel/contract'
 
 /** A conversation for unit tests. */
 export function conv(over: Partial<Conversation> & { id: string }): Conversation {

@@ -1,6 +1,6 @@
-import type { Conversation, PublicConversation } from '@/shared/api/types'
+import type { Conversation, PublicConversation } from '@/kernel/contract'
 
-export type { Conversation } from '@/shared/api/types'
+export type { Conversation } from '@/kernel/contract'
 
 export type ListView = 'conversations' | 'picklist' | 'history'
 

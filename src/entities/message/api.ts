@@ -1,13 +1,9 @@
-import { apiJson } from '@/shared/api/client'
-import type { Message } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import type { Message } from '@/kernel/contract'
 
 export async function listMessages(conversationId: string, opts: { beforeSeq?: number; limit?: number } = {}): Promise<Message[]> {
   const res = await apiJson<{ messages: Message[] }>('GET', `conversations/${encodeURIComponent(conversationId)}/messages`, {
     searchParams: { beforeSeq: opts.beforeSeq, limit: opts.limit ?? 200 },
   })
   return res.messages
-}
-
-export async function postMessage(conversationId: string, body: { clientId: string; text: string }): Promise<Message> {
-  return (await apiJson<{ message: Message }>('POST', `conversations/${encodeURIComponent(conversationId)}/messages`, { json: body })).message
 }

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto'
 import { createPinia, setActivePinia } from 'pinia'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Conversation, Message, Note } from '@/shared/api/types'
-import { ApiError } from '@/shared/api/errors'
-import { localCache } from '@/shared/db/cache'
+import type { Conversation, Message, Note } from '@/kernel/contract'
+import { ApiError } from '@/kernel/http/errors'
+import { localCache } from '@/kernel/db/cache'
 import { conv, msg } from '@/entities/conversation/testing'
 import { useSessionStore } from '@/entities/user/store'
 

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Message } from '@/shared/api/types'
-import { localCache } from '@/shared/db/cache'
-import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
+import type { Message, TypedServerEvent } from '@/kernel/contract'
+import { localCache } from '@/kernel/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import * as api from './api'
 import { sortBySeq } from './types'
 
@@ -22,11 +22,29 @@ export const useMessageStore = defineStore('messages', () => {
     return byConversation.value[conversationId] ?? []
   }
 
-  /** Adds or replaces by id / clientId, and keeps it for offline reading. True when it was not known before. */
+  /** Who wants to hear of a message new here (the conversation store: preview, unread). */
+  const addedListeners = new Set<(m: Message) => void>()
+
+  /** Calls `listener` with each message upsert() adds (from the socket or the outbox); answers the unsubscribe. */
+  function onAdded(listener: (m: Message) => void): () => void {
+    addedListeners.add(listener)
+    return () => addedListeners.delete(listener)
+  }
+
+  /**
+   * Adds or replaces by id / clientId, and keeps it for offline reading. True when it was not known
+   * before (then the onAdded listeners hear of it).
+   */
   function upsert(m: Message): boolean {
     const added = merge(m)
     void localCache.putMessages(m.conversationId, [m])
+    if (added) for (const l of addedListeners) l(m)
     return added
+  }
+
+  /** The socket's events about messages. */
+  function applyEvent(event: TypedServerEvent) {
+    if (event.type === 'message.created') upsert(event.data.message)
   }
 
   function merge(m: Message): boolean {
@@ -111,5 +129,5 @@ export const useMessageStore = defineStore('messages', () => {
     hydrated = {}
   }
 
-  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, upsert, fetch, fetchOlder, lastSeq, reset }
+  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
 })

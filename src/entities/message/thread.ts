@@ -1,25 +1,10 @@
-import type { AuthorKind, Conversation } from '@/shared/api/types'
-import type { ThreadAttachment } from '@/shared/utils/thread'
+import type { Conversation } from '@/kernel/contract'
+import type { ThreadItem } from '@/shared/utils/thread'
 
 export type { ThreadAttachment } from '@/shared/utils/thread'
 
-/** A message as the thread shows it: stored, or one of ours still on its way (from the outbox). */
-export interface ThreadMessage {
-  key: string
-  clientId: string
-  seq: number | null
-  authorKind: AuthorKind
-  authorName: string | null
-  text: string
-  createdAt: number
-  /** Only for the viewer's own messages: where it is on its way. */
-  status: 'sending' | 'sent' | 'failed' | null
-  error?: string
-  /** Files on the message: stored ones, or ours still in the outbox (absent when none). */
-  attachments?: ThreadAttachment[]
-  /** Upload progress, 0..1, while one of ours is uploading its files. */
-  progress?: number
-}
+/** A message as the thread shows it: stored, or one of ours still on its way (from the outbox). One shape for both pages. */
+export type ThreadMessage = ThreadItem
 
 /** What an agent message shows under it. */
 export type MessageState = 'sending' | 'failed' | 'sent' | 'delivered' | 'read'

@@ -1,6 +1,6 @@
-import type { Message } from '@/shared/api/types'
+import type { Message } from '@/kernel/contract'
 
-export type { Message } from '@/shared/api/types'
+export type { Message } from '@/kernel/contract'
 
 export function sortBySeq(list: Message[]): Message[] {
   return list.sort((a, b) => a.seq - b.seq)

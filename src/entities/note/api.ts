@@ -1,13 +1,9 @@
-import { apiJson } from '@/shared/api/client'
-import type { Note } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import type { Note } from '@/kernel/contract'
 
 const base = (conversationId: string) => `conversations/${encodeURIComponent(conversationId)}/notes`
 
 /** The conversation's internal notes, newest first. */
 export async function listNotes(conversationId: string): Promise<Note[]> {
   return (await apiJson<{ notes: Note[] }>('GET', base(conversationId))).notes
-}
-
-export async function postNote(conversationId: string, text: string): Promise<Note> {
-  return (await apiJson<{ note: Note }>('POST', base(conversationId), { json: { text } })).note
 }

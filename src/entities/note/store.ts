@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Note } from '@/shared/api/types'
-import { localCache } from '@/shared/db/cache'
-import { noteRequestError, reportNetworkSuccess } from '@/shared/offline/useNetworkStatus'
+import type { Note, TypedServerEvent } from '@/kernel/contract'
+import { localCache } from '@/kernel/db/cache'
+import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import * as api from './api'
 import { sortNewestFirst } from './types'
 
@@ -47,15 +47,14 @@ export const useNoteStore = defineStore('notes', () => {
     void localCache.putNotes(conversationId, notes, { replace: true })
   }
 
-  async function add(conversationId: string, text: string): Promise<Note> {
-    const note = await api.postNote(conversationId, text)
-    apply(note)
-    return note
-  }
-
   function reset() {
     byConversation.value = {}
   }
 
-  return { byConversation, forConversation, apply, fetch, add, reset }
+  /** The socket's events about notes. */
+  function applyEvent(event: TypedServerEvent) {
+    if (event.type === 'note.created') apply(event.data.note)
+  }
+
+  return { byConversation, forConversation, apply, applyEvent, fetch, reset }
 })

@@ -1,6 +1,6 @@
-import type { Note } from '@/shared/api/types'
+import type { Note } from '@/kernel/contract'
 
-export type { Note } from '@/shared/api/types'
+export type { Note } from '@/kernel/contract'
 
 /** Newest first (by time, then id for a stable order). */
 export function sortNewestFirst(list: Note[]): Note[] {

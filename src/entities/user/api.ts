@@ -1,5 +1,5 @@
-import { apiJson, apiVoid } from '@/shared/api/client'
-import type { User } from '@/shared/api/types'
+import { apiJson, apiVoid } from '@/kernel/http/client'
+import type { User } from '@/kernel/contract'
 
 export async function fetchMe(): Promise<User> {
   return (await apiJson<{ user: User }>('GET', 'auth/me')).user

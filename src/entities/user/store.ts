@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { User } from '@/shared/api/types'
-import { isApiError } from '@/shared/api/errors'
+import type { User } from '@/kernel/contract'
+import { ApiError, isApiError, isNetworkError } from '@/kernel/http/errors'
+import { completePendingSignOut, recordSignOut, type SignOutState } from '@/kernel/account/signOut'
+import { isChannelMessage, OUTBOX_CHANNEL } from '@/kernel/messages'
 import * as api from './api'
 
 const LAST_USER_KEY = 'parley.lastUser'
@@ -24,13 +26,6 @@ function writeLastUser(user: User | null) {
   }
 }
 
-function pickFields(from: User, patch: api.MePatch): api.MePatch {
-  const out: api.MePatch = {}
-  if ('presence' in patch) out.presence = from.presence
-  if ('notifyMessages' in patch) out.notifyMessages = from.notifyMessages
-  return out
-}
-
 /** Who is signed in. */
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)
@@ -38,6 +33,11 @@ export const useSessionStore = defineStore('session', () => {
   const checked = ref(false)
   const isSignedIn = computed(() => user.value !== null)
   let pending: Promise<User | null> | null = null
+  /**
+   * I signed out but the server has not heard it yet (offline): the session still exists there.
+   * The sign-in page says so; it completes by itself when the network is back.
+   */
+  const signOutPending = ref(false)
 
   function setUser(u: User | null) {
     user.value = u
@@ -47,8 +47,12 @@ export const useSessionStore = defineStore('session', () => {
   /** Asks the server once per start; offline, the last known user is trusted until it answers. */
   function ensureChecked(): Promise<User | null> {
     if (checked.value) return Promise.resolve(user.value)
-    pending ??= api
-      .fetchMe()
+    pending ??= completeSignOut()
+      .then((state) => {
+        // A sign-out waits for (or just reached) the server: this device is signed out either way.
+        if (state !== 'none') throw new ApiError(401, 'signed_out', 'Signed out')
+        return api.fetchMe()
+      })
       .then((u) => {
         setUser(u)
         return u
@@ -66,34 +70,52 @@ export const useSessionStore = defineStore('session', () => {
   }
 
   async function signIn(username: string, password: string): Promise<User> {
+    // The previous session on this device ends first (a sign-out made offline).
+    if ((await completeSignOut()) === 'pending') throw new ApiError(0, 'network', "Can't reach Parley. Check your connection and try again.")
     const u = await api.login(username, password)
     setUser(u)
     checked.value = true
     return u
   }
 
-  async function signOut(): Promise<void> {
-    try {
-      await api.logout()
-    } finally {
-      setUser(null)
-      checked.value = true
-    }
+  /** Completes a recorded sign-out, if any, and keeps `signOutPending` up to date. */
+  async function completeSignOut(): Promise<SignOutState> {
+    const state = await completePendingSignOut()
+    signOutPending.value = state === 'pending'
+    return state
   }
 
   /**
-   * Change my presence or notification setting: shown at once, then the server's answer is kept
-   * (on failure the previous value comes back and the error is thrown).
+   * Sign out: recorded on this device first (so it reaches the server even if that is only
+   * possible later: see kernel/account/signOut.ts), then this device forgets the user at once.
+   * Resolves 'done' when the server has ended the session, 'pending' when it will when online.
+   * `deviceId`: this device's push registration, removed on the server with the session.
+   */
+  async function signOut(deviceId: string | null = null): Promise<SignOutState> {
+    const recorded = await recordSignOut({ at: Date.now(), deviceId })
+    if (!recorded) {
+      // No storage at all here: the server must hear it now, or the agent is told it did not.
+      await api.logout().catch((e: unknown) => {
+        if (!(isApiError(e) && e.status === 401)) throw e
+      })
+    }
+    setUser(null)
+    checked.value = true
+    return recorded ? completeSignOut() : 'done'
+  }
+
+  /**
+   * Change my presence or notification setting: shown once the server answered (offline it is
+   * refused with a sentence saying so, and the current value stays).
    */
   async function update(patch: api.MePatch): Promise<User> {
-    const before = user.value
-    if (before) user.value = { ...before, ...patch }
+    // Not shown before the server has it (presence decides who gets offered chats).
     try {
       const u = await api.updateMe(patch)
       setUser(u)
       return u
     } catch (e) {
-      if (before && user.value) user.value = { ...user.value, ...pickFields(before, patch) }
+      if (isNetworkError(e)) throw new ApiError(0, 'network', "You're offline: nothing changed. Try again when you're back online.")
       throw e
     }
   }
@@ -111,5 +133,17 @@ export const useSessionStore = defineStore('session', () => {
     checked.value = true
   }
 
-  return { user, checked, isSignedIn, ensureChecked, signIn, signOut, update, refresh, expire }
+  // Back online (or the service worker completed it): finish a pending sign-out.
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', () => {
+      if (signOutPending.value) void completeSignOut()
+    })
+    if (typeof BroadcastChannel === 'function') {
+      new BroadcastChannel(OUTBOX_CHANNEL).onmessage = (e: MessageEvent) => {
+        if (isChannelMessage(e.data) && e.data.type === 'signout-completed') signOutPending.value = false
+      }
+    }
+  }
+
+  return { user, checked, isSignedIn, signOutPending, ensureChecked, signIn, signOut, update, refresh, expire }
 })

@@ -1,4 +1,5 @@
 import { computed, shallowReactive, type Ref } from 'vue'
+import { onSignOutReset } from '@/entities/user/resets'
 import { useFileRulesStore } from '@/entities/attachment/store'
 import { prepareAttachment, type ComposerAttachment } from './composerAttachments'
 
@@ -67,3 +68,6 @@ export function clearAllComposerAttachments() {
   byConversation.clear()
   errors.clear()
 }
+
+// Registered with the session: a sign-out drops every chosen file (app/ never reaches in here).
+onSignOutReset(clearAllComposerAttachments)

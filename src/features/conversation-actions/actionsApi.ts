@@ -1,7 +1,7 @@
-import { apiJson } from '@/shared/api/client'
-import { isApiError } from '@/shared/api/errors'
-import { getSetting, setSetting } from '@/shared/db'
-import type { Conversation, CustomerDetails, TransferTarget } from '@/shared/api/types'
+import { apiJson } from '@/kernel/http/client'
+import { isApiError } from '@/kernel/http/errors'
+import { getSetting, setSetting } from '@/kernel/db'
+import type { Conversation, CustomerDetails, TransferTarget } from '@/kernel/contract'
 
 const conv = (id: string) => `conversations/${encodeURIComponent(id)}`
 
@@ -33,8 +33,4 @@ export async function getTransferTargets(): Promise<TransferTarget[]> {
     }
     throw e
   }
-}
-
-export async function transferConversation(conversationId: string, body: { queueId: string; agentId?: string; note?: string }): Promise<Conversation> {
-  return (await apiJson<{ conversation: Conversation }>('POST', `${conv(conversationId)}/transfer`, { json: body })).conversation
 }

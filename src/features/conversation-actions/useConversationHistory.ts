@@ -1,6 +1,6 @@
 import { ref, type Ref } from 'vue'
-import type { Conversation } from '@/shared/api/types'
-import { errorMessage } from '@/shared/api/errors'
+import type { Conversation } from '@/kernel/contract'
+import { errorMessage } from '@/kernel/http/errors'
 import { listMessages } from '@/entities/message/api'
 import { getHistory, type HistoryOrder } from './actionsApi'
 

@@ -1,6 +1,6 @@
-import type { Conversation } from '@/shared/api/types'
-import type { Delivered, EnqueueInput, OutboxItem } from '@/shared/offline/outbox'
-import { useOutbox } from '@/shared/offline/useOutbox'
+import type { Conversation } from '@/kernel/contract'
+import type { Delivered, EnqueueInput, OutboxItem } from '@/kernel/outbox/outbox'
+import { useOutbox } from '@/features/offline/useOutbox'
 import { formatTime } from '@/shared/utils/time'
 
 export type ActionResult =

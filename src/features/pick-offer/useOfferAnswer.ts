@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { useRouter } from 'vue-router'
-import { errorMessage, isApiError } from '@/shared/api/errors'
+import { errorMessage, isApiError } from '@/kernel/http/errors'
 import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, type Conversation } from '@/entities/conversation/types'
 

@@ -1,8 +1,7 @@
-import ky, { HTTPError } from 'ky'
-import type { AdminUser, PushDevice, PushRules, Queue, Role, RoutingMode, User } from '../../../server/src/api-types'
-
-/** The admin area's own client: same-origin cookie session, JSON in and out. */
-const api = ky.create({ prefixUrl: '/api/', credentials: 'same-origin', retry: 0, timeout: 15_000 })
+// The admin area's calls, on the kernel's one HTTP client (same-origin cookie session, JSON).
+import { apiJson, apiVoid } from '@/kernel/http/client'
+import { ApiError, errorFromThrown, isApiError } from '@/kernel/http/errors'
+import type { AdminUser, PushDevice, PushRules, Queue, Role, RoutingMode, User } from '@/kernel/contract'
 
 export interface NewUser {
   username: string
@@ -22,40 +21,31 @@ export interface NewQueue {
 }
 export type QueuePatch = Partial<NewQueue>
 
-/** A failed call, with the server's code and message and the field it names (if any). */
-export class AdminApiError extends Error {
-  constructor(message: string, readonly code: string, readonly status: number, readonly field?: string) {
-    super(message)
+/** A failed call (the kernel's ApiError), with the form field it names, if any. */
+export class AdminApiError extends ApiError {
+  constructor(message: string, code: string, status: number, readonly field?: string) {
+    super(status, code, message)
     this.name = 'AdminApiError'
   }
 }
 
 const conflictFields: Record<string, string> = { username_taken: 'username', address_taken: 'address', self_lockout: 'role' }
 
-/** Turns whatever a call threw into an AdminApiError with a message a person can read. */
+/**
+ * Whatever a call threw, as an AdminApiError worded for an admin. The parsing is the kernel's
+ * (one parser for the whole app); this only names the field and words 401, 403 and timeouts.
+ */
 export async function toAdminError(err: unknown): Promise<AdminApiError> {
   if (err instanceof AdminApiError) return err
-  if (err instanceof HTTPError) {
-    const status = err.response.status
-    let code = 'error'
-    let message = `The server answered ${status}`
-    try {
-      const body = (await err.response.clone().json()) as { error?: { code?: string; message?: string } }
-      if (body.error?.code) code = body.error.code
-      if (body.error?.message) message = body.error.message
-    } catch {
-      // not JSON: keep the generic message
-    }
-    // Schema errors look like "Invalid request: body/username must match pattern …".
-    const field = conflictFields[code] ?? /body\/(\w+)/.exec(message)?.[1]
-    if (status === 401) message = 'Your session has ended. Sign in again.'
-    if (status === 403) message = 'Only admins can do this.'
-    return new AdminApiError(message, code, status, field)
+  const e = isApiError(err) ? err : errorFromThrown(err)
+  if (e.isNetwork) {
+    const message = e.code === 'timeout' ? 'The server took too long to answer. Try again.' : "Can't reach the server. Check the connection and try again."
+    return new AdminApiError(message, 'network', 0)
   }
-  const message = err instanceof Error && err.name === 'TimeoutError'
-    ? 'The server took too long to answer. Try again.'
-    : "Can't reach the server. Check the connection and try again."
-  return new AdminApiError(message, 'network', 0)
+  // Schema errors look like "Invalid request: body/username must match pattern …".
+  const field = conflictFields[e.code] ?? /body\/(\w+)/.exec(e.message)?.[1]
+  const message = e.status === 401 ? 'Your session has ended. Sign in again.' : e.status === 403 ? 'Only admins can do this.' : e.message
+  return new AdminApiError(message, e.code, e.status, field)
 }
 
 async function call<T>(run: () => Promise<T>): Promise<T> {
@@ -66,31 +56,31 @@ async function call<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+const id = (v: string) => encodeURIComponent(v)
+
 export const adminApi = {
-  me: () => call(() => api.get('auth/me').json<{ user: User }>()).then((r) => r.user),
-  listUsers: () => call(() => api.get('admin/users').json<{ users: AdminUser[] }>()).then((r) => r.users),
-  createUser: (body: NewUser) => call(() => api.post('admin/users', { json: body }).json<{ user: AdminUser }>()).then((r) => r.user),
-  updateUser: (id: string, body: UserPatch) =>
-    call(() => api.patch(`admin/users/${encodeURIComponent(id)}`, { json: body }).json<{ user: AdminUser }>()).then((r) => r.user),
+  me: () => call(() => apiJson<{ user: User }>('GET', 'auth/me')).then((r) => r.user),
+  listUsers: () => call(() => apiJson<{ users: AdminUser[] }>('GET', 'admin/users')).then((r) => r.users),
+  createUser: (body: NewUser) => call(() => apiJson<{ user: AdminUser }>('POST', 'admin/users', { json: body })).then((r) => r.user),
+  updateUser: (userId: string, body: UserPatch) =>
+    call(() => apiJson<{ user: AdminUser }>('PATCH', `admin/users/${id(userId)}`, { json: body })).then((r) => r.user),
   /** Deactivates: the user, and how many chats they held went back to their queues. */
-  deactivateUser: (id: string) =>
-    call(() => api.patch(`admin/users/${encodeURIComponent(id)}`, { json: { active: false } }).json<{ user: AdminUser; returnedConversations: number }>()),
-  listQueues: () => call(() => api.get('admin/queues').json<{ queues: Queue[] }>()).then((r) => r.queues),
-  createQueue: (body: NewQueue) => call(() => api.post('admin/queues', { json: body }).json<{ queue: Queue }>()).then((r) => r.queue),
-  updateQueue: (id: string, body: QueuePatch) =>
-    call(() => api.patch(`admin/queues/${encodeURIComponent(id)}`, { json: body }).json<{ queue: Queue }>()).then((r) => r.queue),
-  listDevices: () => call(() => api.get('admin/devices').json<{ devices: PushDevice[] }>()).then((r) => r.devices),
-  updateDevice: (id: string, body: { blocked: boolean }) =>
-    call(() => api.patch(`admin/devices/${encodeURIComponent(id)}`, { json: body }).json<{ device: PushDevice }>()).then((r) => r.device),
-  // JSON even with nothing to say: the server takes state-changing requests as JSON only.
-  deleteDevice: (id: string) => call(() => api.delete(`admin/devices/${encodeURIComponent(id)}`, { json: {} })).then(() => undefined),
-  getPushRules: () => call(() => api.get('admin/settings/push').json<{ push: PushRules }>()).then((r) => r.push),
-  savePushRules: (body: PushRules) =>
-    call(() => api.put('admin/settings/push', { json: body }).json<{ push: PushRules }>()).then((r) => r.push),
+  deactivateUser: (userId: string) =>
+    call(() => apiJson<{ user: AdminUser; returnedConversations: number }>('PATCH', `admin/users/${id(userId)}`, { json: { active: false } })),
+  listQueues: () => call(() => apiJson<{ queues: Queue[] }>('GET', 'admin/queues')).then((r) => r.queues),
+  createQueue: (body: NewQueue) => call(() => apiJson<{ queue: Queue }>('POST', 'admin/queues', { json: body })).then((r) => r.queue),
+  updateQueue: (queueId: string, body: QueuePatch) =>
+    call(() => apiJson<{ queue: Queue }>('PATCH', `admin/queues/${id(queueId)}`, { json: body })).then((r) => r.queue),
+  listDevices: () => call(() => apiJson<{ devices: PushDevice[] }>('GET', 'admin/devices')).then((r) => r.devices),
+  updateDevice: (deviceId: string, body: { blocked: boolean }) =>
+    call(() => apiJson<{ device: PushDevice }>('PATCH', `admin/devices/${id(deviceId)}`, { json: body })).then((r) => r.device),
+  deleteDevice: (deviceId: string) => call(() => apiVoid('DELETE', `admin/devices/${id(deviceId)}`)),
+  getPushRules: () => call(() => apiJson<{ push: PushRules }>('GET', 'admin/settings/push')).then((r) => r.push),
+  savePushRules: (body: PushRules) => call(() => apiJson<{ push: PushRules }>('PUT', 'admin/settings/push', { json: body })).then((r) => r.push),
   /** The website identity secret: whether one is set and its last 4 characters (it is never read back). */
-  getIdentity: () => call(() => api.get('admin/settings/identity').json<{ identity: IdentitySettings }>()).then((r) => r.identity),
+  getIdentity: () => call(() => apiJson<{ identity: IdentitySettings }>('GET', 'admin/settings/identity')).then((r) => r.identity),
   saveIdentitySecret: (secret: string | null) =>
-    call(() => api.put('admin/settings/identity', { json: { secret } }).json<{ identity: IdentitySettings }>()).then((r) => r.identity),
+    call(() => apiJson<{ identity: IdentitySettings }>('PUT', 'admin/settings/identity', { json: { secret } })).then((r) => r.identity),
 }
 
 export interface IdentitySettings {

@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue'
-import type { PushDevice, PushRules } from '../../../server/src/api-types'
+import type { PushDevice, PushRules } from '@/kernel/contract'
 import { adminApi, toAdminError } from './adminApi'
 
 // Module state, like the other admin lists: coming back to the screen shows the last list at once.

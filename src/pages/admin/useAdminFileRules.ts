@@ -1,10 +1,8 @@
-import ky from 'ky'
 import { ref } from 'vue'
-import type { FileRules } from '../../../server/src/api-types'
+import type { FileRules } from '@/kernel/contract'
+import { apiJson } from '@/kernel/http/client'
 import { toAdminError } from './adminApi'
 import type { FieldError } from './adminValidation'
-
-const api = ky.create({ prefixUrl: '/api/', credentials: 'same-origin', retry: 0, timeout: 15_000 })
 
 export const MB = 1024 * 1024
 /** The server's limits (server/src/routes/attachments/index.ts). */
@@ -74,7 +72,7 @@ export function useAdminFileRules() {
     loading.value = true
     loadError.value = ''
     try {
-      rules.value = (await api.get('settings/files').json<{ files: FileRules }>()).files
+      rules.value = (await apiJson<{ files: FileRules }>('GET', 'settings/files')).files
     } catch (err) {
       loadError.value = (await toAdminError(err)).message
     } finally {
@@ -85,7 +83,7 @@ export function useAdminFileRules() {
   /** Saves; throws an AdminApiError the form shows. Connected agents get the new rules at once. */
   async function save(next: FileRules): Promise<FileRules> {
     try {
-      rules.value = (await api.put('admin/settings/files', { json: next }).json<{ files: FileRules }>()).files
+      rules.value = (await apiJson<{ files: FileRules }>('PUT', 'admin/settings/files', { json: next })).files
       return rules.value
     } catch (err) {
       throw await toAdminError(err)

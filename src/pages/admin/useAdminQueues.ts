@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue'
-import type { Queue } from '../../../server/src/api-types'
+import type { Queue } from '@/kernel/contract'
 import { adminApi, toAdminError, type NewQueue, type QueuePatch } from './adminApi'
 
 // Shared by the whole admin area (one lazy chunk), so both screens see the same list.

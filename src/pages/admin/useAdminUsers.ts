@@ -1,5 +1,5 @@
 import { computed, ref } from 'vue'
-import type { AdminUser } from '../../../server/src/api-types'
+import type { AdminUser } from '@/kernel/contract'
 import { adminApi, toAdminError, type NewUser, type UserPatch } from './adminApi'
 
 // Shared by the whole admin area (one lazy chunk), so both screens see the same list.

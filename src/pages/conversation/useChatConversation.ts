@@ -1,10 +1,9 @@
 import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { errorMessage, isApiError } from '@/shared/api/errors'
-import { useOutbox } from '@/shared/offline/useOutbox'
+import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { mergeThread } from '@/shared/utils/thread'
-import { markRead } from '@/entities/conversation/api'
 import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, isPickedBy } from '@/entities/conversation/types'
 import { useMessageStore } from '@/entities/message/store'
@@ -43,18 +42,13 @@ export function useChatConversation(id: Ref<string>) {
     }
   }
 
-  // Tell the server what has been seen (debounced; only while the page is visible).
-  let readSent = 0
+  // What has been seen goes to the store, the read marker's one owner (debounced; only while visible).
   let readTimer: ReturnType<typeof setTimeout> | null = null
   function scheduleRead() {
     if (readTimer) clearTimeout(readTimer)
     readTimer = setTimeout(() => {
       readTimer = null
-      const seq = messages.lastSeq(id.value)
-      if (document.visibilityState !== 'visible' || seq <= readSent) return
-      readSent = seq
-      conversations.clearUnread(id.value)
-      markRead(id.value, seq).catch(() => (readSent = 0))
+      if (document.visibilityState === 'visible') conversations.flushRead(id.value)
     }, 300)
   }
   const onVisibility = () => {
@@ -65,7 +59,6 @@ export function useChatConversation(id: Ref<string>) {
   watch(
     id,
     (now) => {
-      readSent = 0
       conversations.setOpen(now)
       void load()
     },

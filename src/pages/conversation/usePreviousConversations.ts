@@ -1,6 +1,6 @@
 import { computed, ref, watch, type Ref } from 'vue'
-import type { Conversation, Message } from '@/shared/api/types'
-import { errorMessage } from '@/shared/api/errors'
+import type { Conversation, Message } from '@/kernel/contract'
+import { errorMessage } from '@/kernel/http/errors'
 import { listMessages } from '@/entities/message/api'
 import { getHistory } from '@/features/conversation-actions/actionsApi'
 

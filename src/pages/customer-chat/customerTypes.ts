@@ -1,4 +1,4 @@
-import type { AuthorKind, Message } from '../../../server/src/api-types'
+import type { AuthorKind, Message } from '@/kernel/contract'
 import { storedAttachment, type ThreadAttachment } from '@/shared/utils/thread'
 
 export type DeliveryStatus = 'sent' | 'sending' | 'failed'

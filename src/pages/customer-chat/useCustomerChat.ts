@@ -1,27 +1,29 @@
 // Everything the customer chat page knows and does: the queue at this address, the chat token,
-// the conversation and its messages, sending with retries, realtime events, typing.
-import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import type { Message, PublicConversation, ServerFrame } from '../../../server/src/api-types'
-import { customerHttp, describeError, deviceKey, isRetryable, signedIdentity, tokenStore, type StartDetails } from './customerHttp'
+// the conversation and its messages, sending through the durable outbox (kernel), realtime events
+// (the kernel's socket), typing. The network and IndexedDB come only through src/kernel.
+import { computed, onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue'
+import { isPublicConversation, typedEvent, type Message, type PublicConversation, type ServerEvent } from '@/kernel/contract'
+import { isStorageUnavailable } from '@/kernel/db/status'
+import { isApiError } from '@/kernel/http/errors'
+import type { OutboxItem } from '@/kernel/outbox/outbox'
+import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { RealtimeSocket } from '@/kernel/realtime/socket'
+import { uuid } from '@/kernel/uuid'
+import { customerApi, customerMessage, deviceKey, signedIdentity, tokenStore, type StartDetails } from './customerApi'
 import { fromServer, type ChatMessage } from './customerTypes'
 import { localAttachment } from '@/shared/utils/thread'
 import { useCustomerFileRules } from './useCustomerFileRules'
+import { useCustomerOutbox } from './useCustomerOutbox'
 import { useCustomerReceiptSync } from './useCustomerReceiptSync'
-import { useCustomerSocket } from './useCustomerSocket'
 
 export type ChatPhase = 'loading' | 'missing' | 'unavailable' | 'form' | 'chat'
 
-interface PendingUpload {
-  localId: string
-  file: File
-  uploadedId: string | null
-}
-
 const AGENT_TYPING_MS = 4000
-const TYPING_EVERY_MS = 2000
-const MAX_RETRY_DELAY_MS = 30_000
 /** Signed file URLs are refreshed this long before they expire. */
 const URL_REFRESH_MARGIN_MS = 60_000
+const TYPING_EVERY_MS = 2000
+/** Said under a message this device could not store (IndexedDB unavailable) and the server did not take. */
+const NOT_STORED = 'Not sent, and this device could not keep it. Tap to try again.'
 
 export function useCustomerChat(address: Ref<string>) {
   const phase = ref<ChatPhase>('loading')
@@ -35,19 +37,60 @@ export function useCustomerChat(address: Ref<string>) {
   const startError = ref('')
   const notice = ref('')
   const prefill = ref<StartDetails>({ name: '' })
+
   // Read once, before anything can change the address bar.
   const websiteIdentity = signedIdentity()
 
   const ended = computed(() => conversation.value?.state === 'ended')
+
+  /** Files the server refused (413, 415): retrying can't help. */
+  const refused = shallowRef<ReadonlySet<string>>(new Set())
+  const outbox = useCustomerOutbox({
+    onSent: (item, result) => {
+      if (item.chat?.token === token.value) upsert(result as Message)
+    },
+    onFailed: (item, err) => {
+      if (!isApiError(err) || item.chat?.token !== token.value) return
+      if (err.status === 413 || err.status === 415) refused.value = new Set([...refused.value, item.clientId])
+      if (err.status === 409 && err.code === 'conversation_ended' && conversation.value) {
+        applyConversation({ ...conversation.value, state: 'ended' })
+        void refetch()
+      }
+    },
+    // The token was refused: check the chat (a refused token forgets it), then carry on.
+    onUnauthorized: () => void refetch().finally(outbox.resume),
+  })
+
+  /** Sent straight away because IndexedDB could not store them (blocked, private mode): memory only. */
+  const unstored = ref<ChatMessage[]>([])
+
+  function fromOutbox(item: OutboxItem): ChatMessage {
+    const failed = item.status === 'failed'
+    const uploading = outbox.progress.value[item.clientId]
+    return {
+      key: item.clientId, id: null, seq: null, clientId: item.clientId, authorKind: 'customer', authorName: conversation.value?.customerName ?? null,
+      text: item.text, createdAt: item.createdAt, status: failed ? 'failed' : 'sending', error: failed ? (item.error ?? null) : null,
+      canRetry: failed && !ended.value && !refused.value.has(item.clientId),
+      attachments: (item.attachments ?? []).map(localAttachment),
+      progress: failed || !item.attachments?.length ? null : (uploading ?? 0),
+    }
+  }
+
   /** Stored messages in seq order, then the ones still on their way in the order they were written. */
   const ordered = computed(() => {
     const stored = messages.value.filter((m) => m.seq !== null).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0))
-    return [...stored, ...messages.value.filter((m) => m.seq === null)]
+    const known = new Set(stored.map((m) => m.clientId))
+    const t = token.value
+    const pending = [
+      ...outbox.items.value.filter((i) => t && i.chat?.token === t).map(fromOutbox),
+      ...unstored.value,
+    ].filter((m) => !known.has(m.clientId)).sort((a, b) => a.createdAt - b.createdAt)
+    return [...stored, ...pending]
   })
 
   const fileRules = useCustomerFileRules()
-  const socket = useCustomerSocket({ onFrame, onUnauthorized: () => void refetch() })
-  useCustomerReceiptSync(token, messages)
+  let socket: RealtimeSocket | null = null
+  useCustomerReceiptSync(token, ordered)
 
   // ---- loading and resuming ----
 
@@ -58,14 +101,13 @@ export function useCustomerChat(address: Ref<string>) {
     reset()
     phase.value = 'loading'
     try {
-      queueName.value = (await customerHttp.queue(addr)).queue.name
+      queueName.value = (await customerApi.queue(addr)).queue.name
     } catch (err) {
       if (run !== loadRun) return
-      const f = await describeError(err)
-      if (f.status === 404 || f.status === 400) {
+      if (isApiError(err) && (err.status === 404 || err.status === 400)) {
         phase.value = 'missing'
       } else {
-        loadError.value = f.message
+        loadError.value = customerMessage(err)
         phase.value = 'unavailable'
       }
       return
@@ -83,6 +125,8 @@ export function useCustomerChat(address: Ref<string>) {
     if (run === loadRun && token.value && (ok || phase.value === 'loading')) {
       phase.value = 'chat'
       connect()
+      // What this browser wrote while away (a reload, offline) goes now, in order.
+      outbox.flush()
     }
   }
 
@@ -94,30 +138,58 @@ export function useCustomerChat(address: Ref<string>) {
     if (!t) return false
     const updatesBefore = liveUpdates
     try {
-      const res = await customerHttp.conversation(t)
+      const res = await customerApi.conversation(t)
       if (token.value !== t) return false
       // A live update that arrived while this answer was on its way is newer than the answer.
       if (liveUpdates === updatesBefore) applyConversation(res.conversation)
       const seen = new Set(res.messages.map((m) => m.clientId))
       messages.value = [
         ...res.messages.map((m) => fromServer(m)),
-        // Messages that came live meanwhile, and ours still on their way.
-        ...messages.value.filter((m) => !seen.has(m.clientId) && (m.seq === null || m.seq > (res.messages.at(-1)?.seq ?? 0))),
+        // Messages that came live meanwhile.
+        ...messages.value.filter((m) => !seen.has(m.clientId) && m.seq !== null && m.seq > (res.messages.at(-1)?.seq ?? 0)),
       ]
       res.messages.forEach(noteUrlExpiry)
       return true
     } catch (err) {
-      const f = await describeError(err)
-      if (token.value === t && (f.status === 401 || f.status === 404)) forget('Your previous chat is no longer available. You can start a new one.')
+      if (token.value === t && isApiError(err) && (err.status === 401 || err.status === 404)) {
+        // The chat is gone for this browser: what it still held can never be sent.
+        void outbox.discardChat(t)
+        forget('Your previous chat is no longer available. You can start a new one.')
+      }
       return false
     }
   }
 
+  /** The kernel's socket for this chat's token: hello with the token, replay, live events. */
   function connect() {
-    if (token.value && !ended.value) {
-      socket.start(token.value)
-      void fileRules.refresh()
+    const t = token.value
+    if (!t || ended.value) return
+    if (!socket) {
+      const s: RealtimeSocket = new RealtimeSocket({
+        token: () => t,
+        onEvent,
+        onReady: () => void refetch(),
+        onTyping: ({ who }) => {
+          if (who === 'agent' && !ended.value) showAgentTyping()
+        },
+        onSettings: (files) => fileRules.apply(files),
+        onError: (error) => {
+          // The server refused the token: the chat is gone for this browser (refetch says so).
+          if (error.code !== 'unauthorized') return
+          s.stop()
+          if (socket === s) socket = null
+          void refetch()
+        },
+      })
+      socket = s
     }
+    socket.start()
+    void fileRules.refresh()
+  }
+
+  function stopSocket() {
+    socket?.stop()
+    socket = null
   }
 
   function applyConversation(c: PublicConversation) {
@@ -125,7 +197,7 @@ export function useCustomerChat(address: Ref<string>) {
     conversation.value = c
     if (c.state === 'ended') {
       agentTyping.value = false
-      socket.stop()
+      stopSocket()
       // The socket closes here: read the thread once more so nothing sent just before the end is missed.
       if (!wasEnded) void refetch()
     }
@@ -136,7 +208,7 @@ export function useCustomerChat(address: Ref<string>) {
     if (i >= 0) messages.value.splice(i, 1, fromServer(m))
     else messages.value.push(fromServer(m))
     noteUrlExpiry(m)
-    uploads.delete(m.clientId)
+    unstored.value = unstored.value.filter((x) => x.clientId !== m.clientId)
     if (m.authorKind === 'agent') agentTyping.value = false
   }
 
@@ -160,24 +232,19 @@ export function useCustomerChat(address: Ref<string>) {
   // ---- realtime ----
 
   let typingTimer: ReturnType<typeof setTimeout> | undefined
-  function onFrame(frame: ServerFrame) {
-    if (frame.type === 'ready') {
-      void refetch()
-    } else if (frame.type === 'event') {
-      const { event } = frame
-      if (conversation.value && event.conversationId !== conversation.value.id) return
-      const data = event.data
-      if (event.type === 'message.created' && 'message' in data) upsert(data.message)
-      else if (event.type === 'conversation.updated' && 'conversation' in data && 'queueName' in data.conversation) {
-        liveUpdates++
-        applyConversation(data.conversation)
-      }
-    } else if (frame.type === 'settings') {
-      fileRules.apply(frame.files)
-    } else if (frame.type === 'typing' && frame.who === 'agent' && !ended.value) {
-      agentTyping.value = true
-      clearTimeout(typingTimer)
-      typingTimer = setTimeout(() => { agentTyping.value = false }, AGENT_TYPING_MS)
+  function showAgentTyping() {
+    agentTyping.value = true
+    clearTimeout(typingTimer)
+    typingTimer = setTimeout(() => { agentTyping.value = false }, AGENT_TYPING_MS)
+  }
+
+  function onEvent(raw: ServerEvent) {
+    const event = typedEvent(raw)
+    if (conversation.value && event.conversationId !== conversation.value.id) return
+    if (event.type === 'message.created') upsert(event.data.message)
+    else if (event.type === 'conversation.updated' && isPublicConversation(event.data.conversation)) {
+      liveUpdates++
+      applyConversation(event.data.conversation)
     }
   }
 
@@ -186,7 +253,7 @@ export function useCustomerChat(address: Ref<string>) {
   function notifyTyping() {
     const c = conversation.value
     if (!c || ended.value || Date.now() - lastTypingSent < TYPING_EVERY_MS) return
-    if (socket.send({ type: 'typing', conversationId: c.id })) lastTypingSent = Date.now()
+    if (socket?.send({ type: 'typing', conversationId: c.id })) lastTypingSent = Date.now()
   }
 
   // ---- starting a chat ----
@@ -199,7 +266,7 @@ export function useCustomerChat(address: Ref<string>) {
     const addr = address.value
     try {
       const key = deviceKey()
-      const res = await customerHttp.start(addr, details, { ...(key ? { deviceKey: key } : {}), ...websiteIdentity })
+      const res = await customerApi.start(addr, details, { ...(key ? { deviceKey: key } : {}), ...websiteIdentity })
       if (addr !== address.value) return
       tokenStore.set(addr, res.token)
       prefill.value = details
@@ -209,7 +276,7 @@ export function useCustomerChat(address: Ref<string>) {
       phase.value = 'chat'
       connect() // its `ready` loads the messages
     } catch (err) {
-      startError.value = (await describeError(err)).message
+      startError.value = customerMessage(err)
     } finally {
       starting.value = false
     }
@@ -217,109 +284,67 @@ export function useCustomerChat(address: Ref<string>) {
 
   // ---- sending ----
 
-  let wakers: (() => void)[] = []
-  const sleep = (ms: number) => new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer)
-      wakers = wakers.filter((w) => w !== done)
-      resolve()
-    }
-    const timer = setTimeout(done, ms)
-    wakers.push(done)
-  })
-  const wakeRetries = () => [...wakers].forEach((w) => w())
-
-  /** Files of messages on their way, kept (with their server ids once uploaded) so a retry never needs them chosen again. */
-  const uploads = new Map<string, PendingUpload[]>()
-
+  /**
+   * Stores the message (text and photos) in the chat's outbox, which sends it once, in order, now
+   * or when the network is back (a reload in between loses nothing). Without IndexedDB it is sent
+   * straight away and kept in memory only.
+   */
   function send(text: string, files: File[] = []) {
     const t = token.value
     if (!t || ended.value || (!text.trim() && !files.length)) return
-    const clientId = crypto.randomUUID()
-    const pending = files.map((file) => ({ localId: crypto.randomUUID(), file, uploadedId: null }))
-    if (pending.length) uploads.set(clientId, pending)
-    messages.value.push({
-      key: clientId, id: null, seq: null, clientId, authorKind: 'customer', authorName: conversation.value?.customerName ?? null,
-      text, createdAt: Date.now(), status: 'sending', error: null, canRetry: false,
-      attachments: pending.map((u) => localAttachment({ localId: u.localId, name: u.file.name, type: u.file.type, size: u.file.size, blob: u.file })),
-      progress: pending.length ? 0 : null,
+    const input = {
+      conversationId: `chat:${address.value}`, text, chat: { address: address.value, token: t },
+      ...(files.length ? { attachments: files.map((f) => ({ blob: f as Blob, name: f.name })) } : {}),
+    }
+    outbox.enqueue(input).catch((err: unknown) => {
+      if (!isStorageUnavailable(err)) console.warn('Parley: the message could not be stored', err)
+      const clientId = uuid()
+      unstored.value = [...unstored.value, {
+        key: clientId, id: null, seq: null, clientId, authorKind: 'customer', authorName: conversation.value?.customerName ?? null,
+        text, createdAt: Date.now(), status: 'sending', error: null, canRetry: false,
+        attachments: files.map((f) => localAttachment({ localId: uuid(), name: f.name, type: f.type, size: f.size, blob: f })), progress: null,
+      }]
+      void sendUnstored(t, clientId, text, files)
     })
-    void deliver(t, clientId, text)
   }
 
-  /** Upload what isn't on the server yet; the ids of all the message's files. */
-  async function uploadFiles(t: string, clientId: string): Promise<string[]> {
-    const list = uploads.get(clientId) ?? []
-    const total = list.reduce((n, u) => n + u.file.size, 0) || 1
-    const done = () => list.reduce((n, u) => n + (u.uploadedId ? u.file.size : 0), 0)
-    for (const u of list) {
-      if (u.uploadedId) continue
-      const base = done()
-      const attachment = await customerHttp.upload(t, u.file, u.file.name, (sent) => {
-        patch(clientId, { progress: Math.min(1, (base + Math.min(sent, u.file.size)) / total) })
-      })
-      u.uploadedId = attachment.id
+  /** One attempt at a message that could not be stored; a failure stays on screen with Retry. */
+  async function sendUnstored(t: string, clientId: string, text: string, files: File[]) {
+    const item: OutboxItem = {
+      clientId, conversationId: `chat:${address.value}`, text, createdAt: Date.now(), status: 'pending', attempts: 0, chat: { address: address.value, token: t },
+      ...(files.length ? { attachments: files.map((f) => ({ localId: uuid(), name: f.name, type: f.type, size: f.size, blob: f, recorded: false })) } : {}),
     }
-    if (list.length) patch(clientId, { progress: 1 })
-    return list.map((u) => u.uploadedId!)
+    const patchUnstored = (change: Partial<ChatMessage>) => {
+      unstored.value = unstored.value.map((m) => (m.clientId === clientId ? { ...m, ...change } : m))
+    }
+    try {
+      const message = (await sendItem(item, httpTransport, { uploaded: async () => undefined, progress: (f) => patchUnstored({ progress: f }) })) as Message
+      if (token.value === t) upsert(message)
+    } catch (err) {
+      const message = isApiError(err) && !err.isTransient ? customerMessage(err) : NOT_STORED
+      patchUnstored({ status: 'failed', error: message, canRetry: !(isApiError(err) && (err.status === 413 || err.status === 415)), progress: null })
+      unstoredFiles.set(clientId, files)
+    }
   }
+  const unstoredFiles = new Map<string, File[]>()
 
   function retry(clientId: string) {
-    const m = messages.value.find((x) => x.clientId === clientId)
-    if (!m || m.status !== 'failed' || !token.value || ended.value) return
-    patch(clientId, { status: 'sending', error: null, canRetry: false })
-    void deliver(token.value, clientId, m.text)
-  }
-
-  function patch(clientId: string, change: Partial<ChatMessage>) {
-    const i = messages.value.findIndex((x) => x.clientId === clientId)
-    const m = messages.value[i]
-    if (m && m.status !== 'sent') messages.value.splice(i, 1, { ...m, ...change })
-  }
-
-  const stillSending = (t: string, clientId: string) =>
-    token.value === t && messages.value.some((x) => x.clientId === clientId && x.status === 'sending')
-
-  async function deliver(t: string, clientId: string, text: string) {
-    for (let attempt = 0; stillSending(t, clientId); attempt++) {
-      try {
-        const attachmentIds = await uploadFiles(t, clientId)
-        const res = await customerHttp.send(t, { clientId, text, ...(attachmentIds.length ? { attachmentIds } : {}) })
-        if (token.value === t) upsert(res.message)
-        return
-      } catch (err) {
-        const f = await describeError(err)
-        if (!stillSending(t, clientId)) return
-        if (f.status === 409 && f.code === 'conversation_ended') {
-          patch(clientId, { status: 'failed', error: f.message, canRetry: false })
-          if (conversation.value) applyConversation({ ...conversation.value, state: 'ended' })
-          void refetch()
-          return
-        }
-        if (f.status === 401) {
-          patch(clientId, { status: 'failed', error: f.message, canRetry: false })
-          void refetch()
-          return
-        }
-        if (!isRetryable(f)) {
-          // A file the server refuses (too big, a type not allowed) won't go with a retry.
-          const refusedFile = f.status === 413 || f.status === 415
-          patch(clientId, { status: 'failed', error: f.message, canRetry: !refusedFile, progress: null })
-          return
-        }
-        // Network trouble or a server error: the same clientId makes a repeat safe.
-        await sleep(Math.min(MAX_RETRY_DELAY_MS, 1000 * 2 ** attempt))
-      }
+    if (!token.value || ended.value) return
+    const memo = unstored.value.find((m) => m.clientId === clientId && m.status === 'failed')
+    if (memo) {
+      unstored.value = unstored.value.map((m) => (m.clientId === clientId ? { ...m, status: 'sending', error: null, canRetry: false } : m))
+      void sendUnstored(token.value, clientId, memo.text, unstoredFiles.get(clientId) ?? [])
+      return
     }
+    void outbox.retry(clientId).catch(() => undefined)
   }
 
   // ---- leaving a chat ----
 
   function reset() {
-    socket.stop()
+    stopSocket()
     clearTimeout(urlTimer)
     urlsExpireAt = Infinity
-    uploads.clear()
     token.value = null
     conversation.value = null
     messages.value = []
@@ -331,6 +356,7 @@ export function useCustomerChat(address: Ref<string>) {
 
   function forget(message = '') {
     const name = conversation.value?.customerName
+    unstored.value = []
     tokenStore.clear(address.value)
     reset()
     if (name && !prefill.value.name) prefill.value = { name }
@@ -340,19 +366,25 @@ export function useCustomerChat(address: Ref<string>) {
 
   /** After an ended chat: drop its token and show the form again. */
   function newChat() {
+    // The ended chat's unsent messages can never go (the server refuses them): drop them.
+    if (token.value) void outbox.discardChat(token.value)
     const name = conversation.value?.customerName
     if (name) prefill.value = { ...prefill.value, name }
     forget()
   }
 
-  window.addEventListener('online', wakeRetries)
+  // Back online on the "Can't reach the server" screen: try again by itself.
+  const onOnline = () => {
+    if (phase.value === 'unavailable') void load()
+  }
+  window.addEventListener('online', onOnline)
   onBeforeUnmount(() => {
-    window.removeEventListener('online', wakeRetries)
+    window.removeEventListener('online', onOnline)
     clearTimeout(typingTimer)
     clearTimeout(urlTimer)
+    stopSocket()
     loadRun++
     token.value = null
-    wakeRetries()
   })
   watch(address, () => void load(), { immediate: true })
 

@@ -1,6 +1,6 @@
 import { ref } from 'vue'
-import type { FileRules } from '../../../server/src/api-types'
-import { customerHttp } from './customerHttp'
+import type { FileRules } from '@/kernel/contract'
+import { customerApi } from './customerApi'
 
 /** Image types a browser's picker knows, by the extension the admin lists. */
 const IMAGE_TYPES: Record<string, string> = {
@@ -21,7 +21,7 @@ export function useCustomerFileRules() {
   /** Fetch the current rules; on failure keep the ones known (the server checks again anyway). */
   async function refresh(): Promise<FileRules | null> {
     try {
-      rules.value = (await customerHttp.fileRules()).files
+      rules.value = (await customerApi.fileRules()).files
     } catch {
       // Offline or a hiccup: the last known rules stand.
     }

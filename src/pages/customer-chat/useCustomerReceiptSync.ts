@@ -1,7 +1,7 @@
 // Tell the agent how far the customer's device got: delivered = highest seq received,
 // read = highest seq shown while the page is visible. Only ever sent when a value increases.
 import { computed, onBeforeUnmount, watch, type Ref } from 'vue'
-import { customerHttp } from './customerHttp'
+import { customerApi } from './customerApi'
 import type { ChatMessage } from './customerTypes'
 
 export function useCustomerReceiptSync(token: Ref<string | null>, messages: Ref<ChatMessage[]>) {
@@ -29,7 +29,7 @@ export function useCustomerReceiptSync(token: Ref<string | null>, messages: Ref<
     if (body.deliveredSeq === undefined && body.readSeq === undefined) return
     inflight = true
     try {
-      await customerHttp.receipts(t, body)
+      await customerApi.receipts(t, body)
       if (token.value === t) {
         sentDelivered = Math.max(sentDelivered, body.deliveredSeq ?? 0)
         sentRead = Math.max(sentRead, body.readSeq ?? 0)

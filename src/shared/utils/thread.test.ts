@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Attachment, Message } from '@/shared/api/types'
+import type { Attachment, Message } from '@/kernel/contract'
 import { attachmentUrls, fullImageUrl, inlineImageSource, localAttachment, mergeThread, storedAttachment } from './thread'
 
 const msg = (seq: number, clientId: string, authorKind: Message['authorKind'], text: string): Message => ({

@@ -1,4 +1,4 @@
-import type { Attachment, AuthorKind, Message } from '@/shared/api/types'
+import type { Attachment, AuthorKind, Message } from '@/kernel/contract'
 
 /** Where a stored file can be fetched: the file itself, its thumbnail and its JPEG preview (HEIC). */
 export interface AttachmentUrls {

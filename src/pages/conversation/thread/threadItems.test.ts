@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Conversation, Message } from '@/shared/api/types'
+import type { Conversation, Message } from '@/kernel/contract'
 import type { ThreadMessage } from '@/entities/message/thread'
 import { buildThreadItems, estimateItemSize } from './threadItems'
 

@@ -1,4 +1,4 @@
-import type { Message } from '@/shared/api/types'
+import type { Message } from '@/kernel/contract'
 import { mergeThread } from '@/shared/utils/thread'
 import { buildThreadRows, formatDate, type ThreadMessage, type ThreadRow } from '@/entities/message/thread'
 import type { PreviousConversation } from '../usePreviousConversations'

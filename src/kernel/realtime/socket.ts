@@ -1,0 +1,207 @@
+import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '../contract'
+
+export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
+
+/** Where the last seen event id is kept between sessions (the agent app uses IndexedDB). */
+export interface CursorStore {
+  load(): Promise<number | undefined>
+  save(cursor: number): Promise<void> | void
+}
+
+export interface RealtimeOptions {
+  /** Customers authenticate with their chat token; agents with the session cookie. */
+  token?: () => string | null
+  cursorStore?: CursorStore
+  onEvent?: (event: ServerEvent) => void
+  /** After the replay: `reconnected` is false for the first ready of this socket. */
+  onReady?: (info: { cursor: number; reset: boolean; reconnected: boolean }) => void
+  onTyping?: (frame: { conversationId: string; who: 'agent' | 'customer' }) => void
+  onError?: (error: { code: string; message: string }) => void
+  /** The admin changed the file rules: applies at once. */
+  onSettings?: (files: FileRules) => void
+  onStatus?: (status: SocketStatus) => void
+  /** Builds the WebSocket (tests inject a fake). */
+  createSocket?: (url: string) => WebSocket
+  backoff?: (attempt: number) => number
+}
+
+export function socketUrl(loc: Pick<Location, 'protocol' | 'host'> = location): string {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/ws`
+}
+
+function defaultBackoff(attempt: number): number {
+  const base = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))
+  return Math.round(base * (0.5 + Math.random() / 2))
+}
+
+/**
+ * The realtime connection: hello (with the last cursor), replayed events, ready, live events.
+ * Reconnects with backoff and resumes from the cursor.
+ */
+export class RealtimeSocket {
+  private ws: WebSocket | null = null
+  private cursor: number | undefined
+  private cursorLoaded = false
+  private attempt = 0
+  private readyCount = 0
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private stopped = true
+  private status: SocketStatus = 'idle'
+  private readonly onOnline = () => this.reconnectNow()
+  /** Back to the tab: try now instead of waiting out the backoff. */
+  private readonly onVisible = () => {
+    if (document.visibilityState === 'visible') this.reconnectNow()
+  }
+
+  constructor(private readonly opts: RealtimeOptions = {}) {}
+
+  get currentStatus(): SocketStatus {
+    return this.status
+  }
+
+  get lastCursor(): number | undefined {
+    return this.cursor
+  }
+
+  start(): void {
+    if (!this.stopped) return
+    this.stopped = false
+    if (typeof window !== 'undefined') window.addEventListener('online', this.onOnline)
+    if (typeof document !== 'undefined') document.addEventListener('visibilitychange', this.onVisible)
+    void this.connect()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (typeof window !== 'undefined') window.removeEventListener('online', this.onOnline)
+    if (typeof document !== 'undefined') document.removeEventListener('visibilitychange', this.onVisible)
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    const ws = this.ws
+    this.ws = null
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, 'bye')
+    this.setStatus('closed')
+  }
+
+  /** Forgets the cursor (sign-out). */
+  resetCursor(): void {
+    this.cursor = undefined
+  }
+
+  /** Sends a frame once the socket is ready (after hello); false when it is not. */
+  send(frame: ClientFrame): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN || this.status !== 'open') return false
+    this.ws.send(JSON.stringify(frame))
+    return true
+  }
+
+  sendTyping(conversationId: string): boolean {
+    return this.send({ type: 'typing', conversationId })
+  }
+
+  /** Try again at once (the network came back). */
+  reconnectNow(): void {
+    if (this.stopped) return
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.attempt = 0
+    void this.connect()
+  }
+
+  private setStatus(s: SocketStatus) {
+    this.status = s
+    this.opts.onStatus?.(s)
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return
+    if (!this.cursorLoaded && this.opts.cursorStore) {
+      this.cursorLoaded = true
+      try {
+        const saved = await this.opts.cursorStore.load()
+        if (typeof saved === 'number' && this.cursor === undefined) this.cursor = saved
+      } catch {
+        // no stored cursor: start fresh
+      }
+      if (this.stopped) return
+    }
+    this.setStatus('connecting')
+    let ws: WebSocket
+    try {
+      ws = this.opts.createSocket ? this.opts.createSocket(socketUrl()) : new WebSocket(socketUrl())
+    } catch {
+      this.scheduleReconnect()
+      return
+    }
+    this.ws = ws
+    ws.onopen = () => {
+      const hello: ClientFrame = { type: 'hello' }
+      if (this.cursor !== undefined) hello.cursor = this.cursor
+      const token = this.opts.token?.()
+      if (token) hello.token = token
+      ws.send(JSON.stringify(hello))
+    }
+    ws.onmessage = (ev: MessageEvent) => {
+      if (typeof ev.data !== 'string') return
+      let frame: ServerFrame
+      try {
+        frame = JSON.parse(ev.data) as ServerFrame
+      } catch {
+        return
+      }
+      this.handle(frame)
+    }
+    ws.onclose = (ev: CloseEvent) => {
+      if (this.ws !== ws) return
+      this.ws = null
+      this.setStatus('closed')
+      // 4401: the server refused who we are (its error frame said so): retrying can't help.
+      if (ev.code === 4401) return
+      this.scheduleReconnect()
+    }
+    ws.onerror = () => {
+      // onclose follows
+    }
+  }
+
+  private handle(frame: ServerFrame) {
+    switch (frame.type) {
+      case 'event':
+        this.opts.onEvent?.(frame.event)
+        this.advance(frame.event.id)
+        break
+      case 'ready': {
+        this.attempt = 0
+        this.advance(frame.cursor, frame.reset === true)
+        this.setStatus('open')
+        this.opts.onReady?.({ cursor: frame.cursor, reset: frame.reset === true, reconnected: this.readyCount++ > 0 })
+        break
+      }
+      case 'typing':
+        this.opts.onTyping?.({ conversationId: frame.conversationId, who: frame.who })
+        break
+      case 'error':
+        this.opts.onError?.(frame.error)
+        break
+      case 'settings':
+        this.opts.onSettings?.(frame.files)
+        break
+    }
+  }
+
+  private advance(cursor: number, force = false) {
+    if (!force && this.cursor !== undefined && cursor <= this.cursor) return
+    this.cursor = cursor
+    void Promise.resolve(this.opts.cursorStore?.save(cursor)).catch(() => undefined)
+  }
+
+  private scheduleReconnect() {
+    if (this.stopped || this.timer) return
+    const delay = (this.opts.backoff ?? defaultBackoff)(this.attempt++)
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.connect()
+    }, delay)
+  }
+}
