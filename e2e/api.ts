@@ -31,7 +31,6 @@ export async function createQueue(admin: APIRequestContext, name: string, addres
   return (await res.json()).queue as { id: string }
 }
 
-/** A customer chat started over the API: token and id, and a sender. */
 /** A chat started through the API; `deviceKey` is the chat page's browser key (chats with one key are one customer's history). */
 export async function apiChat(name: string, opts: { address?: string; email?: string; phone?: string; deviceKey?: string } = {}) {
   const ctx = await request.newContext({ baseURL: BASE })

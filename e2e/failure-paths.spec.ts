@@ -155,7 +155,7 @@ async function openPickedChat(page: Page, text: string) {
   const chat = await apiChat(`Dora ${uid()}`)
   await chat.say(text)
   const admin = await apiAs()
-  expect((await admin.post(`/api/conversations/${chat.id}/pick`)).ok()).toBe(true)
+  expect((await admin.post(`/api/conversations/${chat.id}/pick`, { data: {} })).ok()).toBe(true)
   await admin.dispose()
   await signIn(page)
   await page.goto(`/conversations/${chat.id}`)
