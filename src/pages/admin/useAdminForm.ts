@@ -6,7 +6,7 @@ import { fieldLabels, type FieldError } from './adminValidation'
  * A form's submit state: busy flag and errors (client-side or from the server). Errors name their
  * field; the first invalid field gets focus.
  */
-export function useAdminForm(formEl: Ref<HTMLFormElement | null>) {
+export function useAdminForm(formEl: Readonly<Ref<HTMLFormElement | null>>) {
   const busy = ref(false)
   const errors = ref<FieldError[]>([])
 
