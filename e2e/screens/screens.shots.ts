@@ -23,11 +23,21 @@ async function smallTargets(page: Page): Promise<string[]> {
 }
 
 test('every screen', async ({ page, browser }, info) => {
+  test.setTimeout(240_000)
   const dir = `screenshots/${info.project.name}`
   const small: Record<string, string[]> = {}
+  /** Each screen in light and in dark (the app follows prefers-color-scheme until Settings says otherwise). */
+  const both = async (p: Page, name: string) => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme })
+      await p.waitForTimeout(150)
+      await p.screenshot({ path: `${dir}/${name}-${colorScheme}.png` })
+    }
+    await p.emulateMedia({ colorScheme: 'light' })
+  }
   const shot = async (name: string) => {
     await page.waitForTimeout(300)
-    await page.screenshot({ path: `${dir}/${name}.png` })
+    await both(page, name)
     if (info.project.name === 'phone') {
       const found = await smallTargets(page)
       if (found.length) small[name] = found
@@ -84,10 +94,10 @@ test('every screen', async ({ page, browser }, info) => {
   const customer = await startCustomerChat(browser, `Cleo ${uid()}`)
   await customer.page.setViewportSize(page.viewportSize()!)
   await send(customer.page, 'Hi! I need help with my invoice.')
-  await customer.page.screenshot({ path: `${dir}/11-customer-thread.png` })
+  await both(customer.page, '11-customer-thread')
   const form = await browser.newPage({ viewport: page.viewportSize()! })
   await form.goto('/chat/support')
-  await form.screenshot({ path: `${dir}/12-customer-form.png` })
+  await both(form, '12-customer-form')
   await form.close()
   await customer.context.close()
 

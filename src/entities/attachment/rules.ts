@@ -1,4 +1,8 @@
 import type { FileRules } from '@/kernel/contract'
+import { formatBytes } from '@/shared/utils/formatBytes'
+
+/** Sizes are formatted by the UI kit's helper; re-exported for existing callers. */
+export { formatBytes }
 
 export type { FileRules } from '@/kernel/contract'
 
@@ -22,12 +26,6 @@ export function typeAllowed(rules: FileRules, ext: string): boolean {
   return list.has(ext)
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`
-  const mb = n / (1024 * 1024)
-  return `${mb >= 10 || Number.isInteger(mb) ? Math.round(mb) : mb.toFixed(1)} MB`
-}
 
 /**
  * Checks a file against the admin's rules before anything is sent. Null when it may go, else a

@@ -3,10 +3,11 @@ import { toAdminError } from './adminApi'
 import { fieldLabels, type FieldError } from './adminValidation'
 
 /**
- * A form's submit state: busy flag and errors (client-side or from the server). Errors name their
+ * A form's submit state (the form is the AdminFormCard in `card`): busy flag and errors (client-side or from the server). Errors name their
  * field; the first invalid field gets focus.
  */
-export function useAdminForm(formEl: Ref<HTMLFormElement | null>) {
+export function useAdminForm(card: Readonly<Ref<{ $el: unknown } | null>>) {
+  const formEl = () => (card.value?.$el as HTMLFormElement | undefined) ?? null
   const busy = ref(false)
   const errors = ref<FieldError[]>([])
 
@@ -15,7 +16,7 @@ export function useAdminForm(formEl: Ref<HTMLFormElement | null>) {
 
   async function focusFirstInvalid() {
     await nextTick()
-    formEl.value?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
+    formEl()?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus()
   }
 
   /** Runs validate(); if clean, runs save() and reports server errors. Resolves true on success. */
