@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import WebSocket from 'ws'
+import { afterAll, beforeAll } from 'vitest'
 import { buildApp, type BuiltApp } from '../app.js'
 import { loadConfig } from '../config.js'
 import { bootstrap } from '../services/bootstrap.js'
@@ -191,4 +192,17 @@ export class TestSocket {
   close() {
     this.ws.close()
   }
+}
+
+/**
+ * One test server for the enclosing `describe`: started before its tests (`ready` gets it and the
+ * signed-in admin, then does any further setup) and closed after them.
+ */
+export function withServer(ready: (s: TestServer, admin: Client) => void | Promise<void>, opts: TestServerOptions = {}): void {
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    server = await startTestServer(opts)
+    await ready(server, await signIn(server.url, 'admin', ADMIN_PASSWORD))
+  })
+  afterAll(async () => { await server?.close() })
 }

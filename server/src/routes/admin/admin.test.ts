@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, Client, createAgent, signIn, startChat, startTestServer, TestSocket, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { Client, createAgent, signIn, startChat, TestSocket, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('admin area', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
   })
-  afterAll(async () => { await s.close() })
 
   it('is for admins only: agents get 403, strangers 401', async () => {
     await createAgent(s, 'plain')

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { readdirSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cleanFileName } from '../../services/attachments.js'
 import { webmFile } from '../../test/webm.js'
-import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { createAgent, signIn, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const png = (w = 800, h = 600) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 30, g: 80, b: 200 } } }).png().toBuffer()
 const jpeg = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } }).jpeg().toBuffer()
@@ -32,13 +32,12 @@ describe('attachments', () => {
   let s: TestServer
   let admin: Client
   let chat: Awaited<ReturnType<typeof startChat>>
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
     chat = await startChat(s.url)
     await admin.req('POST', `/api/conversations/${chat.id}/pick`)
   })
-  afterAll(async () => { await s.close() })
 
   it('an agent sends a photo with text; the customer sees it, its thumbnail, and can fetch ranges', async () => {
     const up = await admin.req('POST', `/api/conversations/${chat.id}/attachments`, form(await png(), 'photo.png'))

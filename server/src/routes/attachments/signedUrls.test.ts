@@ -2,9 +2,9 @@
 // expiry and revocation.
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createUrlSigner, loadUrlSecret } from '../../services/signedUrls.js'
-import { ADMIN_PASSWORD, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const png = () => sharp({ create: { width: 64, height: 48, channels: 3, background: '#c63' } }).png().toBuffer()
 function form(data: Buffer, name: string) {
@@ -16,11 +16,10 @@ function form(data: Buffer, name: string) {
 describe('signed attachment URLs and customer token lifetimes', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer({ env: { ATTACHMENT_URL_SECONDS: '600', CUSTOMER_TOKEN_DAYS: '30' } })
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
-  })
-  afterAll(async () => { await s.close() })
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
+  }, { env: { ATTACHMENT_URL_SECONDS: '600', CUSTOMER_TOKEN_DAYS: '30' } })
 
   /** A picked chat where the agent sent a photo; the customer's view of that message. */
   async function chatWithPhoto() {

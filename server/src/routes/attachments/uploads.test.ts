@@ -1,10 +1,10 @@
 // Issue 10, points 9 (uploads take nobody's word) and 13 (file names).
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { cleanFileName, MAX_FILE_NAME_BYTES, sweepUnsentUploads } from '../../services/attachments.js'
 import { webmFile } from '../../test/webm.js'
-import { ADMIN_PASSWORD, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
+import { ADMIN_PASSWORD, signIn, startChat, startTestServer, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const png = (w = 20, h = 20) => sharp({ create: { width: w, height: h, channels: 3, background: '#36c' } }).png().toBuffer()
 /** A PNG of noise: about `kb` kilobytes that don't compress. */
@@ -22,11 +22,10 @@ const RULES = { allowedTypes: ['png', 'jpg', 'jpeg', 'gif', 'heic'], maxBytes: 1
 describe('uploads take nobody\'s word', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer({ env: { UPLOAD_QUOTA_FILES: '4', UPLOAD_QUOTA_MB: '0.25' } })
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
-  })
-  afterAll(async () => { await s.close() })
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
+  }, { env: { UPLOAD_QUOTA_FILES: '4', UPLOAD_QUOTA_MB: '0.25' } })
 
   async function pickedChat() {
     const chat = await startChat(s.url)

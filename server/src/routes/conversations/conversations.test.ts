@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('conversations', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
   })
-  afterAll(async () => { await s.close() })
 
   it('a new chat shows in the Picklist of its queue, and pick moves it to Conversations', async () => {
     const chat = await startChat(s.url, 'support', 'Pia Picklist')

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('notes, customer details, conversation history, read sync', () => {
   let s: TestServer
   let admin: Client
   let outsider: Client
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
     await createQueue(s, 'elsewhere')
     await createAgent(s, 'outsider', { queues: ['elsewhere'] })
     outsider = await signIn(s.url, 'outsider', 'secret-pass')
   })
-  afterAll(async () => { await s.close() })
 
   it('internal notes: newest first, never shown to the customer, 404 outside the queue', async () => {
     const chat = await startChat(s.url)

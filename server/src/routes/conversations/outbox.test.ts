@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 // The app's outbox retries notes, End chat and Transfer after a lost answer: a repeat must be
 // "done", never a second row or a confusing 409.
@@ -9,14 +9,13 @@ describe('queued actions are safe to retry', () => {
   let admin: Client
   let other: Client
   let billingId: string
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
     billingId = await createQueue(s, 'outbox-billing', 'Billing')
     await createAgent(s, 'dana', { queues: ['support', 'outbox-billing'] })
     other = await signIn(s.url, 'dana', 'secret-pass')
   })
-  afterAll(async () => { await s.close() })
 
   it('a note with a client id is stored once; a repeat answers 200 with the same note', async () => {
     const chat = await startChat(s.url)

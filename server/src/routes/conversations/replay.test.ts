@@ -1,8 +1,8 @@
 // Issue 10, point 5: a request repeated with its idempotency key (clientId) is answered — the
 // outbox must learn it was done — but never shows more than a GET would at that moment.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('repeats never disclose', () => {
   let s: TestServer
@@ -10,16 +10,15 @@ describe('repeats never disclose', () => {
   let dana: Client // in Support and Billing
   let sam: Client // in Support only, never the author
   let billingId: string
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
     billingId = await createQueue(s, 'replay-billing', 'Billing')
     await createAgent(s, 'dana', { queues: ['support', 'replay-billing'] })
     await createAgent(s, 'sam', { queues: ['support'] })
     dana = await signIn(s.url, 'dana', 'secret-pass')
     sam = await signIn(s.url, 'sam', 'secret-pass')
   })
-  afterAll(async () => { await s.close() })
 
   /** A chat the admin picked, wrote in (message and note), then transferred to Billing, where the admin can't see it. */
   async function transferredAway() {

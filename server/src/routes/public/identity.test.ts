@@ -1,7 +1,7 @@
 // Issue 10, point 6: customer identity is earned, not typed.
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, Client, createAgent, signIn, startChat, startTestServer, type TestServer } from '../../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { Client, createAgent, signIn, startChat, type TestServer, withServer } from '../../test/helpers.js'
 
 const deviceKey = () => randomBytes(32).toString('base64url')
 /** What the company's website computes on its server (docs/security.md shows the same). */
@@ -11,11 +11,10 @@ describe('customer identity', () => {
   let s: TestServer
   let admin: Client
   const secret = randomBytes(32).toString('base64url')
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
   })
-  afterAll(async () => { await s.close() })
 
   const details = async (id: string) => (await admin.req('GET', `/api/conversations/${id}/customer`)).body.customer
   const history = async (id: string) => (await admin.req('GET', `/api/conversations/${id}/history`)).body.conversations.map((c: { id: string }) => c.id)

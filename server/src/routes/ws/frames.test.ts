@@ -1,9 +1,9 @@
 // Issue 10, point 1: socket frames are validated like HTTP bodies; nothing a frame holds stops the
 // server; hello comes first, once, within its time; frames are rate-limited; typing is throttled.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ServerFrame } from '../../api-types.js'
-import { ADMIN_PASSWORD, Client, signIn, startChat, startTestServer, TestSocket, type TestServer } from '../../test/helpers.js'
+import { Client, startChat, TestSocket, type TestServer, withServer } from '../../test/helpers.js'
 
 const isReady = (f: ServerFrame) => f.type === 'ready'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -21,11 +21,10 @@ const GARBAGE: (string | Buffer)[] = [
 describe('socket frames are checked before use', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer({ realtime: { helloTimeoutMs: 400 } })
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
-  })
-  afterAll(async () => { await s.close() })
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
+  }, { realtime: { helloTimeoutMs: 400 } })
 
   async function alive() {
     expect((await fetch(`${s.url}/api/health`)).status).toBe(200)

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ServerFrame } from '../../api-types.js'
 import { hashToken } from '../../services/conversations.js'
 import { announceCustomerRevoked } from '../../services/sessions.js'
-import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const isReady = (f: ServerFrame) => f.type === 'ready'
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -31,11 +31,10 @@ describe('revocation closes the sockets of ended sessions', () => {
   let s: TestServer
   let admin: Client
   // The periodic check is out of the way here (60 s): what closes the sockets in time is the announcement.
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
   })
-  afterAll(async () => { await s.close() })
 
   it('sign-out closes that session\'s sockets within 1 s, not the same user\'s other session nor a customer chat in that browser', async () => {
     await createAgent(s, 'sina', { queues: ['support'] })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ServerEvent } from '../../api-types.js'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { createAgent, createQueue, signIn, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const isReady = (f: { type: string }) => f.type === 'ready'
 const messageTexts = (events: ServerEvent[]) =>
@@ -10,11 +10,10 @@ const messageTexts = (events: ServerEvent[]) =>
 describe('realtime socket', () => {
   let s: TestServer
   let admin: Client
-  beforeAll(async () => {
-    s = await startTestServer()
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  withServer(async (server, signedIn) => {
+    s = server
+    admin = signedIn
   })
-  afterAll(async () => { await s.close() })
 
   it('refuses a socket without a session or token', async () => {
     const sock = await TestSocket.open(s.url, {})
