@@ -4,7 +4,7 @@
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.js'
-import { ADMIN_PASSWORD, Client, createAgent, signIn, startChat, startTestServer, TestSocket, type TestServer } from '../test/helpers.js'
+import { ADMIN_PASSWORD, Client, signIn, startChat, startTestServer, TestSocket, type TestServer, signedInAgent } from '../test/helpers.js'
 
 const PUBLIC = 'https://parley.example.com'
 const LISTED = 'https://support.example.com'
@@ -23,8 +23,7 @@ describe('origins and content types', () => {
   beforeAll(async () => {
     s = await startTestServer({ env: { PUBLIC_URL: PUBLIC, ALLOWED_ORIGINS: `${LISTED}, http://localhost:5173` } })
     host = new URL(s.url).host
-    await createAgent(s, 'olga', { queues: ['support'] })
-    agent = await signIn(s.url, 'olga', 'secret-pass')
+    agent = await signedInAgent(s, 'olga', ['support'])
   })
   afterAll(async () => { await s.close() })
 

@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import WebSocket from 'ws'
 import { afterAll, beforeAll } from 'vitest'
+import { freshSchema } from './pgSchema.js'
 import { buildApp, type BuiltApp } from '../app.js'
 import { loadConfig } from '../config.js'
 import { bootstrap } from '../services/bootstrap.js'
@@ -52,20 +52,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     databaseUrl = shared.databaseUrl
   } else if (pgUrl) {
     // One schema per test server keeps PostgreSQL tests independent, like the temp SQLite files.
-    const schema = `t_${randomUUID().replace(/-/g, '')}`
-    const admin = new pg.Client({ connectionString: pgUrl })
-    await admin.connect()
-    await admin.query(`create schema ${schema}`)
-    await admin.end()
-    const u = new URL(pgUrl)
-    u.searchParams.set('options', `-c search_path=${schema}`)
-    databaseUrl = u.toString()
-    dropSchema = async () => {
-      const c = new pg.Client({ connectionString: pgUrl })
-      await c.connect()
-      await c.query(`drop schema ${schema} cascade`)
-      await c.end()
-    }
+    const created = await createTestSchema(pgUrl)
+    databaseUrl = created.url
+    dropSchema = created.drop
   }
   const config = {
     ...loadConfig({ DATA_DIR: dataDir, STATIC_DIR: '', LOG_LEVEL: opts.logStream ? 'info' : 'silent', ...opts.env }),
@@ -91,6 +80,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
   }
 }
+
+/** A fresh PostgreSQL schema for one test (see pgSchema.ts). */
+export const createTestSchema = freshSchema
 
 /** A tiny cookie-keeping HTTP client for one user. */
 export class Client {
@@ -134,6 +126,12 @@ export async function createAgent(s: TestServer, username: string, opts: { queue
   return id
 }
 
+/** A new agent in `queues` (addresses), signed in (password 'secret-pass'). */
+export async function signedInAgent(s: TestServer, username: string, queues: string[]): Promise<Client> {
+  await createAgent(s, username, { queues })
+  return signIn(s.url, username, 'secret-pass')
+}
+
 export async function createQueue(s: TestServer, address: string, name = address, mode: 'picklist' | 'offer' = 'picklist'): Promise<string> {
   const id = randomUUID()
   await s.ctx.db.insertInto('queues').values({ id, name, address, routing_mode: mode, created_at: Date.now() }).execute()
@@ -146,6 +144,21 @@ export async function startChat(base: string, address = 'support', name = 'Carla
   const res = await new Client(base).req('POST', `/api/public/queues/${address}/conversations`, { name, email, ...extra })
   if (res.status !== 201) throw new Error(`start failed: ${res.status} ${JSON.stringify(res.body)}`)
   return { token: res.body.token as string, id: res.body.conversation.id as string, customer: new Client(base, res.body.token) }
+}
+
+/** A multipart body with one file (`file`) and any other fields, as the app uploads. */
+export function fileForm(data: Buffer, name: string, fields: Record<string, string> = {}): FormData {
+  const f = new FormData()
+  for (const [k, v] of Object.entries(fields)) f.append(k, v)
+  f.append('file', new Blob([new Uint8Array(data)]), name)
+  return f
+}
+
+/** A chat started at `address` and picked by `agent`. */
+export async function pickedChat(s: TestServer, agent: Client, address = 'support') {
+  const chat = await startChat(s.url, address)
+  await agent.req('POST', `/api/conversations/${chat.id}/pick`)
+  return chat
 }
 
 /** A socket that collects frames; `until` waits for a frame matching a predicate. */

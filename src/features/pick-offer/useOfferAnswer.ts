@@ -1,52 +1,25 @@
-import { ref } from 'vue'
-import { useRouter } from 'vue-router'
 import { errorMessage, isApiError } from '@/kernel/http/errors'
-import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, type Conversation } from '@/entities/conversation/types'
+import { useConversationAction } from './useConversationAction'
+
+/** The offer ran out, was taken, or the conversation is no longer there. */
+const gone = (e: unknown): boolean => isApiError(e) && (e.code === 'offer_gone' || e.status === 404 || e.status === 409)
 
 /** Accept (then open) or Reject an offer made to me; explain when the offer is gone. */
 export function useOfferAnswer() {
-  const store = useConversationStore()
-  const router = useRouter()
-  const answeringId = ref<string | null>(null)
-  const offerError = ref('')
+  const { run, busyId: answeringId, error: offerError, store } = useConversationAction()
 
-  function gone(e: unknown): boolean {
-    return isApiError(e) && (e.code === 'offer_gone' || e.status === 404 || e.status === 409)
-  }
+  const accept = (c: Conversation) =>
+    run(c, () => store.accept(c.id), (e) =>
+      gone(e)
+        ? { message: `The offer of ${customerLabel(c)} has run out or was taken by someone else`, gone: true }
+        : { message: errorMessage(e, `Could not accept ${customerLabel(c)}. Please try again.`), gone: false },
+    true)
 
-  async function accept(c: Conversation) {
-    if (answeringId.value) return
-    answeringId.value = c.id
-    offerError.value = ''
-    try {
-      await store.accept(c.id)
-      await router.push(`/conversations/${c.id}`)
-    } catch (e) {
-      if (gone(e)) {
-        offerError.value = `The offer of ${customerLabel(c)} has run out or was taken by someone else`
-        store.remove(c.id)
-      } else {
-        offerError.value = errorMessage(e, `Could not accept ${customerLabel(c)}. Please try again.`)
-      }
-    } finally {
-      answeringId.value = null
-    }
-  }
-
-  async function reject(c: Conversation) {
-    if (answeringId.value) return
-    answeringId.value = c.id
-    offerError.value = ''
-    try {
-      await store.reject(c.id)
-    } catch (e) {
-      if (gone(e)) store.remove(c.id)
-      else offerError.value = errorMessage(e, `Could not reject ${customerLabel(c)}. Please try again.`)
-    } finally {
-      answeringId.value = null
-    }
-  }
+  // A rejected offer that is gone anyway needs no sentence.
+  const reject = (c: Conversation) =>
+    run(c, () => store.reject(c.id), (e) =>
+      gone(e) ? { message: '', gone: true } : { message: errorMessage(e, `Could not reject ${customerLabel(c)}. Please try again.`), gone: false })
 
   return { accept, reject, answeringId, offerError }
 }

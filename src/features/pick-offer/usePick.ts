@@ -1,37 +1,17 @@
-import { ref } from 'vue'
-import { useRouter } from 'vue-router'
 import { errorMessage, isApiError } from '@/kernel/http/errors'
-import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, type Conversation } from '@/entities/conversation/types'
+import { useConversationAction } from './useConversationAction'
 
 /** Pick a queued conversation and open it; explain when someone was faster. */
 export function usePick() {
-  const store = useConversationStore()
-  const router = useRouter()
-  const pickingId = ref<string | null>(null)
-  const pickError = ref('')
+  const { run, busyId: pickingId, error: pickError, store } = useConversationAction()
 
-  async function pick(c: Conversation) {
-    if (pickingId.value) return
-    pickingId.value = c.id
-    pickError.value = ''
-    try {
-      await store.pick(c.id)
-      await router.push(`/conversations/${c.id}`)
-    } catch (e) {
-      if (isApiError(e) && e.code === 'already_picked') {
-        pickError.value = `${customerLabel(c)} was already picked by another agent`
-        store.remove(c.id)
-      } else if (isApiError(e) && e.status === 404) {
-        pickError.value = `${customerLabel(c)} is no longer waiting`
-        store.remove(c.id)
-      } else {
-        pickError.value = errorMessage(e, `Could not pick ${customerLabel(c)}. Please try again.`)
-      }
-    } finally {
-      pickingId.value = null
-    }
-  }
+  const pick = (c: Conversation) =>
+    run(c, () => store.pick(c.id), (e) => {
+      if (isApiError(e) && e.code === 'already_picked') return { message: `${customerLabel(c)} was already picked by another agent`, gone: true }
+      if (isApiError(e) && e.status === 404) return { message: `${customerLabel(c)} is no longer waiting`, gone: true }
+      return { message: errorMessage(e, `Could not pick ${customerLabel(c)}. Please try again.`), gone: false }
+    }, true)
 
   return { pick, pickingId, pickError }
 }

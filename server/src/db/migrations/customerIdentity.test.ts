@@ -10,29 +10,22 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../index.js'
 import { migrations } from './index.js'
+import { createTestSchema } from '../../test/helpers.js'
 
 describe('migration 0006_customer_identity', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-mig-'))
   const pgUrl = process.env.TEST_DATABASE_URL
-  const schema = `m_${randomUUID().replace(/-/g, '')}`
   let databaseUrl: string | undefined
+  let dropSchema: (() => Promise<void>) | undefined
   beforeAll(async () => {
     if (!pgUrl) return
-    const c = new pg.Client({ connectionString: pgUrl })
-    await c.connect()
-    await c.query(`create schema ${schema}`)
-    await c.end()
-    const u = new URL(pgUrl)
-    u.searchParams.set('options', `-c search_path=${schema}`)
-    databaseUrl = u.toString()
+    const created = await createTestSchema(pgUrl, 'm')
+    databaseUrl = created.url
+    dropSchema = created.drop
   })
   afterAll(async () => {
     rmSync(dataDir, { recursive: true, force: true })
-    if (!pgUrl) return
-    const c = new pg.Client({ connectionString: pgUrl })
-    await c.connect()
-    await c.query(`drop schema ${schema} cascade`)
-    await c.end()
+    await dropSchema?.()
   })
 
   it('splits customers linked by a typed email and keeps each chat\'s details', async () => {

@@ -3,12 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { Client, createAgent, signIn, startChat, TestSocket, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('admin area', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn })
 
   it('is for admins only: agents get 403, strangers 401', async () => {
     await createAgent(s, 'plain')

@@ -1,58 +1,24 @@
 // Issue 10, point 4: deactivating an agent leaves nothing behind — no device that gets message
 // previews, no chat stuck with someone who can no longer answer.
-import { execFileSync } from 'node:child_process'
-import { createECDH, randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { Agent, createServer, type Server } from 'node:https'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { decrypt } from 'http_ece'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
+import { startFakePushService, type FakePushService } from '../../test/fakePushService.js'
 
 describe('deactivating an agent', () => {
   let s: TestServer
-  let service: Server
-  let base = ''
-  const received: { path: string; body: Buffer }[] = []
   let admin: Client
-
+  let fake: FakePushService
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-deact-'))
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'),
-      '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
-    const cert = readFileSync(join(dir, 'cert.pem'))
-    service = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', body: Buffer.concat(chunks) })
-        res.writeHead(201).end()
-      })
-    })
-    await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()))
-    const addr = service.address()
-    base = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
-    s = await startTestServer({ testPushService: { origin: base, agent: new Agent({ ca: cert }) } })
+    fake = await startFakePushService()
+    s = await startTestServer({ testPushService: { origin: fake.origin, agent: fake.agent } })
     admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
   })
   afterAll(async () => {
     await s.close()
-    service.close()
+    await fake.close()
   })
-
-  function device() {
-    const ecdh = createECDH('prime256v1')
-    ecdh.generateKeys()
-    const auth = randomBytes(16)
-    const path = `/push/${randomUUID()}`
-    return {
-      path,
-      json: { endpoint: base + path, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } },
-      payloads: () => received.filter((r) => r.path === path)
-        .map((r) => JSON.parse(decrypt(r.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString('utf8'))),
-    }
-  }
+  const device = () => fake.subscription()
 
   it('removes their devices, returns their chats to the queues (offer mode re-offers) with a line in the thread, and says how many', async () => {
     await createQueue(s, 'hotline', 'Hotline', 'offer')

@@ -5,19 +5,14 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { cleanFileName } from '../../services/attachments.js'
 import { webmFile } from '../../test/webm.js'
-import { createAgent, signIn, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { createAgent, signIn, startChat, TestSocket, type Client, type TestServer, withServer, fileForm } from '../../test/helpers.js'
 
 const png = (w = 800, h = 600) => sharp({ create: { width: w, height: h, channels: 3, background: { r: 30, g: 80, b: 200 } } }).png().toBuffer()
 const jpeg = () => sharp({ create: { width: 40, height: 30, channels: 3, background: '#c33' } }).jpeg().toBuffer()
 // A 3-second WebM recording, as MediaRecorder writes it (live: no Duration, unknown sizes).
 const webm = webmFile({ seconds: 3, live: true })
 
-function form(data: Buffer, name: string, fields: Record<string, string> = {}) {
-  const f = new FormData()
-  for (const [k, v] of Object.entries(fields)) f.append(k, v)
-  f.append('file', new Blob([new Uint8Array(data)]), name)
-  return f
-}
+const form = fileForm
 
 /** Every stored byte: files on disk (default) and blobs in the database (shared storage). */
 async function storedCount(s: TestServer) {
@@ -33,8 +28,7 @@ describe('attachments', () => {
   let admin: Client
   let chat: Awaited<ReturnType<typeof startChat>>
   withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
+    s = server; admin = signedIn
     chat = await startChat(s.url)
     await admin.req('POST', `/api/conversations/${chat.id}/pick`)
   })

@@ -4,22 +4,14 @@ import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { createUrlSigner, loadUrlSecret } from '../../services/signedUrls.js'
-import { startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { startChat, TestSocket, type Client, type TestServer, withServer, fileForm } from '../../test/helpers.js'
 
 const png = () => sharp({ create: { width: 64, height: 48, channels: 3, background: '#c63' } }).png().toBuffer()
-function form(data: Buffer, name: string) {
-  const f = new FormData()
-  f.append('file', new Blob([new Uint8Array(data)]), name)
-  return f
-}
+const form = fileForm
 
 describe('signed attachment URLs and customer token lifetimes', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  }, { env: { ATTACHMENT_URL_SECONDS: '600', CUSTOMER_TOKEN_DAYS: '30' } })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn }, { env: { ATTACHMENT_URL_SECONDS: '600', CUSTOMER_TOKEN_DAYS: '30' } })
 
   /** A picked chat where the agent sent a photo; the customer's view of that message. */
   async function chatWithPhoto() {

@@ -4,34 +4,21 @@ import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { cleanFileName, MAX_FILE_NAME_BYTES, sweepUnsentUploads } from '../../services/attachments.js'
 import { webmFile } from '../../test/webm.js'
-import { ADMIN_PASSWORD, signIn, startChat, startTestServer, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { ADMIN_PASSWORD, signIn, startChat, startTestServer, type Client, type TestServer, withServer, fileForm, pickedChat } from '../../test/helpers.js'
 
 const png = (w = 20, h = 20) => sharp({ create: { width: w, height: h, channels: 3, background: '#36c' } }).png().toBuffer()
 /** A PNG of noise: about `kb` kilobytes that don't compress. */
 const noisePng = (side: number) => sharp({ create: { width: side, height: side, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer()
 
-function form(data: Buffer, name: string, fields: Record<string, string> = {}) {
-  const f = new FormData()
-  for (const [k, v] of Object.entries(fields)) f.append(k, v)
-  f.append('file', new Blob([new Uint8Array(data)]), name)
-  return f
-}
+const form = fileForm
 
 const RULES = { allowedTypes: ['png', 'jpg', 'jpeg', 'gif', 'heic'], maxBytes: 10 * 1024 * 1024, videoRecording: true, maxVideoSeconds: 30 }
 
 describe('uploads take nobody\'s word', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  }, { env: { UPLOAD_QUOTA_FILES: '4', UPLOAD_QUOTA_MB: '0.25' } })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn }, { env: { UPLOAD_QUOTA_FILES: '4', UPLOAD_QUOTA_MB: '0.25' } })
 
-  async function pickedChat() {
-    const chat = await startChat(s.url)
-    await admin.req('POST', `/api/conversations/${chat.id}/pick`)
-    return chat
-  }
+  const picked = () => pickedChat(s, admin)
   const agentUpload = (id: string, data: Buffer, name: string, fields?: Record<string, string>) =>
     admin.req('POST', `/api/conversations/${id}/attachments`, form(data, name, fields))
 
@@ -47,7 +34,7 @@ describe('uploads take nobody\'s word', () => {
   })
 
   it('an agent\'s recording needs recording on, and its container duration within the maximum', async () => {
-    const chat = await pickedChat()
+    const chat = await picked()
     const ok = await agentUpload(chat.id, webmFile({ seconds: 29.5, live: true }), 'ok.webm', { recorded: '1' })
     expect(ok.status).toBe(201)
     expect(ok.body.attachment).toMatchObject({ kind: 'video', mime: 'video/webm' })
@@ -106,7 +93,7 @@ describe('uploads take nobody\'s word', () => {
   })
 
   it('files uploaded but never sent are deleted after 24 hours; sent ones stay', async () => {
-    const chat = await pickedChat()
+    const chat = await picked()
     const sent = await agentUpload(chat.id, await png(), 'sent.png')
     await admin.req('POST', `/api/conversations/${chat.id}/messages`, { clientId: randomUUID(), text: '', attachmentIds: [sent.body.attachment.id] })
     const stale = await chat.customer.req('POST', '/api/public/conversation/attachments', form(await png(), 'stale.png'))

@@ -3,12 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 describe('conversations', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn })
 
   it('a new chat shows in the Picklist of its queue, and pick moves it to Conversations', async () => {
     const chat = await startChat(s.url, 'support', 'Pia Picklist')

@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { ADMIN_PASSWORD, createQueue, signIn, startChat, TestSocket, type Client, type TestServer, withServer, signedInAgent } from '../../test/helpers.js'
 
 describe('notes, customer details, conversation history, read sync', () => {
   let s: TestServer
   let admin: Client
   let outsider: Client
   withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
+    s = server; admin = signedIn
     await createQueue(s, 'elsewhere')
-    await createAgent(s, 'outsider', { queues: ['elsewhere'] })
-    outsider = await signIn(s.url, 'outsider', 'secret-pass')
+    outsider = await signedInAgent(s, 'outsider', ['elsewhere'])
   })
 
   it('internal notes: newest first, never shown to the customer, 404 outside the queue', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { createQueue, startChat, type Client, type TestServer, withServer, signedInAgent } from '../../test/helpers.js'
 
 // The app's outbox retries notes, End chat and Transfer after a lost answer: a repeat must be
 // "done", never a second row or a confusing 409.
@@ -10,11 +10,9 @@ describe('queued actions are safe to retry', () => {
   let other: Client
   let billingId: string
   withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
+    s = server; admin = signedIn
     billingId = await createQueue(s, 'outbox-billing', 'Billing')
-    await createAgent(s, 'dana', { queues: ['support', 'outbox-billing'] })
-    other = await signIn(s.url, 'dana', 'secret-pass')
+    other = await signedInAgent(s, 'dana', ['support', 'outbox-billing'])
   })
 
   it('a note with a client id is stored once; a repeat answers 200 with the same note', async () => {

@@ -2,7 +2,7 @@
 // outbox must learn it was done — but never shows more than a GET would at that moment.
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createAgent, createQueue, signIn, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import { createQueue, startChat, type Client, type TestServer, withServer, signedInAgent } from '../../test/helpers.js'
 
 describe('repeats never disclose', () => {
   let s: TestServer
@@ -11,13 +11,10 @@ describe('repeats never disclose', () => {
   let sam: Client // in Support only, never the author
   let billingId: string
   withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
+    s = server; admin = signedIn
     billingId = await createQueue(s, 'replay-billing', 'Billing')
-    await createAgent(s, 'dana', { queues: ['support', 'replay-billing'] })
-    await createAgent(s, 'sam', { queues: ['support'] })
-    dana = await signIn(s.url, 'dana', 'secret-pass')
-    sam = await signIn(s.url, 'sam', 'secret-pass')
+    dana = await signedInAgent(s, 'dana', ['support', 'replay-billing'])
+    sam = await signedInAgent(s, 'sam', ['support'])
   })
 
   /** A chat the admin picked, wrote in (message and note), then transferred to Billing, where the admin can't see it. */

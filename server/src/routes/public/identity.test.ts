@@ -12,8 +12,7 @@ describe('customer identity', () => {
   let admin: Client
   const secret = randomBytes(32).toString('base64url')
   withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
+    s = server; admin = signedIn
   })
 
   const details = async (id: string) => (await admin.req('GET', `/api/conversations/${id}/customer`)).body.customer

@@ -1,63 +1,29 @@
 // A real push, end to end on the server side: web-push encrypts and signs, a local HTTPS server
 // plays the push service, and the test decrypts the payload with the subscription's keys.
-import { execFileSync } from 'node:child_process'
-import { createECDH, randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { Agent, createServer, type Server } from 'node:https'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { decrypt } from 'http_ece'
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
-
-interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }
+import { startFakePushService, type FakePushService, type Received } from '../../test/fakePushService.js'
 
 describe('push notifications', () => {
   let s: TestServer
-  let service: Server
-  let base = ''
-  const received: Received[] = []
-  const answerOnce = new Map<string, number>() // path -> status to answer once
   let admin: Client
-
+  let fake: FakePushService
+  let received: Received[]
+  let answerOnce: Map<string, number>
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'parley-push-'))
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'),
-      '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' })
-    const cert = readFileSync(join(dir, 'cert.pem'))
-    service = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
-      const chunks: Buffer[] = []
-      req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => {
-        received.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) })
-        const status = answerOnce.get(req.url ?? '')
-        answerOnce.delete(req.url ?? '')
-        res.writeHead(status ?? 201).end()
-      })
-    })
-    await new Promise<void>((r) => service.listen(0, '127.0.0.1', () => r()))
-    const addr = service.address()
-    base = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`
-    s = await startTestServer({ testPushService: { origin: base, agent: new Agent({ ca: cert }) } })
+    fake = await startFakePushService()
+    ;({ received, answerOnce } = fake)
+    s = await startTestServer({ testPushService: { origin: fake.origin, agent: fake.agent } })
     admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
   })
   afterAll(async () => {
     await s.close()
-    service.close()
+    await fake.close()
   })
 
   /** A browser-like subscription: our own P-256 key pair and auth secret. */
-  function subscription() {
-    const ecdh = createECDH('prime256v1')
-    ecdh.generateKeys()
-    const auth = randomBytes(16)
-    const path = `/push/${randomUUID()}`
-    return {
-      ecdh, auth, path,
-      json: { endpoint: base + path, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } },
-      decrypt(r: Received) { return JSON.parse(decrypt(r.body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }).toString('utf8')) },
-    }
-  }
+  const subscription = () => fake.subscription()
   const pushesTo = (path: string) => received.filter((r) => r.path === path)
 
   it('sends an encrypted, signed push for a new customer message, and deletes a subscription answered 410', async () => {

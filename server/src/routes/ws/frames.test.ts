@@ -19,12 +19,8 @@ const GARBAGE: (string | Buffer)[] = [
 ]
 
 describe('socket frames are checked before use', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  }, { realtime: { helloTimeoutMs: 400 } })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn }, { realtime: { helloTimeoutMs: 400 } })
 
   async function alive() {
     expect((await fetch(`${s.url}/api/health`)).status).toBe(200)

@@ -28,13 +28,9 @@ async function closesWithin(sock: TestSocket, act: () => Promise<unknown>) {
 }
 
 describe('revocation closes the sockets of ended sessions', () => {
-  let s: TestServer
-  let admin: Client
+  let s: TestServer, admin: Client
   // The periodic check is out of the way here (60 s): what closes the sockets in time is the announcement.
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  })
+  withServer((server, signedIn) => { s = server; admin = signedIn })
 
   it('sign-out closes that session\'s sockets within 1 s, not the same user\'s other session nor a customer chat in that browser', async () => {
     await createAgent(s, 'sina', { queues: ['support'] })

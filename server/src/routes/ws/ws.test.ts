@@ -8,12 +8,8 @@ const messageTexts = (events: ServerEvent[]) =>
   events.flatMap((e) => (e.type === 'message.created' && 'message' in e.data ? [e.data.message.text] : []))
 
 describe('realtime socket', () => {
-  let s: TestServer
-  let admin: Client
-  withServer(async (server, signedIn) => {
-    s = server
-    admin = signedIn
-  })
+  let s: TestServer, admin: Client
+  withServer((server, signedIn) => { s = server; admin = signedIn })
 
   it('refuses a socket without a session or token', async () => {
     const sock = await TestSocket.open(s.url, {})
