@@ -8,7 +8,9 @@ import { Agent, createServer } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decrypt } from 'http_ece'
+import { afterAll, beforeAll } from 'vitest'
 import type { PushPayload } from '../api-types.js'
+import { withServer, type Client, type TestServer } from './helpers.js'
 
 export interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }
 
@@ -76,4 +78,12 @@ export async function startFakePushService(): Promise<FakePushService> {
     origin, agent: new Agent({ ca: cert }), received, answerOnce, subscription,
     close: () => new Promise<void>((r) => service.close(() => r())),
   }
+}
+
+/** withServer with a fake push service that the server may send to (started first, closed after). */
+export function withPushServer(ready: (s: TestServer, admin: Client, fake: FakePushService) => void): void {
+  let fake: FakePushService | undefined
+  beforeAll(async () => { fake = await startFakePushService() })
+  withServer((s, admin) => ready(s, admin, fake!), () => ({ testPushService: { origin: fake!.origin, agent: fake!.agent } }))
+  afterAll(async () => { await fake?.close() })
 }

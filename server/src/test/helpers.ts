@@ -211,10 +211,14 @@ export class TestSocket {
  * One test server for the enclosing `describe`: started before its tests (`ready` gets it and the
  * signed-in admin, then does any further setup) and closed after them.
  */
-export function withServer(ready: (s: TestServer, admin: Client) => void | Promise<void>, opts: TestServerOptions = {}): void {
+export function withServer(
+  ready: (s: TestServer, admin: Client) => void | Promise<void>,
+  /** The server's options, or a function that gives them once earlier hooks have run. */
+  opts: TestServerOptions | (() => TestServerOptions) = {},
+): void {
   let server: TestServer | undefined
   beforeAll(async () => {
-    server = await startTestServer(opts)
+    server = await startTestServer(typeof opts === 'function' ? opts() : opts)
     await ready(server, await signIn(server.url, 'admin', ADMIN_PASSWORD))
   })
   afterAll(async () => { await server?.close() })

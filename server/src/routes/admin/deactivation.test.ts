@@ -1,23 +1,13 @@
 // Issue 10, point 4: deactivating an agent leaves nothing behind — no device that gets message
 // previews, no chat stuck with someone who can no longer answer.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../../test/helpers.js'
-import { startFakePushService, type FakePushService } from '../../test/fakePushService.js'
+import { describe, expect, it } from 'vitest'
+import { createAgent, createQueue, signIn, startChat, type Client, type TestServer } from '../../test/helpers.js'
+import { withPushServer, type FakePushService } from '../../test/fakePushService.js'
 
 describe('deactivating an agent', () => {
-  let s: TestServer
-  let admin: Client
-  let fake: FakePushService
-  beforeAll(async () => {
-    fake = await startFakePushService()
-    s = await startTestServer({ testPushService: { origin: fake.origin, agent: fake.agent } })
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
-  })
-  afterAll(async () => {
-    await s.close()
-    await fake.close()
-  })
+  let s: TestServer, admin: Client, fake: FakePushService
+  withPushServer((server, signedIn, service) => { s = server; admin = signedIn; fake = service })
   const device = () => fake.subscription()
 
   it('removes their devices, returns their chats to the queues (offer mode re-offers) with a line in the thread, and says how many', async () => {

@@ -1,25 +1,16 @@
 // A real push, end to end on the server side: web-push encrypts and signs, a local HTTPS server
 // plays the push service, and the test decrypts the payload with the subscription's keys.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
-import { startFakePushService, type FakePushService, type Received } from '../../test/fakePushService.js'
+import { describe, expect, it } from 'vitest'
+import { createAgent, signIn, startChat, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { withPushServer, type FakePushService, type Received } from '../../test/fakePushService.js'
 
 describe('push notifications', () => {
-  let s: TestServer
-  let admin: Client
-  let fake: FakePushService
-  let received: Received[]
-  let answerOnce: Map<string, number>
-  beforeAll(async () => {
-    fake = await startFakePushService()
-    ;({ received, answerOnce } = fake)
-    s = await startTestServer({ testPushService: { origin: fake.origin, agent: fake.agent } })
-    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
-  })
-  afterAll(async () => {
-    await s.close()
-    await fake.close()
+  let s: TestServer, admin: Client, fake: FakePushService
+  let received: Received[], answerOnce: Map<string, number>
+  withPushServer((server, signedIn, service) => {
+    s = server; admin = signedIn; fake = service
+    ;({ received, answerOnce } = service)
   })
 
   /** A browser-like subscription: our own P-256 key pair and auth secret. */
