@@ -9,6 +9,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const onPg = Boolean(process.env.TEST_DATABASE_URL)
 
 /** A push device of the admin (as POST /api/push/devices stores it) and a chat the admin picked. */
+/** An agent's socket that says its device shows `conversationId` (and gives the server a moment to store it). */
+async function viewingSocket(url: string, cookie: string, conversationId: string, deviceId: string): Promise<TestSocket> {
+  const sock = await TestSocket.open(url, {}, cookie)
+  await sock.until((f) => f.type === 'ready')
+  sock.ws.send(JSON.stringify({ type: 'viewing', conversationId, deviceId }))
+  await sleep(100)
+  return sock
+}
+
 async function setUp(s: TestServer) {
   const admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
   const userId = (await admin.req('GET', '/api/auth/me')).body.user.id as string
@@ -57,10 +66,7 @@ describe('viewing marks are leases held by a live socket', () => {
     const s = await startTestServer({ realtime: { pingMs: 300, viewingLeaseMs: 900 } })
     servers.push(s)
     const { admin, deviceId, chat, targets } = await setUp(s)
-    const sock = await TestSocket.open(s.url, {}, admin.cookie)
-    await sock.until((f) => f.type === 'ready')
-    sock.ws.send(JSON.stringify({ type: 'viewing', conversationId: chat.id, deviceId }))
-    await sleep(100)
+    const sock = await viewingSocket(s.url, admin.cookie, chat.id, deviceId)
     expect(await targets()).toEqual([])
     await sleep(2000) // well past the 900 ms lease: renewed on every ping
     expect(await targets()).toEqual([])
@@ -97,10 +103,7 @@ describe('viewing marks are leases held by a live socket', () => {
     const a = await startTestServer()
     servers.push(a)
     const { admin, deviceId, chat, targets } = await setUp(a)
-    const sock = await TestSocket.open(a.url, {}, admin.cookie)
-    await sock.until((f) => f.type === 'ready')
-    sock.ws.send(JSON.stringify({ type: 'viewing', conversationId: chat.id, deviceId }))
-    await sleep(100)
+    const sock = await viewingSocket(a.url, admin.cookie, chat.id, deviceId)
     const b = await startTestServer({ shareDatabaseOf: a })
     servers.push(b)
     expect(await targets()).toEqual([])
