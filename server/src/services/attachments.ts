@@ -13,19 +13,13 @@ import { HttpError } from './errors.js'
 import { typeAllowed } from './fileRules.js'
 import { videoDurationSeconds } from './mediaDuration.js'
 import type { BlobStore } from './storage.js'
+import { toAttachment } from '../db/repositories/attachments.js'
 
 const IMAGE = new Set(['png', 'jpg', 'gif', 'webp', 'heic', 'heif', 'avif'])
 const VIDEO = new Set(['webm', 'mp4', 'mov', 'm4v'])
 // Never stored whatever the list says: a browser could run them.
 const NEVER = new Set(['html', 'htm', 'svg', 'xml', 'js', 'mjs', 'xhtml'])
 const THUMB_PX = 320
-
-export function toAttachment(r: AttachmentsTable): Attachment {
-  return {
-    id: r.id, name: r.file_name, mime: r.mime, kind: r.kind, size: Number(r.size), width: r.width, height: r.height,
-    hasThumb: r.thumb_key !== null, hasPreview: r.preview_key !== null,
-  }
-}
 
 /** Longest stored file name in UTF-8 bytes: NAME_MAX of common file systems (POSIX, ext4, APFS), so a download saves under the same name. */
 export const MAX_FILE_NAME_BYTES = 255
@@ -195,18 +189,6 @@ export function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${Math.round((n / 1024 / 1024) * 10) / 10} MB`
   if (n >= 1024) return `${Math.round(n / 1024)} KB`
   return `${n} bytes`
-}
-
-export async function attachmentsFor(db: Kysely<DB>, messageIds: string[]): Promise<Map<string, Attachment[]>> {
-  const map = new Map<string, Attachment[]>()
-  if (messageIds.length === 0) return map
-  const rows = await db.selectFrom('attachments').selectAll().where('message_id', 'in', messageIds).orderBy('created_at').execute()
-  for (const r of rows) {
-    const list = map.get(r.message_id!) ?? []
-    list.push(toAttachment(r))
-    map.set(r.message_id!, list)
-  }
-  return map
 }
 
 /** Uploads never sent are removed after this long (ms). */

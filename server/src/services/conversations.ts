@@ -2,21 +2,19 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
-import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
+import { getConversation, getMessageByClientId, lockConversationRow } from '../db/repositories/conversations.js'
 import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
-import { canTakeMore, decline, emitUpdated, lockRow, offerNext } from './routing.js'
+import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** Locks the conversation row (PostgreSQL) so concurrent changes to it run one after the other. */
 async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: string) {
-  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
-  if (ctx.kind === 'postgres') q = q.forUpdate()
-  const row = await q.executeTakeFirst()
+  const row = await lockConversationRow(trx, ctx.kind, id)
   if (!row) throw notFound('Conversation not found')
   return row
 }
@@ -493,7 +491,7 @@ export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppCo
   const name = await agentName(trx, userId)
   let returned = 0
   for (const { id } of held) {
-    const conv = await lockRow(trx, ctx, id)
+    const conv = await lockConversationRow(trx, ctx.kind, id)
     if (!conv) continue
     if (conv.state === 'picked' && conv.agent_id === userId) {
       const queue = await trx.selectFrom('queues').select('name').where('id', '=', conv.queue_id).executeTakeFirstOrThrow()

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { getConversation } from '../db/repositories/conversations.js'
+import { getConversation, lockConversationRow, type ConversationRow } from '../db/repositories/conversations.js'
 import type { AppContext } from './context.js'
 import type { Emit } from './events.js'
 import { withEvents } from './events.js'
@@ -13,14 +13,6 @@ import { withEvents } from './events.js'
  * Every decision is a conditional update under the conversation's row lock, never in-process
  * state, so several server processes may route at once.
  */
-
-export type ConversationRow = Awaited<ReturnType<typeof lockRow>>
-
-export async function lockRow(trx: Transaction<DB>, ctx: AppContext, id: string) {
-  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
-  if (ctx.kind === 'postgres') q = q.forUpdate()
-  return q.executeTakeFirst()
-}
 
 /** Open conversations an agent holds: picked by them or offered to them. */
 export async function loadOf(trx: Transaction<DB> | AppContext['db'], userId: string): Promise<number> {
@@ -92,7 +84,7 @@ async function rankedCandidates(trx: Transaction<DB>, queueId: string, conversat
 
 /** Offers the conversation (locked by the caller) to the best candidate, or leaves it queued. */
 export async function offerNext(
-  trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: NonNullable<ConversationRow>,
+  trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: ConversationRow,
 ): Promise<string | null> {
   const offerMs = ctx.offerMs
   const queue = await trx.selectFrom('queues').select('routing_mode').where('id', '=', conv.queue_id).executeTakeFirst()
@@ -133,7 +125,7 @@ export async function routeWaiting(ctx: AppContext, limit = 50): Promise<number>
   let offered = 0
   for (const { id } of waiting) {
     const to = await withEvents(ctx, async (trx, emit) => {
-      const conv = await lockRow(trx, ctx, id)
+      const conv = await lockConversationRow(trx, ctx.kind, id)
       if (!conv || conv.state !== 'queued') return null
       // Nothing to say when nobody can take it: don't write an event for "still queued".
       if ((await rankedCandidates(trx, conv.queue_id, conv.id)).length === 0) return null
@@ -156,7 +148,7 @@ export async function expireOffers(ctx: AppContext, now = Date.now()): Promise<n
   let n = 0
   for (const { id } of expired) {
     await withEvents(ctx, async (trx, emit) => {
-      const conv = await lockRow(trx, ctx, id)
+      const conv = await lockConversationRow(trx, ctx.kind, id)
       // Re-checked under the lock: another process may have handled it meanwhile.
       if (!conv || conv.state !== 'offered' || !conv.offered_to || (conv.offer_expires_at ?? Infinity) > now) return
       await decline(trx, conv.id, conv.offered_to, 'timeout')

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
+import type { DbKind } from '../index.js'
 import type { Attachment, AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
-import { attachmentsFor } from '../../services/attachments.js'
+import { attachmentsFor } from './attachments.js'
 import type { DB } from '../schema.js'
 
 /** The conversation as an agent sees it; `viewerId` decides the unread count. */
@@ -166,5 +167,20 @@ export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Pr
   const row = await messageQuery(db).where('m.client_id', '=', clientId).executeTakeFirst()
   return row && toMessage(row, await attachmentsFor(db, [row.id]))
 }
+
+/**
+ * The one row lock of a conversation: reads its row and, on PostgreSQL, holds it (SELECT … FOR
+ * UPDATE) until the transaction ends, so concurrent changes to one conversation run one after the
+ * other, in every process. SQLite has a single writer: the transaction alone serialises there.
+ * @returns the row, or undefined when there is no such conversation
+ */
+export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id: string) {
+  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
+  if (kind === 'postgres') q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+/** A conversation row as stored (what lockConversationRow returns). */
+export type ConversationRow = NonNullable<Awaited<ReturnType<typeof lockConversationRow>>>
 
 export type { ConversationState }

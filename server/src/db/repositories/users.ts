@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { User } from '../../api-types.js'
 import type { DB, UsersTable } from '../schema.js'
-import { normalizeUsername } from '../../services/usernames.js'
 
 export function toUser(r: Selectable<UsersTable>): User {
   return {
@@ -21,7 +20,7 @@ export async function getUser(db: Kysely<DB>, id: string): Promise<User | undefi
   return row && toUser(row)
 }
 
-/** The user stored under `username` in its normalized spelling (normalizeUsername), as it is stored. */
+/** The user row stored under `username`, which must already be in its stored spelling (services/usernames.ts normalizeUsername). */
 export async function getUserRowByUsername(db: Kysely<DB>, username: string) {
-  return db.selectFrom('users').selectAll().where('username', '=', normalizeUsername(username)).executeTakeFirst()
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst()
 }
