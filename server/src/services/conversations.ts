@@ -404,11 +404,11 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
       await trx.updateTable('conversations').set({ state: 'offered', offered_to: target.id, offer_expires_at: now + ctx.offerMs })
         .where('id', '=', conversationId).execute()
       await trx.updateTable('users').set({ last_assigned_at: now }).where('id', '=', target.id).execute()
-      await emitUpdated(trx, emit, conversationId, [conv.queue_id, queue.id])
+      await emitUpdated(trx, emit, conversationId, [conv.queue_id, queue.id], 'transfer')
     } else {
-      await offerNext(trx, ctx, emit, moved)
+      await offerNext(trx, ctx, emit, moved, 'transfer')
       // The old queue's agents (and my other devices) must see it leave.
-      if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id])
+      if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
     }
     return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
   })

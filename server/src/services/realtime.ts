@@ -287,10 +287,11 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
 
     /** Customers get the public shape of a conversation, never the agents' one, and signed file URLs. */
     const shape = (event: ServerEvent): ServerEvent => {
-      if (identity?.kind === 'customer' && 'conversation' in event.data && 'queue' in event.data.conversation) {
+      if (identity?.kind !== 'customer') return event
+      if ((event.type === 'conversation.created' || event.type === 'conversation.updated') && 'queue' in event.data.conversation) {
         return { ...event, data: { conversation: toPublicConversation(event.data.conversation) } }
       }
-      if (identity?.kind === 'customer' && 'message' in event.data && event.data.message.attachments?.length) {
+      if (event.type === 'message.created' && event.data.message.attachments?.length) {
         return { ...event, data: { message: withSignedUrls(ctx.signer, event.data.message) } }
       }
       return event

@@ -4,6 +4,7 @@ import { getConversation, lockConversationRow, type ConversationRow } from '../d
 import type { AppContext } from './context.js'
 import type { Emit } from './events.js'
 import { withEvents } from './events.js'
+import type { EventCause } from './pubsub.js'
 
 /**
  * Offer routing. A conversation in an offer-mode queue is offered to one available agent with
@@ -43,11 +44,12 @@ export async function canTakeMore(trx: Transaction<DB>, ctx: AppContext, userId:
   return (await loadOf(trx, userId)) < u.max_concurrent
 }
 
-export async function emitUpdated(trx: Transaction<DB>, emit: Emit, id: string, queueIds: string[]) {
+/** Emits the conversation's state to each queue; `cause` says why when the state does not (a transfer). */
+export async function emitUpdated(trx: Transaction<DB>, emit: Emit, id: string, queueIds: string[], cause?: EventCause) {
   const conversation = await getConversation(trx, id, null)
   if (!conversation) return
   for (const queueId of new Set(queueIds)) {
-    await emit({ type: 'conversation.updated', conversationId: id, queueId, visibility: 'public', data: { conversation } })
+    await emit({ type: 'conversation.updated', conversationId: id, queueId, visibility: 'public', data: { conversation }, cause })
   }
 }
 
@@ -82,9 +84,9 @@ async function rankedCandidates(trx: Transaction<DB>, queueId: string, conversat
     .sort((a, b) => Number(a.load) - Number(b.load) || (a.last_assigned_at ?? 0) - (b.last_assigned_at ?? 0) || a.id.localeCompare(b.id))
 }
 
-/** Offers the conversation (locked by the caller) to the best candidate, or leaves it queued. */
+/** Offers the conversation (locked by the caller) to the best candidate, or leaves it queued; `cause`: see emitUpdated. */
 export async function offerNext(
-  trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: ConversationRow,
+  trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: ConversationRow, cause?: EventCause,
 ): Promise<string | null> {
   const offerMs = ctx.offerMs
   const queue = await trx.selectFrom('queues').select('routing_mode').where('id', '=', conv.queue_id).executeTakeFirst()
@@ -107,7 +109,7 @@ export async function offerNext(
     .where('id', '=', conv.id)
     .execute()
   if (chosen) await trx.updateTable('users').set({ last_assigned_at: now }).where('id', '=', chosen).execute()
-  await emitUpdated(trx, emit, conv.id, [conv.queue_id])
+  await emitUpdated(trx, emit, conv.id, [conv.queue_id], cause)
   return chosen
 }
 

@@ -183,4 +183,11 @@ export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id
 /** A conversation row as stored (what lockConversationRow returns). */
 export type ConversationRow = NonNullable<Awaited<ReturnType<typeof lockConversationRow>>>
 
+/** The agent who picked this conversation (it is in state picked) and whether they want message notifications; undefined otherwise. */
+export async function pickedAgentOf(db: Kysely<DB>, conversationId: string): Promise<{ id: string; notifyMessages: boolean } | undefined> {
+  const row = await db.selectFrom('conversations as c').innerJoin('users as u', 'u.id', 'c.agent_id')
+    .select(['c.agent_id', 'u.notify_messages']).where('c.id', '=', conversationId).where('c.state', '=', 'picked').executeTakeFirst()
+  return row?.agent_id ? { id: row.agent_id, notifyMessages: row.notify_messages !== 0 } : undefined
+}
+
 export type { ConversationState }
