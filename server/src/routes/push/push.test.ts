@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { decrypt } from 'http_ece'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN_PASSWORD, createAgent, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
 
 interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }
 
@@ -173,5 +173,22 @@ describe('push notifications', () => {
     const payload = sub.decrypt(pushesTo(sub.path)[0]!)
     expect(payload).toMatchObject({ kind: 'offer', conversationId: chat.id, title: 'Olga Offer', body: 'New chat in Hotline' })
     expect(payload.expiresAt).toBeGreaterThan(Date.now())
+  })
+  it('a transfer to an agent is pushed as a transfer, told by how it happened and not by the thread text', async () => {
+    await createQueue(s, 'relay', 'Relay')
+    await createAgent(s, 'ravi', { queues: ['relay'] })
+    const tess = await createAgent(s, 'tess', { queues: ['relay'] })
+    const ravi = await signIn(s.url, 'ravi', 'secret-pass')
+    const tessClient = await signIn(s.url, 'tess', 'secret-pass')
+    const sub = subscription()
+    expect((await tessClient.req('POST', '/api/push/devices', { name: 'Tess phone', subscription: sub.json })).status).toBe(201)
+    const chat = await startChat(s.url, 'relay', 'Tomas Transfer')
+    expect((await ravi.req('POST', `/api/conversations/${chat.id}/pick`)).status).toBe(200)
+    const queueId = (await ravi.req('GET', `/api/conversations/${chat.id}`)).body.conversation.queue.id
+    expect((await ravi.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId, agentId: tess })).status).toBe(200)
+    await s.push.idle()
+    const pushes = pushesTo(sub.path).map((r) => sub.decrypt(r))
+    expect(pushes).toHaveLength(1)
+    expect(pushes[0]).toMatchObject({ kind: 'transfer', conversationId: chat.id, title: 'Tomas Transfer', body: 'Transferred to you in Relay' })
   })
 })
