@@ -56,5 +56,3 @@ export async function withEvents<T>(
   }
   return result
 }
-
-export { latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'

@@ -1,6 +1,10 @@
 import type { Transaction } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { getConversation, lockConversationRow, type ConversationRow } from '../db/repositories/conversations.js'
+import {
+  expiredOffers, getConversation, insertDecline, lockConversationRow, openLoadOf, updateConversation, waitingInOfferQueues, type ConversationRow,
+} from '../db/repositories/conversations.js'
+import { getQueueRow } from '../db/repositories/queues.js'
+import { lockEligibleAgent, markAssigned, offerCandidates } from '../db/repositories/users.js'
 import type { AppContext } from './context.js'
 import type { Emit } from './events.js'
 import { withEvents } from './events.js'
@@ -16,32 +20,14 @@ import type { EventCause } from './pubsub.js'
  */
 
 /** Open conversations an agent holds: picked by them or offered to them. */
-export async function loadOf(trx: Transaction<DB> | AppContext['db'], userId: string): Promise<number> {
-  const row = await trx
-    .selectFrom('conversations')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) => eb.or([
-      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
-      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
-    ]))
-    .executeTakeFirstOrThrow()
-  return Number(row.n)
-}
+export const loadOf = openLoadOf
 
 /** Is this agent active, available, a member of the queue and under their limit? */
 export async function canTakeMore(trx: Transaction<DB>, ctx: AppContext, userId: string, queueId: string): Promise<boolean> {
-  let q = trx
-    .selectFrom('users as u')
-    .innerJoin('queue_members as m', (j) => j.onRef('m.user_id', '=', 'u.id').on('m.queue_id', '=', queueId))
-    .select(['u.max_concurrent'])
-    .where('u.id', '=', userId)
-    .where('u.active', '=', 1)
-    .where('u.presence', '=', 'available')
   // Locking the agent's row serialises two processes offering to the same agent at once.
-  if (ctx.kind === 'postgres') q = q.forUpdate()
-  const u = await q.executeTakeFirst()
+  const u = await lockEligibleAgent(trx, ctx.kind, userId, queueId)
   if (!u) return false
-  return (await loadOf(trx, userId)) < u.max_concurrent
+  return (await openLoadOf(trx, userId)) < u.max_concurrent
 }
 
 /** Emits the conversation's state to each queue; `cause` says why when the state does not (a transfer). */
@@ -59,26 +45,7 @@ export async function emitUpdated(trx: Transaction<DB>, emit: Emit, id: string, 
  * who got work longest ago.
  */
 async function rankedCandidates(trx: Transaction<DB>, queueId: string, conversationId: string) {
-  const rows = await trx
-    .selectFrom('users as u')
-    .innerJoin('queue_members as m', 'm.user_id', 'u.id')
-    .select(['u.id', 'u.max_concurrent', 'u.last_assigned_at'])
-    .select((eb) =>
-      eb.selectFrom('conversations as c')
-        .select(eb.fn.countAll<number>().as('n'))
-        .where((w) => w.or([
-          w.and([w('c.state', '=', 'picked'), w('c.agent_id', '=', w.ref('u.id'))]),
-          w.and([w('c.state', '=', 'offered'), w('c.offered_to', '=', w.ref('u.id'))]),
-        ]))
-        .as('load'),
-    )
-    .where('m.queue_id', '=', queueId)
-    .where('u.active', '=', 1)
-    .where('u.presence', '=', 'available')
-    .where((eb) => eb.not(eb.exists(
-      eb.selectFrom('offer_declines as d').select('d.user_id').where('d.conversation_id', '=', conversationId).whereRef('d.user_id', '=', 'u.id'),
-    )))
-    .execute()
+  const rows = await offerCandidates(trx, queueId, conversationId)
   return rows
     .filter((c) => Number(c.load) < c.max_concurrent)
     .sort((a, b) => Number(a.load) - Number(b.load) || (a.last_assigned_at ?? 0) - (b.last_assigned_at ?? 0) || a.id.localeCompare(b.id))
@@ -89,7 +56,7 @@ export async function offerNext(
   trx: Transaction<DB>, ctx: AppContext, emit: Emit, conv: ConversationRow, cause?: EventCause,
 ): Promise<string | null> {
   const offerMs = ctx.offerMs
-  const queue = await trx.selectFrom('queues').select('routing_mode').where('id', '=', conv.queue_id).executeTakeFirst()
+  const queue = await getQueueRow(trx, conv.queue_id)
   let chosen: string | null = null
   if (queue?.routing_mode === 'offer') {
     const ranked = await rankedCandidates(trx, conv.queue_id, conv.id)
@@ -101,29 +68,17 @@ export async function offerNext(
     }
   }
   const now = Date.now()
-  await trx
-    .updateTable('conversations')
-    .set(chosen
-      ? { state: 'offered', offered_to: chosen, offer_expires_at: now + offerMs, agent_id: null }
-      : { state: 'queued', offered_to: null, offer_expires_at: null, agent_id: null })
-    .where('id', '=', conv.id)
-    .execute()
-  if (chosen) await trx.updateTable('users').set({ last_assigned_at: now }).where('id', '=', chosen).execute()
+  await updateConversation(trx, conv.id, chosen
+    ? { state: 'offered', offered_to: chosen, offer_expires_at: now + offerMs, agent_id: null }
+    : { state: 'queued', offered_to: null, offer_expires_at: null, agent_id: null })
+  if (chosen) await markAssigned(trx, chosen, now)
   await emitUpdated(trx, emit, conv.id, [conv.queue_id], cause)
   return chosen
 }
 
 /** Offers queued conversations of offer-mode queues to agents who can take them, oldest first. */
 export async function routeWaiting(ctx: AppContext, limit = 50): Promise<number> {
-  const waiting = await ctx.db
-    .selectFrom('conversations as c')
-    .innerJoin('queues as q', 'q.id', 'c.queue_id')
-    .select('c.id')
-    .where('c.state', '=', 'queued')
-    .where('q.routing_mode', '=', 'offer')
-    .orderBy('c.arrived_at')
-    .limit(limit)
-    .execute()
+  const waiting = await waitingInOfferQueues(ctx.db, limit)
   let offered = 0
   for (const { id } of waiting) {
     const to = await withEvents(ctx, async (trx, emit) => {
@@ -140,13 +95,7 @@ export async function routeWaiting(ctx: AppContext, limit = 50): Promise<number>
 
 /** Offers whose time ran out count as declined (timeout) and move on to the next agent. */
 export async function expireOffers(ctx: AppContext, now = Date.now()): Promise<number> {
-  const expired = await ctx.db
-    .selectFrom('conversations')
-    .select('id')
-    .where('state', '=', 'offered')
-    .where('offer_expires_at', '<=', now)
-    .limit(100)
-    .execute()
+  const expired = await expiredOffers(ctx.db, now, 100)
   let n = 0
   for (const { id } of expired) {
     await withEvents(ctx, async (trx, emit) => {
@@ -161,13 +110,8 @@ export async function expireOffers(ctx: AppContext, now = Date.now()): Promise<n
   return n
 }
 
-export async function decline(trx: Transaction<DB>, conversationId: string, userId: string, reason: 'rejected' | 'timeout') {
-  await trx
-    .insertInto('offer_declines')
-    .values({ conversation_id: conversationId, user_id: userId, reason, created_at: Date.now() })
-    .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
-    .execute()
-}
+/** An agent declined the offer (or let it time out): they are not offered it again this round. */
+export const decline = insertDecline
 
 /** The background loop: expire offers and offer waiting conversations. Safe to run in every process. */
 export function startRouter(ctx: AppContext, everyMs = 1000): () => void {

@@ -87,3 +87,31 @@ export async function deletePushDevice(db: Kysely<DB>, id: string, userId?: stri
 export async function setPushDeviceBlocked(db: Kysely<DB>, id: string, blocked: boolean): Promise<void> {
   await db.updateTable('push_devices').set({ blocked: blocked ? 1 : 0 }).where('id', '=', id).execute()
 }
+
+/** Removes every device of a user (deactivation). */
+export async function deletePushDevicesOf(db: Kysely<DB>, userId: string): Promise<void> {
+  await db.deleteFrom('push_devices').where('user_id', '=', userId).execute()
+}
+
+/** Extends the viewing lease of these devices (those still marked) to `until` (epoch ms). */
+export async function renewViewing(db: Kysely<DB>, deviceIds: string[], until: number): Promise<void> {
+  await db.updateTable('push_devices').set({ viewing_until: until })
+    .where('id', 'in', deviceIds).where('viewing_conversation_id', 'is not', null).execute()
+}
+
+/**
+ * Marks what a user's device shows (`conversationId`, null for nothing) until `until` (epoch ms).
+ * @returns whether the device is that user's (only then is it marked)
+ */
+export async function setViewing(db: Kysely<DB>, deviceId: string, userId: string, conversationId: string | null, until: number | null): Promise<boolean> {
+  const res = await db.updateTable('push_devices').set({ viewing_conversation_id: conversationId, viewing_until: until })
+    .where('id', '=', deviceId).where('user_id', '=', userId).executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/** Clears viewing marks: every one, or (`onlyLapsedAt`) only those whose lease ran out by then. */
+export async function clearViewingMarks(db: Kysely<DB>, onlyLapsedAt?: number): Promise<void> {
+  let q = db.updateTable('push_devices').set({ viewing_conversation_id: null, viewing_until: null }).where('viewing_conversation_id', 'is not', null)
+  if (onlyLapsedAt !== undefined) q = q.where((eb) => eb.or([eb('viewing_until', 'is', null), eb('viewing_until', '<=', onlyLapsedAt)]))
+  await q.execute()
+}

@@ -22,3 +22,19 @@ export async function putSetting(db: Kysely<DB>, key: string, value: unknown, ov
 export async function ping(db: Kysely<DB>): Promise<void> {
   await db.selectFrom('settings').select('key').limit(1).execute()
 }
+
+/** A setting's stored text as is (not JSON), or undefined. */
+export async function getSettingText(db: Kysely<DB>, key: string): Promise<string | undefined> {
+  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value
+}
+
+/** Stores text as is under `key`; with `overwrite` false an existing value wins. */
+export async function putSettingText(db: Kysely<DB>, key: string, value: string, overwrite = true): Promise<void> {
+  await db.insertInto('settings').values({ key, value })
+    .onConflict((oc) => (overwrite ? oc.column('key').doUpdateSet({ value }) : oc.column('key').doNothing()))
+    .execute()
+}
+
+export async function deleteSetting(db: Kysely<DB>, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute()
+}

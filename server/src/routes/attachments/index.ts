@@ -5,7 +5,8 @@ import type { FileRules } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
 import { conflict, HttpError, notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
-import { agentCanSee } from '../../db/repositories/conversations.js'
+import { agentCanSee, conversationState } from '../../db/repositories/conversations.js'
+import { getAttachmentRow, getAttachmentWithChat } from '../../db/repositories/attachments.js'
 import { checkUploadQuota, cleanFileName, storeUpload, type UploadQuota } from '../../services/attachments.js'
 import { getFileRules, setFileRules } from '../../services/fileRules.js'
 import { conversationIdForToken } from '../../services/conversations.js'
@@ -90,7 +91,8 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
 
     agent.post<{ Params: { id: string } }>('/api/conversations/:id/attachments', { config: { acceptsMultipart: true }, schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
       if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
-      const conv = await ctx.db.selectFrom('conversations').select(['state', 'agent_id']).where('id', '=', req.params.id).executeTakeFirstOrThrow()
+      const conv = await conversationState(ctx.db, req.params.id)
+      if (!conv) throw notFound('Conversation not found')
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
       if (conv.state !== 'picked' || conv.agent_id !== req.user!.id) throw conflict('not_owner', 'You can only send files in conversations you have picked')
       return reply.status(201).send({ attachment: await receive(req, req.params.id, { kind: 'agent', userId: req.user!.id }) })
@@ -99,7 +101,7 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
     for (const variant of ['original', 'thumb', 'preview'] as const) {
       const path = variant === 'original' ? '/api/attachments/:id' : `/api/attachments/:id/${variant}`
       agent.get<{ Params: { id: string } }>(path, { schema: { params: idParams } }, async (req, reply) => {
-        const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst()
+        const row = await getAttachmentRow(ctx.db, req.params.id)
         // Unsent files are the uploader's alone; sent ones belong to whoever may see the conversation.
         const ok = row && (row.message_id !== null || row.uploader_id === req.user!.id) && (await agentCanSee(ctx.db, req.user!.id, row.conversation_id))
         if (!row || !ok) throw notFound('File not found')
@@ -126,7 +128,8 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
   app.register(async (customer) => {
     customer.post('/api/public/conversation/attachments', { config: { acceptsMultipart: true }, preHandler: requireCustomer, schema: { response: attachmentReply } }, async (req, reply) => {
       const id = req.customerConversationId!
-      const conv = await ctx.db.selectFrom('conversations').select('state').where('id', '=', id).executeTakeFirstOrThrow()
+      const conv = await conversationState(ctx.db, id)
+      if (!conv) throw notFound('Conversation not found')
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
       const attachment = await receive(req, id, { kind: 'customer' })
       return reply.status(201).send({ attachment: { ...attachment, urls: ctx.signer.urls(attachment) } })
@@ -143,9 +146,7 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
           querystring: { type: 'object', properties: { exp: { type: 'integer', minimum: 0, maximum: 1e11 }, sig: { type: 'string', maxLength: 100 } } },
         },
       }, async (req, reply) => {
-        const row = await ctx.db.selectFrom('attachments as a').innerJoin('conversations as c', 'c.id', 'a.conversation_id')
-          .selectAll('a').select(['c.ended_at', 'c.customer_token_revoked_at'])
-          .where('a.id', '=', req.params.id).executeTakeFirst()
+        const row = await getAttachmentWithChat(ctx.db, req.params.id)
         // Unsent files are the uploader's alone: a customer never sees an agent's draft.
         const customerMaySee = row && (row.message_id !== null || row.uploader_kind === 'customer')
         const { exp, sig } = req.query

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
-import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
+import { agentCanSee, agentWroteMessage, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
 import {
   acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendMessage, transferConversation,
   transferredWith,
   type TransferInput,
 } from '../../services/conversations.js'
-import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
+import { agentWroteNote, customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
 import { replayAckSchema, replayAnswer, type Viewer } from '../../services/idempotency.js'
 import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
@@ -38,12 +38,8 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       if (r.body?.clientId && (await mine(r))) return
       await visible(req)
     }
-  const myMessage = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('messages').select('id')
-    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
-    .where('author_kind', '=', 'agent').where('author_id', '=', req.user!.id).executeTakeFirst()))
-  const myNote = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('notes').select('id')
-    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
-    .where('author_id', '=', req.user!.id).executeTakeFirst()))
+  const myMessage = visibleOrMyRepeat((req) => agentWroteMessage(ctx.db, req.params.id, req.body.clientId!, req.user!.id))
+  const myNote = visibleOrMyRepeat((req) => agentWroteNote(ctx.db, req.params.id, req.body.clientId!, req.user!.id))
   const myTransfer = visibleOrMyRepeat((req) => transferredWith(ctx, req.params.id, req.body.clientId!, req.user!.id))
   const current = (req: IdReq) => async () => ({ conversation: await getConversation(ctx.db, req.params.id, req.user!.id) })
 

@@ -5,6 +5,7 @@ import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
 import { withSignedUrls } from '../../services/signedUrls.js'
+import { queueByAddress } from '../../db/repositories/queues.js'
 import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
 import { messageSchema, publicConversationSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
 
@@ -26,9 +27,9 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       response: { 200: { type: 'object', properties: { queue: { type: 'object', properties: { name: { type: 'string' }, address: { type: 'string' } } } } } },
     },
   }, async (req) => {
-    const queue = await ctx.db.selectFrom('queues').select(['name', 'address']).where('address', '=', req.params.address).executeTakeFirst()
+    const queue = await queueByAddress(ctx.db, req.params.address)
     if (!queue) throw notFound('There is no chat at this address')
-    return { queue }
+    return { queue: { name: queue.name, address: queue.address } }
   })
 
   app.post<{ Params: { address: string }; Body: StartBody }>('/api/public/queues/:address/conversations', {
