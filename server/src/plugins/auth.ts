@@ -53,6 +53,15 @@ export async function userForSession(ctx: AppContext, token: string | undefined)
   return (await sessionForToken(ctx, token))?.user
 }
 
+/**
+ * The signed-in user of a request behind `requireUser` or `requireAdmin` (they set it).
+ * @throws HttpError 401 when there is none (a route registered without those hooks)
+ */
+export function userOf(req: FastifyRequest): User {
+  if (!req.user) throw new HttpError(401, 'unauthorized', 'Please sign in')
+  return req.user
+}
+
 export function authHooks(ctx: AppContext) {
   return {
     /** preHandler: an agent or admin must be signed in. */

@@ -1,7 +1,7 @@
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
-import type { Role, RoutingMode } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
-import { authHooks } from '../../plugins/auth.js'
+import { authHooks, userOf } from '../../plugins/auth.js'
 import { listAdminUsers } from '../../db/repositories/users.js'
 import { listQueues } from '../../db/repositories/queues.js'
 import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../services/identity.js'
@@ -23,17 +23,15 @@ const queueFields = {
   memberIds: { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 1000 },
 } as const
 
-interface UserBody { username: string; displayName: string; role: Role; password: string; maxConcurrent?: number; queueIds?: string[]; active?: boolean }
-interface QueueBody { name: string; address: string; routingMode: RoutingMode; memberIds?: string[] }
-
 /** The admin area: agents and queues. Every route needs an admin session. */
-export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireAdmin } = authHooks(ctx)
   app.addHook('preHandler', requireAdmin)
 
   app.get('/api/admin/users', async () => ({ users: await listAdminUsers(ctx.db) }))
 
-  app.post<{ Body: UserBody }>('/api/admin/users', {
+  app.post('/api/admin/users', {
     schema: {
       body: {
         type: 'object', additionalProperties: false, required: ['username', 'displayName', 'role', 'password'],
@@ -42,20 +40,20 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
     },
   }, async (req, reply) => reply.status(201).send({ user: await createUser(ctx, req.body) }))
 
-  app.patch<{ Params: { id: string }; Body: Partial<UserBody> }>('/api/admin/users/:id', {
+  app.patch('/api/admin/users/:id', {
     schema: {
       params: uuidParams,
       body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { ...userFields, active: { type: 'boolean' } } },
     },
-  }, async (req) => changeUser(ctx, req.user!.id, req.params.id, req.body))
+  }, async (req) => changeUser(ctx, userOf(req).id, req.params.id, req.body))
 
   app.get('/api/admin/queues', async () => ({ queues: await listQueues(ctx.db) }))
 
-  app.post<{ Body: QueueBody }>('/api/admin/queues', {
+  app.post('/api/admin/queues', {
     schema: { body: { type: 'object', additionalProperties: false, required: ['name', 'address', 'routingMode'], properties: queueFields } },
   }, async (req, reply) => reply.status(201).send({ queue: await createQueue(ctx, req.body) }))
 
-  app.patch<{ Params: { id: string }; Body: Partial<QueueBody> }>('/api/admin/queues/:id', {
+  app.patch('/api/admin/queues/:id', {
     schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: queueFields } },
   }, async (req) => ({ queue: await changeQueue(ctx, req.params.id, req.body) }))
 
@@ -63,7 +61,7 @@ export default async function adminRoutes(app: FastifyInstance, { ctx }: { ctx: 
   // with. Write-only: answers say whether one is set and its last 4 characters, never the secret.
   app.get('/api/admin/settings/identity', async () => ({ identity: await identitySettings(ctx.db) }))
 
-  app.put<{ Body: { secret: string | null } }>('/api/admin/settings/identity', {
+  app.put('/api/admin/settings/identity', {
     schema: {
       body: {
         type: 'object', required: ['secret'], additionalProperties: false,

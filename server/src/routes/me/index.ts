@@ -1,16 +1,18 @@
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
-import type { Presence, TransferTarget } from '../../api-types.js'
+import type { TransferTarget } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
-import { authHooks } from '../../plugins/auth.js'
+import { authHooks, userOf } from '../../plugins/auth.js'
 import { getUser, transferTargets, updateUser } from '../../db/repositories/users.js'
 import { routeWaiting } from '../../services/routing.js'
 import { userSchema } from '../schemas.js'
 
-export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+export default async function meRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser } = authHooks(ctx)
   app.addHook('preHandler', requireUser)
 
-  app.patch<{ Body: { presence?: Presence; notifyMessages?: boolean } }>('/api/me', {
+  app.patch('/api/me', {
     schema: {
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
@@ -20,10 +22,10 @@ export default async function meRoutes(app: FastifyInstance, { ctx }: { ctx: App
     },
   }, async (req) => {
     const { presence, notifyMessages } = req.body
-    await updateUser(ctx.db, req.user!.id, { ...(presence ? { presence } : {}), ...(notifyMessages !== undefined ? { notify_messages: notifyMessages ? 1 : 0 } : {}) })
+    await updateUser(ctx.db, userOf(req).id, { ...(presence ? { presence } : {}), ...(notifyMessages !== undefined ? { notify_messages: notifyMessages ? 1 : 0 } : {}) })
     // Becoming available may let waiting chats be offered right away.
     if (req.body.presence === 'available') routeWaiting(ctx).catch((err: unknown) => req.log.error({ err }, 'routing failed'))
-    return { user: await getUser(ctx.db, req.user!.id) }
+    return { user: await getUser(ctx.db, userOf(req).id) }
   })
 
   /** Queues and their agents, for Transfer: any agent may transfer to any queue. */

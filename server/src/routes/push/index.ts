@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
-import type { PushRules } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
 import { conflict, HttpError, notFound } from '../../services/errors.js'
-import { authHooks, SESSION_COOKIE } from '../../plugins/auth.js'
+import { authHooks, SESSION_COOKIE, userOf } from '../../plugins/auth.js'
 import { hashToken } from '../../services/conversations.js'
 import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
@@ -22,21 +22,21 @@ const deviceSchema = {
   },
 } as const
 
-interface SubscribeBody { name: string; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } }
-
-export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { ctx: AppContext; push: PushService }) {
+export default async function pushRoutes(fastify: FastifyInstance, { ctx, push }: { ctx: AppContext; push: PushService }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser, requireAdmin } = authHooks(ctx)
 
-  app.register(async (agent) => {
+  app.register(async (scope) => {
+    const agent = scope.withTypeProvider<RouteTypes>()
     agent.addHook('preHandler', requireUser)
 
     agent.get('/api/push/key', async () => ({ publicKey: (await vapidKeys(ctx.db)).publicKey }))
 
     agent.get('/api/push/devices', async (req) => ({
-      devices: await listPushDevices(ctx.db, { userId: req.user!.id }), maxDevices: (await getPushRules(ctx.db)).maxDevices,
+      devices: await listPushDevices(ctx.db, { userId: userOf(req).id }), maxDevices: (await getPushRules(ctx.db)).maxDevices,
     }))
 
-    agent.post<{ Body: SubscribeBody }>('/api/push/devices', {
+    agent.post('/api/push/devices', {
       schema: {
         body: {
           type: 'object', required: ['name', 'subscription'], additionalProperties: false,
@@ -67,7 +67,7 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
         throw err
       }
       const sessionId = hashToken(req.cookies[SESSION_COOKIE] ?? '')
-      const userId = req.user!.id
+      const userId = userOf(req).id
       const existing = await pushDeviceByEndpoint(ctx.db, endpoint)
       if (existing?.blocked) throw conflict('device_blocked', 'This device was blocked by an admin')
       if (existing && existing.user_id === userId) {
@@ -85,21 +85,22 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
       return reply.status(201).send({ device: (await listPushDevices(ctx.db, { id }))[0] })
     })
 
-    agent.delete<{ Params: { id: string } }>('/api/push/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
-      if (!(await deletePushDevice(ctx.db, req.params.id, req.user!.id))) throw notFound('Device not found')
+    agent.delete('/api/push/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
+      if (!(await deletePushDevice(ctx.db, req.params.id, userOf(req).id))) throw notFound('Device not found')
       return reply.status(204).send()
     })
 
     agent.post('/api/push/test', async (req) => ({
-      sent: await push.sendToUser(req.user!.id, { kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' }, { ttl: 60 }),
+      sent: await push.sendToUser(userOf(req).id, { kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' }, { ttl: 60 }),
     }))
   })
 
-  app.register(async (admin) => {
+  app.register(async (scope) => {
+    const admin = scope.withTypeProvider<RouteTypes>()
     admin.addHook('preHandler', requireAdmin)
     admin.get('/api/admin/devices', async () => ({ devices: await listPushDevices(ctx.db) }))
 
-    admin.patch<{ Params: { id: string }; Body: { blocked: boolean } }>('/api/admin/devices/:id', {
+    admin.patch('/api/admin/devices/:id', {
       schema: { params: idParams, body: { type: 'object', required: ['blocked'], additionalProperties: false, properties: { blocked: { type: 'boolean' } } } },
     }, async (req) => {
       const device = await pushDeviceSession(ctx.db, req.params.id)
@@ -110,13 +111,13 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
       return { device: (await listPushDevices(ctx.db, { id: device.id }))[0] }
     })
 
-    admin.delete<{ Params: { id: string } }>('/api/admin/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
+    admin.delete('/api/admin/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
       if (!(await deletePushDevice(ctx.db, req.params.id))) throw notFound('Device not found')
       return reply.status(204).send()
     })
 
     admin.get('/api/admin/settings/push', async () => ({ push: await getPushRules(ctx.db) }))
-    admin.put<{ Body: PushRules }>('/api/admin/settings/push', {
+    admin.put('/api/admin/settings/push', {
       schema: {
         body: {
           type: 'object', required: ['maxDevices', 'preview'], additionalProperties: false,
