@@ -83,6 +83,47 @@ export default tseslint.config(
     },
   },
   {
+    // Server layers (docs/architecture.md, "Server layers"): routes → services → db/repositories.
+    // Queries live only in server/src/db: routes, plugins and services call repositories, which take
+    // a Kysely<DB> or the caller's Transaction<DB>; types from kysely stay allowed (Transaction, Kysely).
+    files: ['server/src/routes/**/*.ts', 'server/src/services/**/*.ts', 'server/src/plugins/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'kysely', allowTypeImports: true, importNames: ['sql', 'Kysely', 'expressionBuilder'], message: 'Queries live in server/src/db/repositories; import types only from kysely here.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]',
+        message: 'Queries live in server/src/db/repositories: call a repository function (it takes a Kysely<DB> or the caller\'s transaction).',
+      }],
+    },
+  },
+  {
+    // Routes parse, check who asks, call services or repositories and shape the answer; the
+    // transaction boundaries belong to services.
+    files: ['server/src/routes/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'CallExpression[callee.type="MemberExpression"][callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto|selectNoFrom)$/]',
+        message: 'Queries live in server/src/db/repositories: call a repository function.',
+      }, {
+        selector: 'CallExpression[callee.type="MemberExpression"][callee.property.name="transaction"]',
+        message: 'Transactions are opened by services (withEvents or db.transaction() in server/src/services), not routes.',
+      }],
+    },
+  },
+  {
+    // db/ is the bottom layer: it imports nothing from services, routes or plugins.
+    files: ['server/src/db/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ regex: '^(\\.\\./)+(services|routes|plugins)/', message: 'server/src/db imports nothing from services, routes or plugins (the layers go routes → services → db).' }],
+      }],
+    },
+  },
+  {
     // Tests talk to JSON APIs whose shapes they assert.
     files: ['**/*.test.ts', 'server/src/test/**', 'e2e/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

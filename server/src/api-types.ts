@@ -142,23 +142,32 @@ export type EventType =
   /** An agent's read marker moved (on any of their devices). */
   | 'read.updated'
 
-export interface ServerEvent {
-  /** Monotonic cursor of the event log. */
-  id: number
-  type: EventType
-  conversationId: string
-  createdAt: number
-  data: EventData
-}
-
-export type EventData =
+/** What each event type carries in `data`. */
+export interface EventDataByType {
   // Agents get Conversation (unread is always 0 in events: the client counts),
   // customers get PublicConversation.
-  | { conversation: Conversation | PublicConversation }
-  | { message: Message }
-  | { note: Note }
-  | { deliveredSeq: number; readSeq: number }
-  | { userId: string; lastReadSeq: number }
+  'conversation.created': { conversation: Conversation | PublicConversation }
+  'conversation.updated': { conversation: Conversation | PublicConversation }
+  'message.created': { message: Message }
+  'note.created': { note: Note }
+  'receipts.updated': { deliveredSeq: number; readSeq: number }
+  'read.updated': { userId: string; lastReadSeq: number }
+}
+
+/** An event of the log and the socket: a union keyed on `type`, so `switch (event.type)` narrows `data`. */
+export type ServerEvent = {
+  [K in EventType]: {
+    /** Monotonic cursor of the event log. */
+    id: number
+    type: K
+    conversationId: string
+    /** Epoch ms. */
+    createdAt: number
+    data: EventDataByType[K]
+  }
+}[EventType]
+
+export type EventData = EventDataByType[EventType]
 
 // Socket protocol (JSON text frames). Client frames are checked against the schemas in
 // server/src/services/frames.ts; close and error codes are listed in docs/architecture.md (Realtime).

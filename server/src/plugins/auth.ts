@@ -5,6 +5,7 @@ import type { AppContext } from '../services/context.js'
 import { HttpError } from '../services/errors.js'
 import { conversationIdForToken, hashToken } from '../services/conversations.js'
 import { getUser } from '../db/repositories/users.js'
+import { getSession, insertSession } from '../db/repositories/sessions.js'
 import { revokeSessions } from '../services/sessions.js'
 
 export const SESSION_COOKIE = 'parley_session'
@@ -21,7 +22,7 @@ export async function createSession(ctx: AppContext, userId: string): Promise<{ 
   const token = randomBytes(32).toString('base64url')
   const now = Date.now()
   const maxAge = SESSION_DAYS * 24 * 3600
-  await ctx.db.insertInto('sessions').values({ id: hashToken(token), user_id: userId, created_at: now, expires_at: now + maxAge * 1000 }).execute()
+  await insertSession(ctx.db, { id: hashToken(token), userId, createdAt: now, expiresAt: now + maxAge * 1000 })
   return { token, maxAge }
 }
 
@@ -41,11 +42,7 @@ export interface SessionInfo {
 export async function sessionForToken(ctx: AppContext, token: string | undefined): Promise<SessionInfo | undefined> {
   if (!token) return undefined
   const id = hashToken(token)
-  const row = await ctx.db
-    .selectFrom('sessions')
-    .select(['user_id', 'expires_at'])
-    .where('id', '=', id)
-    .executeTakeFirst()
+  const row = await getSession(ctx.db, id)
   if (!row || row.expires_at < Date.now()) return undefined
   const user = await getUser(ctx.db, row.user_id)
   return user?.active ? { id, user, expiresAt: row.expires_at } : undefined
@@ -54,6 +51,15 @@ export async function sessionForToken(ctx: AppContext, token: string | undefined
 /** The active user behind a session cookie value, or undefined. */
 export async function userForSession(ctx: AppContext, token: string | undefined): Promise<User | undefined> {
   return (await sessionForToken(ctx, token))?.user
+}
+
+/**
+ * The signed-in user of a request behind `requireUser` or `requireAdmin` (they set it).
+ * @throws HttpError 401 when there is none (a route registered without those hooks)
+ */
+export function userOf(req: FastifyRequest): User {
+  if (!req.user) throw new HttpError(401, 'unauthorized', 'Please sign in')
+  return req.user
 }
 
 export function authHooks(ctx: AppContext) {

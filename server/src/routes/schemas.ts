@@ -1,3 +1,4 @@
+import type { FromSchema } from 'json-schema-to-ts'
 import { HttpError } from '../services/errors.js'
 
 // JSON schemas shared by routes. Response schemas also make Fastify serialise only the
@@ -92,11 +93,8 @@ export const sendBody = {
   },
 } as const
 
-export interface SendBody {
-  clientId: string
-  text: string
-  attachmentIds?: string[]
-}
+/** A message as sent (agents and customers), typed from its schema. */
+export type SendBody = FromSchema<typeof sendBody>
 
 /** The rule the schema can't say: some text or at least one attachment. */
 export function checkSendBody(b: SendBody) {

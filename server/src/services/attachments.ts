@@ -13,19 +13,13 @@ import { HttpError } from './errors.js'
 import { typeAllowed } from './fileRules.js'
 import { videoDurationSeconds } from './mediaDuration.js'
 import type { BlobStore } from './storage.js'
+import { deleteIfUnsent, insertAttachment, toAttachment, unsentUploadsBefore, uploadsSince } from '../db/repositories/attachments.js'
 
 const IMAGE = new Set(['png', 'jpg', 'gif', 'webp', 'heic', 'heif', 'avif'])
 const VIDEO = new Set(['webm', 'mp4', 'mov', 'm4v'])
 // Never stored whatever the list says: a browser could run them.
 const NEVER = new Set(['html', 'htm', 'svg', 'xml', 'js', 'mjs', 'xhtml'])
 const THUMB_PX = 320
-
-export function toAttachment(r: AttachmentsTable): Attachment {
-  return {
-    id: r.id, name: r.file_name, mime: r.mime, kind: r.kind, size: Number(r.size), width: r.width, height: r.height,
-    hasThumb: r.thumb_key !== null, hasPreview: r.preview_key !== null,
-  }
-}
 
 /** Longest stored file name in UTF-8 bytes: NAME_MAX of common file systems (POSIX, ext4, APFS), so a download saves under the same name. */
 export const MAX_FILE_NAME_BYTES = 255
@@ -90,11 +84,7 @@ const HOUR_MS = 3600_000
 
 /** The files and bytes uploaded to a conversation in the last hour (sent or not). */
 async function recentUploads(db: Kysely<DB>, conversationId: string, now: number): Promise<{ files: number; bytes: number }> {
-  const row = await db.selectFrom('attachments')
-    .select((eb) => [eb.fn.countAll<number>().as('files'), eb.fn.coalesce(eb.fn.sum<number>('size'), eb.lit(0)).as('bytes')])
-    .where('conversation_id', '=', conversationId).where('created_at', '>', now - HOUR_MS)
-    .executeTakeFirst()
-  return { files: Number(row?.files ?? 0), bytes: Number(row?.bytes ?? 0) }
+  return uploadsSince(db, conversationId, now - HOUR_MS)
 }
 
 /** Refuses with 429 when `adding` more bytes (and one more file) would pass the conversation's hourly quota. */
@@ -181,7 +171,7 @@ export async function storeUpload(db: Kysely<DB>, store: BlobStore, tmpDir: stri
     }
     await store.putFile(storageKey, temp)
     keys.push(storageKey)
-    await db.insertInto('attachments').values(row).execute()
+    await insertAttachment(db, row)
     return toAttachment(row)
   } catch (err) {
     await Promise.all(keys.map((k) => store.delete(k).catch(() => undefined)))
@@ -197,18 +187,6 @@ export function formatBytes(n: number): string {
   return `${n} bytes`
 }
 
-export async function attachmentsFor(db: Kysely<DB>, messageIds: string[]): Promise<Map<string, Attachment[]>> {
-  const map = new Map<string, Attachment[]>()
-  if (messageIds.length === 0) return map
-  const rows = await db.selectFrom('attachments').selectAll().where('message_id', 'in', messageIds).orderBy('created_at').execute()
-  for (const r of rows) {
-    const list = map.get(r.message_id!) ?? []
-    list.push(toAttachment(r))
-    map.set(r.message_id!, list)
-  }
-  return map
-}
-
 /** Uploads never sent are removed after this long (ms). */
 export const UNSENT_UPLOAD_MS = 24 * HOUR_MS
 
@@ -219,12 +197,10 @@ export const UNSENT_UPLOAD_MS = 24 * HOUR_MS
  */
 export async function sweepUnsentUploads(db: Kysely<DB>, store: BlobStore, opts: { now?: number; olderThanMs?: number } = {}): Promise<number> {
   const cutoff = (opts.now ?? Date.now()) - (opts.olderThanMs ?? UNSENT_UPLOAD_MS)
-  const rows = await db.selectFrom('attachments').select(['id', 'storage_key', 'thumb_key', 'preview_key'])
-    .where('message_id', 'is', null).where('created_at', '<', cutoff).limit(1000).execute()
+  const rows = await unsentUploadsBefore(db, cutoff)
   let removed = 0
   for (const r of rows) {
-    const res = await db.deleteFrom('attachments').where('id', '=', r.id).where('message_id', 'is', null).executeTakeFirst()
-    if (Number(res.numDeletedRows) !== 1) continue
+    if (!(await deleteIfUnsent(db, r.id))) continue
     removed++
     for (const key of [r.storage_key, r.thumb_key, r.preview_key]) if (key) await store.delete(key).catch(() => undefined)
   }

@@ -1,22 +1,28 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
-import { getConversation, getMessageByClientId } from '../db/repositories/conversations.js'
+import {
+  clearDeclines, conversationByTokenHash, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
+  revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf,
+} from '../db/repositories/conversations.js'
+import { linkAttachments } from '../db/repositories/attachments.js'
+import { customerForIdentity, insertCustomer, insertNote, noteByClientId } from '../db/repositories/customers.js'
+import { insertNextMessage, readMarkerOf, upsertReadMarker } from '../db/repositories/messages.js'
+import { getQueueRow, queueByAddress } from '../db/repositories/queues.js'
+import { activeUser, displayNameOf, markAssigned, readUserShared } from '../db/repositories/users.js'
 import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
-import { canTakeMore, decline, emitUpdated, lockRow, offerNext } from './routing.js'
+import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
 /** Locks the conversation row (PostgreSQL) so concurrent changes to it run one after the other. */
 async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: string) {
-  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
-  if (ctx.kind === 'postgres') q = q.forUpdate()
-  const row = await q.executeTakeFirst()
+  const row = await lockConversationRow(trx, ctx.kind, id)
   if (!row) throw notFound('Conversation not found')
   return row
 }
@@ -39,27 +45,8 @@ interface NewMessage {
 
 /** Appends a message inside a transaction that already holds the conversation's lock. */
 async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
-  const now = Date.now()
-  const { last_seq: seq } = await trx
-    .updateTable('conversations')
-    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: now }))
-    .where('id', '=', m.conversationId)
-    .returning('last_seq')
-    .executeTakeFirstOrThrow()
-  await trx
-    .insertInto('messages')
-    .values({
-      id: randomUUID(),
-      conversation_id: m.conversationId,
-      seq,
-      client_id: m.clientId,
-      author_kind: m.authorKind,
-      author_id: m.authorId,
-      text: m.text,
-      created_at: now,
-    })
-    .execute()
-  if (m.attachmentIds?.length) await linkAttachments(trx, m)
+  const { id } = await insertNextMessage(trx, m)
+  if (m.attachmentIds?.length) await linkFiles(trx, id, m)
   const message = await getMessageByClientId(trx, m.clientId)
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
@@ -70,17 +57,10 @@ async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, 
  * Attachments join a message only if they were uploaded to this conversation by the same side
  * (and, for agents, the same agent) and are not part of another message yet.
  */
-async function linkAttachments(trx: Transaction<DB>, m: NewMessage) {
+async function linkFiles(trx: Transaction<DB>, messageId: string, m: NewMessage) {
   const ids = m.attachmentIds ?? []
-  const msg = await trx.selectFrom('messages').select('id').where('client_id', '=', m.clientId).executeTakeFirstOrThrow()
-  let q = trx.updateTable('attachments').set({ message_id: msg.id })
-    .where('id', 'in', ids)
-    .where('conversation_id', '=', m.conversationId)
-    .where('message_id', 'is', null)
-    .where('uploader_kind', '=', m.authorKind === 'agent' ? 'agent' : 'customer')
-  if (m.authorKind === 'agent' && m.authorId) q = q.where('uploader_id', '=', m.authorId)
-  const res = await q.executeTakeFirst()
-  if (Number(res.numUpdatedRows) !== ids.length) throw notFound('Attachment not found')
+  const linked = await linkAttachments(trx, messageId, ids, m.conversationId, { kind: m.authorKind === 'agent' ? 'agent' : 'customer', id: m.authorId })
+  if (linked !== ids.length) throw notFound('Attachment not found')
 }
 
 export interface SendResult {
@@ -124,23 +104,10 @@ export async function sendMessage(
   })
 }
 
-export async function markRead(trx: Kysely<DB>, userId: string, conversationId: string, seq: number) {
-  await trx
-    .insertInto('agent_reads')
-    .values({ user_id: userId, conversation_id: conversationId, last_read_seq: seq })
-    .onConflict((oc) =>
-      oc.columns(['user_id', 'conversation_id']).doUpdateSet({
-        // Never move the read marker backwards (an older device may report late).
-        last_read_seq: sql<number>`case when excluded.last_read_seq > agent_reads.last_read_seq then excluded.last_read_seq else agent_reads.last_read_seq end`,
-      }),
-    )
-    .execute()
-}
+/** Moves an agent's read marker forward (never backwards: an older device may report late). */
+export const markRead = upsertReadMarker
 
-async function agentName(trx: Transaction<DB>, userId: string): Promise<string> {
-  const u = await trx.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirstOrThrow()
-  return u.display_name
-}
+const agentName = displayNameOf
 
 const systemClientId = () => `system-${randomUUID()}`
 
@@ -151,9 +118,7 @@ const systemClientId = () => `system-${randomUUID()}`
  * and is refused.
  */
 async function activeAgentName(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<string> {
-  let q = trx.selectFrom('users').select(['display_name', 'active']).where('id', '=', userId)
-  if (ctx.kind === 'postgres') q = q.forShare()
-  const u = await q.executeTakeFirst()
+  const u = await readUserShared(trx, ctx.kind, userId)
   if (!u || u.active !== 1) throw new HttpError(401, 'unauthorized', 'Please sign in')
   return u.display_name
 }
@@ -180,13 +145,7 @@ export async function pickConversation(ctx: AppContext, conversationId: string, 
       if (current) return { conversation: current, replayed: true }
     }
     // Conditional update: the state check and the write are one statement.
-    const res = await trx
-      .updateTable('conversations')
-      .set({ state: 'picked', agent_id: userId, picked_at: Date.now() })
-      .where('id', '=', conversationId)
-      .where('state', '=', 'queued')
-      .executeTakeFirst()
-    if (Number(res.numUpdatedRows) !== 1) {
+    if (!(await updateConversationIf(trx, conversationId, 'queued', { state: 'picked', agent_id: userId, picked_at: Date.now() }))) {
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
       throw conflict('already_picked', 'Another agent already picked this conversation')
     }
@@ -201,7 +160,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
     if (conv.state === 'ended' && conv.agent_id === userId) return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: true }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
-    await trx.updateTable('conversations').set({ state: 'ended', ended_at: Date.now() }).where('id', '=', conversationId).execute()
+    await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now() })
     const name = await agentName(trx, userId)
     await appendMessage(trx, emit, conv.queue_id, {
       conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
@@ -233,7 +192,7 @@ export interface StartInput {
 export async function startConversation(ctx: AppContext, input: StartInput): Promise<{ token: string; conversation: Conversation }> {
   const identity = await provenIdentity(ctx.db, input)
   return withEvents(ctx, async (trx, emit) => {
-    const queue = await trx.selectFrom('queues').selectAll().where('address', '=', input.queueAddress).executeTakeFirst()
+    const queue = await queueByAddress(trx, input.queueAddress)
     if (!queue) throw notFound('There is no chat at this address')
     const now = Date.now()
     const email = input.email?.toLowerCase() || null
@@ -241,31 +200,24 @@ export async function startConversation(ctx: AppContext, input: StartInput): Pro
     let customerId: string | undefined
     if (identity) {
       // Insert-or-find in one statement, so two first chats of one browser can't race into two records.
-      await trx.insertInto('customers')
-        .values({
-          id: randomUUID(), name: input.name, email, phone, created_at: now,
-          identity_kind: identity.kind, identity_key: identity.key, external_id: identity.externalId,
-        })
-        .onConflict((oc) => oc.column('identity_key').doNothing())
-        .execute()
-      customerId = (await trx.selectFrom('customers').select('id').where('identity_key', '=', identity.key).executeTakeFirstOrThrow()).id
+      customerId = await customerForIdentity(trx, {
+        id: randomUUID(), name: input.name, email, phone, created_at: now,
+        identity_kind: identity.kind, identity_key: identity.key, external_id: identity.externalId,
+      })
     } else {
       customerId = randomUUID()
-      await trx.insertInto('customers').values({
+      await insertCustomer(trx, {
         id: customerId, name: input.name, email, phone, created_at: now, identity_kind: null, identity_key: null, external_id: null,
-      }).execute()
+      })
     }
     const token = randomBytes(32).toString('base64url')
     const id = randomUUID()
-    await trx
-      .insertInto('conversations')
-      .values({
-        id, customer_id: customerId, queue_id: queue.id, channel: input.channel ?? 'web', state: 'queued', agent_id: null,
-        arrived_at: now, picked_at: null, ended_at: null, last_message_at: null, last_seq: 0,
-        customer_token_hash: hashToken(token), customer_delivered_seq: 0, customer_read_seq: 0,
-        contact_name: input.name, contact_email: email, contact_phone: phone, customer_token_revoked_at: null,
-      })
-      .execute()
+    await insertConversation(trx, {
+      id, customer_id: customerId, queue_id: queue.id, channel: input.channel ?? 'web', state: 'queued', agent_id: null,
+      arrived_at: now, picked_at: null, ended_at: null, last_message_at: null, last_seq: 0,
+      customer_token_hash: hashToken(token), customer_delivered_seq: 0, customer_read_seq: 0,
+      contact_name: input.name, contact_email: email, contact_phone: phone, customer_token_revoked_at: null,
+    })
     const conversation = await getConversation(trx, id, null)
     if (!conversation) throw new Error('conversation vanished after insert')
     await emit({ type: 'conversation.created', conversationId: id, queueId: queue.id, visibility: 'internal', data: { conversation } })
@@ -285,7 +237,7 @@ export async function updateReceipts(ctx: AppContext, conversationId: string, r:
     const delivered = Math.min(conv.last_seq, Math.max(conv.customer_delivered_seq, r.deliveredSeq ?? 0, r.readSeq ?? 0))
     const read = Math.min(delivered, Math.max(conv.customer_read_seq, r.readSeq ?? 0))
     if (delivered === conv.customer_delivered_seq && read === conv.customer_read_seq) return
-    await trx.updateTable('conversations').set({ customer_delivered_seq: delivered, customer_read_seq: read }).where('id', '=', conversationId).execute()
+    await updateConversation(trx, conversationId, { customer_delivered_seq: delivered, customer_read_seq: read })
     await emit({ type: 'receipts.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { deliveredSeq: delivered, readSeq: read } })
   })
 }
@@ -298,8 +250,7 @@ export const DEFAULT_CUSTOMER_TOKEN_DAYS = 30
  * `ctx.customerTokenMs` after the chat ended.
  */
 export async function conversationIdForToken(ctx: AppContext, token: string): Promise<string | undefined> {
-  const row = await ctx.db.selectFrom('conversations').select(['id', 'ended_at', 'customer_token_revoked_at'])
-    .where('customer_token_hash', '=', hashToken(token)).executeTakeFirst()
+  const row = await conversationByTokenHash(ctx.db, hashToken(token))
   if (!row || row.customer_token_revoked_at !== null) return undefined
   if (row.ended_at !== null && row.ended_at + ctx.customerTokenMs < Date.now()) return undefined
   return row.id
@@ -307,8 +258,7 @@ export async function conversationIdForToken(ctx: AppContext, token: string): Pr
 
 /** Revokes a conversation's customer token at once (a leaked chat link, an erasure). Idempotent. */
 export async function revokeCustomerToken(ctx: AppContext, conversationId: string): Promise<void> {
-  await ctx.db.updateTable('conversations').set({ customer_token_revoked_at: Date.now() })
-    .where('id', '=', conversationId).where('customer_token_revoked_at', 'is', null).execute()
+  await revokeTokenOf(ctx.db, conversationId)
   // Open customer sockets of this chat close now, on every process.
   announceCustomerRevoked(ctx, conversationId)
 }
@@ -317,14 +267,8 @@ export async function revokeCustomerToken(ctx: AppContext, conversationId: strin
 export async function acceptOffer(ctx: AppContext, conversationId: string, userId: string): Promise<Conversation> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
-    const res = await trx
-      .updateTable('conversations')
-      .set({ state: 'picked', agent_id: userId, picked_at: Date.now(), offered_to: null, offer_expires_at: null })
-      .where('id', '=', conversationId)
-      .where('state', '=', 'offered')
-      .where('offered_to', '=', userId)
-      .executeTakeFirst()
-    if (Number(res.numUpdatedRows) !== 1) throw conflict('offer_gone', 'This offer is no longer available')
+    const accepted = await updateConversationIf(trx, conversationId, 'offered', { state: 'picked', agent_id: userId, picked_at: Date.now(), offered_to: null, offer_expires_at: null }, userId)
+    if (!accepted) throw conflict('offer_gone', 'This offer is no longer available')
     return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
@@ -353,11 +297,7 @@ export interface TransferInput {
  * who transferred: the key alone decides there.
  */
 export async function transferredWith(ctx: AppContext, conversationId: string, clientId: string, userId: string): Promise<boolean> {
-  const row = await ctx.db.selectFrom('conversations').select('id')
-    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId)
-    .where((eb) => eb.or([eb('transfer_by', 'is', null), eb('transfer_by', '=', userId)]))
-    .executeTakeFirst()
-  return !!row
+  return transferredWithKey(ctx.db, conversationId, clientId, userId)
 }
 
 export type TransferResult = { replayed: false; conversation: Conversation } | { replayed: true }
@@ -376,23 +316,23 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can transfer it')
-    const queue = await trx.selectFrom('queues').select(['id', 'name']).where('id', '=', input.queueId).executeTakeFirst()
+    const queue = await getQueueRow(trx, input.queueId)
     if (!queue) throw notFound('Queue not found')
     let target: { id: string; display_name: string } | undefined
     if (input.agentId) {
       if (input.agentId === userId) throw conflict('same_agent', 'You are already handling this chat')
-      target = await trx.selectFrom('users').select(['id', 'display_name']).where('id', '=', input.agentId).where('active', '=', 1).executeTakeFirst()
+      target = await activeUser(trx, input.agentId)
       if (!target) throw notFound('Agent not found')
       if (!(await canTakeMore(trx, ctx, target.id, queue.id))) {
         throw conflict('agent_unavailable', `${target.display_name} can't take this chat now (away, at their limit, or not in ${queue.name})`)
       }
     }
     const me = await agentName(trx, userId)
-    await trx.updateTable('conversations')
-      .set({ queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null, transfer_by: userId })
-      .where('id', '=', conversationId).execute()
+    await updateConversation(trx, conversationId, {
+      queue_id: queue.id, state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null, transfer_client_id: input.clientId ?? null, transfer_by: userId,
+    })
     // Declines from an earlier round don't bind the new queue's agents.
-    await trx.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
+    await clearDeclines(trx, conversationId)
     if (input.note?.trim()) {
       await addNoteInTrx(trx, emit, { conversationId, queueId: queue.id, authorId: userId, text: input.note.trim() })
     }
@@ -403,14 +343,13 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     const moved = { ...conv, queue_id: queue.id, state: 'queued' as const, agent_id: null }
     if (target) {
       const now = Date.now()
-      await trx.updateTable('conversations').set({ state: 'offered', offered_to: target.id, offer_expires_at: now + ctx.offerMs })
-        .where('id', '=', conversationId).execute()
-      await trx.updateTable('users').set({ last_assigned_at: now }).where('id', '=', target.id).execute()
-      await emitUpdated(trx, emit, conversationId, [conv.queue_id, queue.id])
+      await updateConversation(trx, conversationId, { state: 'offered', offered_to: target.id, offer_expires_at: now + ctx.offerMs })
+      await markAssigned(trx, target.id, now)
+      await emitUpdated(trx, emit, conversationId, [conv.queue_id, queue.id], 'transfer')
     } else {
-      await offerNext(trx, ctx, emit, moved)
+      await offerNext(trx, ctx, emit, moved, 'transfer')
       // The old queue's agents (and my other devices) must see it leave.
-      if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id])
+      if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
     }
     return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
   })
@@ -421,9 +360,7 @@ async function addNoteInTrx(
 ): Promise<Note> {
   const id = randomUUID()
   const createdAt = Date.now()
-  await trx.insertInto('notes')
-    .values({ id, conversation_id: n.conversationId, author_id: n.authorId, text: n.text, created_at: createdAt, client_id: n.clientId ?? null })
-    .execute()
+  await insertNote(trx, { id, conversation_id: n.conversationId, author_id: n.authorId, text: n.text, created_at: createdAt, client_id: n.clientId ?? null })
   const note: Note = { id, conversationId: n.conversationId, authorId: n.authorId, authorName: await agentName(trx, n.authorId), text: n.text, createdAt }
   await emit({ type: 'note.created', conversationId: n.conversationId, queueId: n.queueId, visibility: 'internal', data: { note } })
   return note
@@ -439,10 +376,7 @@ export async function addNote(
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     if (clientId) {
-      const row = await trx.selectFrom('notes as n').innerJoin('users as u', 'u.id', 'n.author_id')
-        .select(['n.id', 'n.author_id', 'u.display_name', 'n.text', 'n.created_at'])
-        .where('n.conversation_id', '=', conversationId).where('n.client_id', '=', clientId)
-        .executeTakeFirst()
+      const row = await noteByClientId(trx, conversationId, clientId)
       if (row) {
         if (row.author_id !== authorId) throw conflict('client_id_reused', 'This note id was already used')
         return { note: { id: row.id, conversationId, authorId, authorName: row.display_name, text: row.text, createdAt: row.created_at }, created: false }
@@ -457,8 +391,8 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
   await withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, conversationId)
     await markRead(trx, userId, conversationId, Math.min(seq, conv.last_seq))
-    const row = await trx.selectFrom('agent_reads').select('last_read_seq').where('user_id', '=', userId).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()
-    await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq: row.last_read_seq } })
+    const lastReadSeq = await readMarkerOf(trx, userId, conversationId)
+    await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq } })
   })
 }
 
@@ -468,14 +402,7 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
  * conversation's lock and then waits for the agent's row, so the opposite order could deadlock.
  */
 export async function lockHeldConversations(trx: Transaction<DB>, ctx: AppContext, userId: string): Promise<{ id: string }[]> {
-  let q = trx.selectFrom('conversations').select('id')
-    .where((eb) => eb.or([
-      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
-      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
-    ]))
-    .orderBy('id')
-  if (ctx.kind === 'postgres') q = q.forUpdate()
-  return q.execute()
+  return lockHeldBy(trx, ctx.kind, userId)
 }
 
 /**
@@ -493,12 +420,13 @@ export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppCo
   const name = await agentName(trx, userId)
   let returned = 0
   for (const { id } of held) {
-    const conv = await lockRow(trx, ctx, id)
+    const conv = await lockConversationRow(trx, ctx.kind, id)
     if (!conv) continue
     if (conv.state === 'picked' && conv.agent_id === userId) {
-      const queue = await trx.selectFrom('queues').select('name').where('id', '=', conv.queue_id).executeTakeFirstOrThrow()
-      await trx.updateTable('conversations').set({ state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null }).where('id', '=', id).execute()
-      await trx.deleteFrom('offer_declines').where('conversation_id', '=', id).execute()
+      const queue = await getQueueRow(trx, conv.queue_id)
+      if (!queue) throw new Error('queue vanished')
+      await updateConversation(trx, id, { state: 'queued', agent_id: null, offered_to: null, offer_expires_at: null })
+      await clearDeclines(trx, id)
       await appendMessage(trx, emit, conv.queue_id, {
         conversationId: id, clientId: systemClientId(), authorKind: 'system', authorId: userId,
         text: `${name} is no longer available — returned to ${queue.name}`,

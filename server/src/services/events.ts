@@ -1,17 +1,23 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { EventData, EventType, ServerEvent } from '../api-types.js'
+import type { Transaction } from 'kysely'
+import type { EventDataByType, EventType, ServerEvent } from '../api-types.js'
 import { lockEventLog } from '../db/index.js'
 import type { DB } from '../db/schema.js'
+import { insertEvent } from '../db/repositories/events.js'
 import type { AppContext } from './context.js'
-import type { Published } from './pubsub.js'
+import type { EventCause, Published } from './pubsub.js'
 
-export interface EventInput {
-  type: EventType
-  conversationId: string
-  queueId: string
-  visibility: 'public' | 'internal'
-  data: EventData
-}
+/** An event to log and publish: its type with that type's data, and who may see it. */
+export type EventInput = {
+  [K in EventType]: {
+    type: K
+    conversationId: string
+    queueId: string
+    visibility: 'public' | 'internal'
+    data: EventDataByType[K]
+    /** Why it happened, when the data alone does not say (published, not logged: see Published). */
+    cause?: EventCause | undefined
+  }
+}[EventType]
 
 export type Emit = (e: EventInput) => Promise<void>
 
@@ -37,20 +43,10 @@ export async function withEvents<T>(
     const value = await fn(trx, emit)
     if (pending.length > 0) await lockEventLog(trx, ctx.kind)
     for (const { e, createdAt } of pending) {
-      const row = await trx
-        .insertInto('events')
-        .values({
-          type: e.type,
-          conversation_id: e.conversationId,
-          queue_id: e.queueId,
-          visibility: e.visibility,
-          payload: JSON.stringify(e.data),
-          created_at: createdAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow()
-      const event: ServerEvent = { id: Number(row.id), type: e.type, conversationId: e.conversationId, createdAt, data: e.data }
-      published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility })
+      const id = await insertEvent(trx, { ...e, createdAt })
+      // The input pairs type and data already; TypeScript can't follow the pair through the spread.
+      const event = { id, type: e.type, conversationId: e.conversationId, createdAt, data: e.data } as ServerEvent
+      published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility, ...(e.cause ? { cause: e.cause } : {}) })
     }
     return value
   })
@@ -59,43 +55,4 @@ export async function withEvents<T>(
     ctx.onCommitted?.(p)
   }
   return result
-}
-
-export interface StoredEvent {
-  event: ServerEvent
-  queueId: string
-  visibility: 'public' | 'internal'
-}
-
-/** Events after `cursor`, oldest first, filtered by the caller's scope. */
-export async function readEvents(
-  db: Kysely<DB>,
-  cursor: number,
-  scope: { queueIds: string[] } | { conversationId: string },
-  limit: number,
-): Promise<StoredEvent[]> {
-  let q = db.selectFrom('events').selectAll().where('id', '>', cursor)
-  if ('conversationId' in scope) {
-    q = q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
-  } else {
-    if (scope.queueIds.length === 0) return []
-    q = q.where('queue_id', 'in', scope.queueIds)
-  }
-  const rows = await q.orderBy('id').limit(limit).execute()
-  return rows.map((r) => ({
-    event: {
-      id: Number(r.id),
-      type: r.type as EventType,
-      conversationId: r.conversation_id,
-      createdAt: r.created_at,
-      data: JSON.parse(r.payload) as EventData,
-    },
-    queueId: r.queue_id,
-    visibility: r.visibility,
-  }))
-}
-
-export async function latestEventId(db: Kysely<DB>): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst()
-  return Number(row?.max ?? 0)
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { FileRules } from '../api-types.js'
 import type { DB } from '../db/schema.js'
+import { getSetting, putSetting } from '../db/repositories/settings.js'
 
 export const DEFAULT_FILE_RULES: FileRules = {
   allowedTypes: ['gif', 'heic', 'jpeg', 'jpg', 'png'],
@@ -12,8 +13,8 @@ export const DEFAULT_FILE_RULES: FileRules = {
 const KEY = 'file_rules'
 
 export async function getFileRules(db: Kysely<DB>): Promise<FileRules> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', KEY).executeTakeFirst()
-  return row ? { ...DEFAULT_FILE_RULES, ...(JSON.parse(row.value) as Partial<FileRules>) } : DEFAULT_FILE_RULES
+  const stored = await getSetting<Partial<FileRules>>(db, KEY)
+  return stored ? { ...DEFAULT_FILE_RULES, ...stored } : DEFAULT_FILE_RULES
 }
 
 export async function setFileRules(db: Kysely<DB>, rules: FileRules): Promise<FileRules> {
@@ -22,11 +23,7 @@ export async function setFileRules(db: Kysely<DB>, rules: FileRules): Promise<Fi
     // jpg and jpeg are one type; keep both spellings so either reads naturally in the list.
     allowedTypes: [...new Set(rules.allowedTypes.map((t) => t.trim().toLowerCase().replace(/^\./, '')).filter(Boolean))].sort(),
   }
-  await db
-    .insertInto('settings')
-    .values({ key: KEY, value: JSON.stringify(clean) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(clean) }))
-    .execute()
+  await putSetting(db, KEY, clean)
   return clean
 }
 

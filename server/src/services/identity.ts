@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { deleteSetting, getSettingText, putSettingText } from '../db/repositories/settings.js'
 
 /**
  * Customer identity (issue 10, point 6). What a customer types is never proof of who they are:
@@ -22,18 +23,16 @@ export type VerifiedIdentity =
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
 
 export async function getIdentitySecret(db: Kysely<DB>): Promise<string | null> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', SECRET_KEY).executeTakeFirst()
-  return row?.value || null
+  return (await getSettingText(db, SECRET_KEY)) || null
 }
 
 /** Sets (or with null removes) the website's identity secret. It is never read back out in full. */
 export async function setIdentitySecret(db: Kysely<DB>, secret: string | null): Promise<void> {
   if (secret === null) {
-    await db.deleteFrom('settings').where('key', '=', SECRET_KEY).execute()
+    await deleteSetting(db, SECRET_KEY)
     return
   }
-  await db.insertInto('settings').values({ key: SECRET_KEY, value: secret })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: secret })).execute()
+  await putSettingText(db, SECRET_KEY, secret)
 }
 
 /** What the admin screen may show of the secret: whether one is set, and its last 4 characters. */

@@ -1,7 +1,7 @@
 import pg from 'pg'
-import { sql, type Kysely } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import type { EventData, EventType } from '../api-types.js'
+import { currentSchema, getStoredEvent } from '../db/repositories/events.js'
 import type { PubSub, Published } from './pubsub.js'
 
 
@@ -21,8 +21,7 @@ type Wire =
 export async function createPgPubSub(connectionString: string, db: Kysely<DB>, log: (err: unknown) => void = console.error): Promise<PubSub & { close(): Promise<void> }> {
   const handlers = new Set<(msg: Published) => void>()
   // One channel per schema: installs (or test runs) sharing a database never hear each other.
-  const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db)
-  const CHANNEL = `parley_bus_${(rows[0]?.s ?? 'public').replace(/[^a-z0-9_]/gi, '')}`
+  const CHANNEL = `parley_bus_${((await currentSchema(db)) ?? 'public').replace(/[^a-z0-9_]/gi, '')}`
   let client: pg.Client | undefined
   let closed = false
   // Deliveries are chained so events leave in the order their notifications arrived.
@@ -32,13 +31,9 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
 
   async function onWire(w: Wire) {
     if (w.k === 'event') {
-      const r = await db.selectFrom('events').selectAll().where('id', '=', w.id).executeTakeFirst()
-      if (!r) return
-      dispatch({
-        kind: 'event',
-        event: { id: Number(r.id), type: r.type as EventType, conversationId: r.conversation_id, createdAt: r.created_at, data: JSON.parse(r.payload) as EventData },
-        queueId: r.queue_id, conversationId: r.conversation_id, visibility: r.visibility,
-      })
+      const stored = await getStoredEvent(db, w.id)
+      if (!stored) return
+      dispatch({ kind: 'event', ...stored, conversationId: stored.event.conversationId })
     } else if (w.k === 'full') {
       dispatch(w.e)
     } else {

@@ -6,7 +6,11 @@ import type { ServerEvent, ServerFrame } from '../api-types.js'
  * In-process today; a PostgreSQL LISTEN/NOTIFY implementation can replace it for several processes.
  */
 export type Published =
-  | { kind: 'event'; event: ServerEvent; queueId: string; conversationId: string; visibility: 'public' | 'internal' }
+  /**
+   * `cause`: why, when the event's data does not say it; read by the push policy only (the same
+   * process, services/app.ts onCommitted), neither logged nor sent to clients.
+   */
+  | { kind: 'event'; event: ServerEvent; queueId: string; conversationId: string; visibility: 'public' | 'internal'; cause?: EventCause }
   /** Typing is not stored and not replayed; `from` keeps it from echoing to the sender's side. */
   | { kind: 'typing'; frame: Extract<ServerFrame, { type: 'typing' }>; queueId: string; conversationId: string; from: 'agent' | 'customer' }
   /** Account changes that open sockets must act on at once. */
@@ -18,6 +22,9 @@ export type Published =
   | { kind: 'sessions.revoked'; sessionIds: string[]; userId: string | null; reason: RevokeReason }
   /** A customer's chat token no longer holds (revoked or expired): close that conversation's customer sockets. */
   | { kind: 'customer.revoked'; conversationId: string }
+
+/** Why an event happened, when its data does not say: `transfer`: an agent transferred the conversation (an offer it makes is a transfer). */
+export type EventCause = 'transfer'
 
 /** Why sessions ended; `deactivated` tells the app so, the rest say "sign in again". */
 export type RevokeReason = 'signed_out' | 'password_changed' | 'deactivated' | 'device_blocked' | 'expired'

@@ -1,10 +1,12 @@
 import type { RawData, WebSocket } from 'ws'
 import type { ClientFrame, ServerEvent, ServerFrame, User } from '../api-types.js'
-import { agentCanSee, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
+import { agentCanSee, conversationState, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
+import { clearViewingMarks, renewViewing, setViewing } from '../db/repositories/pushDevices.js'
+import { liveSessionIds } from '../db/repositories/sessions.js'
 import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken } from './conversations.js'
-import { latestEventId, readEvents, type StoredEvent } from './events.js'
+import { latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
@@ -170,8 +172,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (c.viewing?.conversationId && c.identity?.kind === 'agent') renew.push(c.viewing.deviceId)
     }
     if (renew.length) {
-      ctx.db.updateTable('push_devices').set({ viewing_until: Date.now() + opts.viewingLeaseMs })
-        .where('id', 'in', [...new Set(renew)]).where('viewing_conversation_id', 'is not', null).execute()
+      renewViewing(ctx.db, [...new Set(renew)], Date.now() + opts.viewingLeaseMs)
         .catch((err: unknown) => log.error({ err }, 'viewing lease renewal failed'))
     }
     const stale = Date.now() - opts.typingIntervalMs
@@ -194,9 +195,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     const ids = [...new Set(agents.map((c) => (c.identity as Extract<Identity, { kind: 'agent' }>).sessionId))]
     const live = new Set<string>()
     for (let i = 0; i < ids.length; i += 500) {
-      const rows = await ctx.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.id')
-        .where('s.id', 'in', ids.slice(i, i + 500)).where('s.expires_at', '>', Date.now()).where('u.active', '=', 1).execute()
-      for (const r of rows) live.add(r.id)
+      for (const id of await liveSessionIds(ctx.db, ids.slice(i, i + 500))) live.add(id)
     }
     for (const c of agents) if (c.identity?.kind === 'agent' && !live.has(c.identity.sessionId)) c.revoke('expired')
     for (const c of [...conns]) {
@@ -209,9 +208,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
   async function start() {
     // A previous run's sockets are gone: their marks go. On PostgreSQL other processes may be
     // running with live marks, so only lapsed leases are cleared; the others lapse by themselves.
-    let q = ctx.db.updateTable('push_devices').set({ viewing_conversation_id: null, viewing_until: null }).where('viewing_conversation_id', 'is not', null)
-    if (ctx.kind === 'postgres') q = q.where((eb) => eb.or([eb('viewing_until', 'is', null), eb('viewing_until', '<=', Date.now())]))
-    await q.execute()
+    await clearViewingMarks(ctx.db, ctx.kind === 'postgres' ? Date.now() : undefined)
   }
 
   function accept(socket: WebSocket, sessionToken: string | undefined, lookup: (token: string | undefined) => Promise<SessionInfo | undefined>) {
@@ -287,10 +284,11 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
 
     /** Customers get the public shape of a conversation, never the agents' one, and signed file URLs. */
     const shape = (event: ServerEvent): ServerEvent => {
-      if (identity?.kind === 'customer' && 'conversation' in event.data && 'queue' in event.data.conversation) {
+      if (identity?.kind !== 'customer') return event
+      if ((event.type === 'conversation.created' || event.type === 'conversation.updated') && 'queue' in event.data.conversation) {
         return { ...event, data: { conversation: toPublicConversation(event.data.conversation) } }
       }
-      if (identity?.kind === 'customer' && 'message' in event.data && event.data.message.attachments?.length) {
+      if (event.type === 'message.created' && event.data.message.attachments?.length) {
         return { ...event, data: { message: withSignedUrls(ctx.signer, event.data.message) } }
       }
       return event
@@ -401,7 +399,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       } else if (!(await agentCanSee(ctx.db, identity.user.id, conversationId))) {
         return
       }
-      const conv = await ctx.db.selectFrom('conversations').select(['queue_id', 'state']).where('id', '=', conversationId).executeTakeFirst()
+      const conv = await conversationState(ctx.db, conversationId)
       if (!conv || conv.state === 'ended') return
       const from = identity.kind === 'customer' ? 'customer' : 'agent'
       ctx.pubsub.publish({ kind: 'typing', frame: { type: 'typing', conversationId, who: from }, queueId: conv.queue_id, conversationId, from })
@@ -410,11 +408,9 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     /** Remembers what this device shows, so it gets no push for that conversation while the lease holds. */
     async function viewing(conversationId: string | null, deviceId: string | undefined) {
       if (identity?.kind !== 'agent' || deviceId === undefined) return
-      const res = await ctx.db.updateTable('push_devices')
-        .set({ viewing_conversation_id: conversationId, viewing_until: conversationId === null ? null : Date.now() + opts.viewingLeaseMs })
-        .where('id', '=', deviceId).where('user_id', '=', identity.user.id).executeTakeFirst()
+      const marked = await setViewing(ctx.db, deviceId, identity.user.id, conversationId, conversationId === null ? null : Date.now() + opts.viewingLeaseMs)
       // Only the user's own device can be marked; a socket closed meanwhile leaves no mark.
-      if (Number(res.numUpdatedRows) === 1) conn.viewing = { deviceId, conversationId }
+      if (marked) conn.viewing = { deviceId, conversationId }
       if (conn.closed) clearViewing()
     }
 
@@ -422,8 +418,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       const v = conn.viewing
       if (!v || identity?.kind !== 'agent') return
       conn.viewing = undefined
-      ctx.db.updateTable('push_devices').set({ viewing_conversation_id: null, viewing_until: null })
-        .where('id', '=', v.deviceId).where('user_id', '=', identity.user.id).execute()
+      setViewing(ctx.db, v.deviceId, identity.user.id, null, null)
         .catch(() => undefined) // the database may be closing with the server; the lease lapses anyway
     }
 

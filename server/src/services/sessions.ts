@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { deleteSessionsById, deleteSessionsOfUser } from '../db/repositories/sessions.js'
 import type { AppContext } from './context.js'
 import type { RevokeReason } from './pubsub.js'
 
@@ -23,14 +24,12 @@ const MAX_LISTED = 60
 export async function endSessions(db: Kysely<DB>, target: SessionTarget, reason: RevokeReason): Promise<Revocation> {
   const ids = new Set<string>()
   if (target.sessionIds?.length) {
-    const rows = await db.deleteFrom('sessions').where('id', 'in', target.sessionIds).returning('id').execute()
-    for (const r of rows) ids.add(r.id)
+    for (const id of await deleteSessionsById(db, target.sessionIds)) ids.add(id)
     // Announce the ids asked for even when already gone: a socket may still hold one.
     for (const id of target.sessionIds) ids.add(id)
   }
   if (target.userId) {
-    const rows = await db.deleteFrom('sessions').where('user_id', '=', target.userId).returning('id').execute()
-    for (const r of rows) ids.add(r.id)
+    for (const id of await deleteSessionsOfUser(db, target.userId)) ids.add(id)
   }
   // Listed ids also reach sockets still opening (whose user isn't known yet); with more than
   // fit, the user id covers the open ones and the periodic check the rest.

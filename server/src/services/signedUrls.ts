@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Attachment, SignedAttachmentUrls, Message } from '../api-types.js'
 import type { DB } from '../db/schema.js'
+import { getSettingText, putSettingText } from '../db/repositories/settings.js'
 
 /**
  * Short-lived signed URLs for customers' <img> and <video> (issue 10, point 10). An element
@@ -19,10 +20,8 @@ const SECRET_KEY = 'attachment_url_secret'
 
 /** The signing secret: created once (the first process to start wins), then read by every process. */
 export async function loadUrlSecret(db: Kysely<DB>): Promise<Buffer> {
-  await db.insertInto('settings').values({ key: SECRET_KEY, value: randomBytes(32).toString('base64url') })
-    .onConflict((oc) => oc.column('key').doNothing()).execute()
-  const row = await db.selectFrom('settings').select('value').where('key', '=', SECRET_KEY).executeTakeFirstOrThrow()
-  return Buffer.from(row.value, 'base64url')
+  await putSettingText(db, SECRET_KEY, randomBytes(32).toString('base64url'), false)
+  return Buffer.from((await getSettingText(db, SECRET_KEY))!, 'base64url')
 }
 
 export interface UrlSigner {

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { blobSize, deleteBlob, insertBlob, readBlob } from '../db/repositories/blobs.js'
 
 export interface ByteRange { start: number; end: number }
 
@@ -59,18 +60,17 @@ export function createDbStore(db: Kysely<DB>): BlobStore {
       await rm(tempPath, { force: true })
     },
     async putBuffer(key, data) {
-      await db.insertInto('blobs').values({ key, data, created_at: Date.now() }).execute()
+      await insertBlob(db, key, data)
     },
     async size(key) {
-      const row = await db.selectFrom('blobs').select((eb) => eb.fn<number>('octet_length', ['data']).as('n')).where('key', '=', key).executeTakeFirst()
-      return row ? Number(row.n) : undefined
+      return blobSize(db, key)
     },
     async read(key, range) {
-      const row = await db.selectFrom('blobs').select('data').where('key', '=', key).executeTakeFirstOrThrow()
-      return Readable.from([range ? row.data.subarray(range.start, range.end + 1) : row.data])
+      const data = await readBlob(db, key)
+      return Readable.from([range ? data.subarray(range.start, range.end + 1) : data])
     },
     async delete(key) {
-      await db.deleteFrom('blobs').where('key', '=', key).execute()
+      await deleteBlob(db, key)
     },
   }
   return store

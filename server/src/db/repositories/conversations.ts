@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely, Transaction, Updateable } from 'kysely'
+import type { DbKind } from '../index.js'
 import type { Attachment, AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
-import { attachmentsFor } from '../../services/attachments.js'
-import type { DB } from '../schema.js'
+import { attachmentsFor } from './attachments.js'
+import type { ConversationsTable, DB } from '../schema.js'
 
 /** The conversation as an agent sees it; `viewerId` decides the unread count. */
 export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
@@ -167,4 +168,141 @@ export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Pr
   return row && toMessage(row, await attachmentsFor(db, [row.id]))
 }
 
+/**
+ * The one row lock of a conversation: reads its row and, on PostgreSQL, holds it (SELECT … FOR
+ * UPDATE) until the transaction ends, so concurrent changes to one conversation run one after the
+ * other, in every process. SQLite has a single writer: the transaction alone serialises there.
+ * @returns the row, or undefined when there is no such conversation
+ */
+export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id: string) {
+  let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
+  if (kind === 'postgres') q = q.forUpdate()
+  return q.executeTakeFirst()
+}
+
+/** A conversation row as stored (what lockConversationRow returns). */
+export type ConversationRow = NonNullable<Awaited<ReturnType<typeof lockConversationRow>>>
+
+/** The agent who picked this conversation (it is in state picked) and whether they want message notifications; undefined otherwise. */
+export async function pickedAgentOf(db: Kysely<DB>, conversationId: string): Promise<{ id: string; notifyMessages: boolean } | undefined> {
+  const row = await db.selectFrom('conversations as c').innerJoin('users as u', 'u.id', 'c.agent_id')
+    .select(['c.agent_id', 'u.notify_messages']).where('c.id', '=', conversationId).where('c.state', '=', 'picked').executeTakeFirst()
+  return row?.agent_id ? { id: row.agent_id, notifyMessages: row.notify_messages !== 0 } : undefined
+}
+
+/** A conversation's state and agent (who may add files to it), or undefined. */
+export async function conversationState(db: Kysely<DB>, id: string) {
+  return db.selectFrom('conversations').select(['state', 'agent_id', 'queue_id']).where('id', '=', id).executeTakeFirst()
+}
+
+/** Did this agent write a message with this client id in this conversation? */
+export async function agentWroteMessage(db: Kysely<DB>, conversationId: string, clientId: string, userId: string): Promise<boolean> {
+  return !!(await db.selectFrom('messages').select('id')
+    .where('client_id', '=', clientId).where('conversation_id', '=', conversationId)
+    .where('author_kind', '=', 'agent').where('author_id', '=', userId).executeTakeFirst())
+}
+
 export type { ConversationState }
+
+/** Changes the given columns of a conversation. */
+export async function updateConversation(db: Kysely<DB>, id: string, set: Updateable<ConversationsTable>): Promise<void> {
+  await db.updateTable('conversations').set(set).where('id', '=', id).execute()
+}
+
+/**
+ * Changes a conversation only if it is in state `from` (and, with `offeredTo`, offered to that
+ * user): the check and the write are one statement. @returns whether it changed
+ */
+export async function updateConversationIf(
+  db: Kysely<DB>, id: string, from: ConversationState, set: Updateable<ConversationsTable>, offeredTo?: string,
+): Promise<boolean> {
+  let q = db.updateTable('conversations').set(set).where('id', '=', id).where('state', '=', from)
+  if (offeredTo !== undefined) q = q.where('offered_to', '=', offeredTo)
+  const res = await q.executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/** Stores a new conversation. */
+export async function insertConversation(db: Kysely<DB>, row: Insertable<ConversationsTable>): Promise<void> {
+  await db.insertInto('conversations').values(row).execute()
+}
+
+/** Open conversations an agent holds: picked by them or offered to them. */
+export async function openLoadOf(db: Kysely<DB>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('conversations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) => eb.or([
+      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
+      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
+    ]))
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/**
+ * Locks (PostgreSQL) the conversations picked by or offered to this agent, in id order; returns
+ * their ids (the lock order deactivation needs: services/conversations.ts lockHeldConversations).
+ */
+export async function lockHeldBy(db: Kysely<DB>, kind: DbKind, userId: string): Promise<{ id: string }[]> {
+  let q = db.selectFrom('conversations').select('id')
+    .where((eb) => eb.or([
+      eb.and([eb('state', '=', 'picked'), eb('agent_id', '=', userId)]),
+      eb.and([eb('state', '=', 'offered'), eb('offered_to', '=', userId)]),
+    ]))
+    .orderBy('id')
+  if (kind === 'postgres') q = q.forUpdate()
+  return q.execute()
+}
+
+/** Queued conversations of offer-mode queues, oldest first. */
+export async function waitingInOfferQueues(db: Kysely<DB>, limit: number): Promise<{ id: string }[]> {
+  return db
+    .selectFrom('conversations as c')
+    .innerJoin('queues as q', 'q.id', 'c.queue_id')
+    .select('c.id')
+    .where('c.state', '=', 'queued')
+    .where('q.routing_mode', '=', 'offer')
+    .orderBy('c.arrived_at')
+    .limit(limit)
+    .execute()
+}
+
+/** Offers whose time ran out by `now` (epoch ms). */
+export async function expiredOffers(db: Kysely<DB>, now: number, limit: number): Promise<{ id: string }[]> {
+  return db.selectFrom('conversations').select('id').where('state', '=', 'offered').where('offer_expires_at', '<=', now).limit(limit).execute()
+}
+
+/** Records that an agent declined (or let time out) an offer; once per agent and conversation. */
+export async function insertDecline(db: Kysely<DB>, conversationId: string, userId: string, reason: 'rejected' | 'timeout'): Promise<void> {
+  await db
+    .insertInto('offer_declines')
+    .values({ conversation_id: conversationId, user_id: userId, reason, created_at: Date.now() })
+    .onConflict((oc) => oc.columns(['conversation_id', 'user_id']).doNothing())
+    .execute()
+}
+
+/** Forgets a conversation's declines (a new routing round). */
+export async function clearDeclines(db: Kysely<DB>, conversationId: string): Promise<void> {
+  await db.deleteFrom('offer_declines').where('conversation_id', '=', conversationId).execute()
+}
+
+/** The conversation a customer token hash opens, with its end and revocation times, or undefined. */
+export async function conversationByTokenHash(db: Kysely<DB>, tokenHash: string) {
+  return db.selectFrom('conversations').select(['id', 'ended_at', 'customer_token_revoked_at'])
+    .where('customer_token_hash', '=', tokenHash).executeTakeFirst()
+}
+
+/** Revokes a conversation's customer token at `at` (epoch ms), unless it already is. */
+export async function revokeTokenOf(db: Kysely<DB>, conversationId: string, at = Date.now()): Promise<void> {
+  await db.updateTable('conversations').set({ customer_token_revoked_at: at })
+    .where('id', '=', conversationId).where('customer_token_revoked_at', 'is', null).execute()
+}
+
+/** Was this conversation transferred with this client id by this user (or by someone unknown, rows before migration 0007)? */
+export async function transferredWithKey(db: Kysely<DB>, conversationId: string, clientId: string, userId: string): Promise<boolean> {
+  return !!(await db.selectFrom('conversations').select('id')
+    .where('id', '=', conversationId).where('transfer_client_id', '=', clientId)
+    .where((eb) => eb.or([eb('transfer_by', 'is', null), eb('transfer_by', '=', userId)]))
+    .executeTakeFirst())
+}

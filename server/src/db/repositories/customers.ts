@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import type { Conversation, CustomerDetails, Note } from '../../api-types.js'
-import type { DB } from '../schema.js'
+import type { CustomersTable, DB, NotesTable } from '../schema.js'
 import { conversationQuery, toConversation } from './conversations.js'
 
 /**
@@ -56,4 +56,38 @@ export async function listNotes(db: Kysely<DB>, conversationId: string): Promise
     .orderBy('n.id', 'desc')
     .execute()
   return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, authorId: r.author_id, authorName: r.display_name, text: r.text, createdAt: r.created_at }))
+}
+
+/** Did this agent write a note with this client id in this conversation? */
+export async function agentWroteNote(db: Kysely<DB>, conversationId: string, clientId: string, userId: string): Promise<boolean> {
+  return !!(await db.selectFrom('notes').select('id')
+    .where('client_id', '=', clientId).where('conversation_id', '=', conversationId)
+    .where('author_id', '=', userId).executeTakeFirst())
+}
+
+/** Stores a customer record (identity columns null for an unproven one). */
+export async function insertCustomer(db: Kysely<DB>, row: Insertable<CustomersTable>): Promise<void> {
+  await db.insertInto('customers').values(row).execute()
+}
+
+/**
+ * The customer with this proven identity: inserted if absent, in one statement, so two first
+ * chats of one browser can't race into two records. @returns its id
+ */
+export async function customerForIdentity(db: Kysely<DB>, row: Insertable<CustomersTable> & { identity_key: string }): Promise<string> {
+  await db.insertInto('customers').values(row).onConflict((oc) => oc.column('identity_key').doNothing()).execute()
+  return (await db.selectFrom('customers').select('id').where('identity_key', '=', row.identity_key).executeTakeFirstOrThrow()).id
+}
+
+/** Stores a note. */
+export async function insertNote(db: Kysely<DB>, row: Insertable<NotesTable>): Promise<void> {
+  await db.insertInto('notes').values(row).execute()
+}
+
+/** The note stored with this client id in this conversation (with its author's name), or undefined. */
+export async function noteByClientId(db: Kysely<DB>, conversationId: string, clientId: string) {
+  return db.selectFrom('notes as n').innerJoin('users as u', 'u.id', 'n.author_id')
+    .select(['n.id', 'n.author_id', 'u.display_name', 'n.text', 'n.created_at'])
+    .where('n.conversation_id', '=', conversationId).where('n.client_id', '=', clientId)
+    .executeTakeFirst()
 }

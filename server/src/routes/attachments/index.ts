@@ -1,11 +1,12 @@
 import { join } from 'node:path'
 import { create as contentDisposition } from 'content-disposition'
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { FileRules } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
 import { conflict, HttpError, notFound } from '../../services/errors.js'
-import { authHooks } from '../../plugins/auth.js'
-import { agentCanSee } from '../../db/repositories/conversations.js'
+import { authHooks, userOf } from '../../plugins/auth.js'
+import { agentCanSee, conversationState } from '../../db/repositories/conversations.js'
+import { getAttachmentRow, getAttachmentWithChat } from '../../db/repositories/attachments.js'
 import { checkUploadQuota, cleanFileName, storeUpload, type UploadQuota } from '../../services/attachments.js'
 import { getFileRules, setFileRules } from '../../services/fileRules.js'
 import { conversationIdForToken } from '../../services/conversations.js'
@@ -29,7 +30,8 @@ type Variant = 'original' | 'thumb' | 'preview'
 interface Opts { ctx: AppContext; store: BlobStore; dataDir: string; quota: UploadQuota }
 
 /** Uploads, downloads and the admin's file rules. */
-export default async function attachmentRoutes(app: FastifyInstance, { ctx, store, dataDir, quota }: Opts) {
+export default async function attachmentRoutes(fastify: FastifyInstance, { ctx, store, dataDir, quota }: Opts) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser, requireAdmin, requireCustomer } = authHooks(ctx)
   const tmpDir = join(dataDir, 'tmp')
 
@@ -85,23 +87,25 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
   }
 
   // Agents.
-  app.register(async (agent) => {
+  app.register(async (scope) => {
+    const agent = scope.withTypeProvider<RouteTypes>()
     agent.addHook('preHandler', requireUser)
 
-    agent.post<{ Params: { id: string } }>('/api/conversations/:id/attachments', { config: { acceptsMultipart: true }, schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
-      if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
-      const conv = await ctx.db.selectFrom('conversations').select(['state', 'agent_id']).where('id', '=', req.params.id).executeTakeFirstOrThrow()
+    agent.post('/api/conversations/:id/attachments', { config: { acceptsMultipart: true }, schema: { params: idParams, response: attachmentReply } }, async (req, reply) => {
+      if (!(await agentCanSee(ctx.db, userOf(req).id, req.params.id))) throw notFound('Conversation not found')
+      const conv = await conversationState(ctx.db, req.params.id)
+      if (!conv) throw notFound('Conversation not found')
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
-      if (conv.state !== 'picked' || conv.agent_id !== req.user!.id) throw conflict('not_owner', 'You can only send files in conversations you have picked')
-      return reply.status(201).send({ attachment: await receive(req, req.params.id, { kind: 'agent', userId: req.user!.id }) })
+      if (conv.state !== 'picked' || conv.agent_id !== userOf(req).id) throw conflict('not_owner', 'You can only send files in conversations you have picked')
+      return reply.status(201).send({ attachment: await receive(req, req.params.id, { kind: 'agent', userId: userOf(req).id }) })
     })
 
     for (const variant of ['original', 'thumb', 'preview'] as const) {
       const path = variant === 'original' ? '/api/attachments/:id' : `/api/attachments/:id/${variant}`
-      agent.get<{ Params: { id: string } }>(path, { schema: { params: idParams } }, async (req, reply) => {
-        const row = await ctx.db.selectFrom('attachments').selectAll().where('id', '=', req.params.id).executeTakeFirst()
+      agent.get(path, { schema: { params: idParams } }, async (req, reply) => {
+        const row = await getAttachmentRow(ctx.db, req.params.id)
         // Unsent files are the uploader's alone; sent ones belong to whoever may see the conversation.
-        const ok = row && (row.message_id !== null || row.uploader_id === req.user!.id) && (await agentCanSee(ctx.db, req.user!.id, row.conversation_id))
+        const ok = row && (row.message_id !== null || row.uploader_id === userOf(req).id) && (await agentCanSee(ctx.db, userOf(req).id, row.conversation_id))
         if (!row || !ok) throw notFound('File not found')
         return send(reply, row, variant, req.headers.range)
       })
@@ -110,9 +114,10 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
     agent.get('/api/settings/files', async () => ({ files: await getFileRules(ctx.db) }))
   })
 
-  app.register(async (admin) => {
+  app.register(async (scope) => {
+    const admin = scope.withTypeProvider<RouteTypes>()
     admin.addHook('preHandler', requireAdmin)
-    admin.put<{ Body: FileRules }>('/api/admin/settings/files', { schema: { body: rulesSchema } }, async (req) => {
+    admin.put('/api/admin/settings/files', { schema: { body: rulesSchema } }, async (req) => {
       const files = await setFileRules(ctx.db, req.body)
       // Every connected agent and customer gets the new rules at once.
       ctx.pubsub.publish({ kind: 'control', control: 'settings.changed', userId: null })
@@ -123,10 +128,12 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
   // Customers.
   app.get('/api/public/settings/files', async () => ({ files: await getFileRules(ctx.db) }))
 
-  app.register(async (customer) => {
+  app.register(async (scope) => {
+    const customer = scope.withTypeProvider<RouteTypes>()
     customer.post('/api/public/conversation/attachments', { config: { acceptsMultipart: true }, preHandler: requireCustomer, schema: { response: attachmentReply } }, async (req, reply) => {
       const id = req.customerConversationId!
-      const conv = await ctx.db.selectFrom('conversations').select('state').where('id', '=', id).executeTakeFirstOrThrow()
+      const conv = await conversationState(ctx.db, id)
+      if (!conv) throw notFound('Conversation not found')
       if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
       const attachment = await receive(req, id, { kind: 'customer' })
       return reply.status(201).send({ attachment: { ...attachment, urls: ctx.signer.urls(attachment) } })
@@ -137,15 +144,13 @@ export default async function attachmentRoutes(app: FastifyInstance, { ctx, stor
       // <img> and <video> can't send headers: they use the signed URL the API gave (?exp=&sig=,
       // services/signedUrls.ts), which opens this rendering of this file alone until it expires.
       // A script may send the customer token as a Bearer header. A token in the URL opens nothing.
-      customer.get<{ Params: { id: string }; Querystring: { exp?: number; sig?: string } }>(path, {
+      customer.get(path, {
         schema: {
           params: idParams,
           querystring: { type: 'object', properties: { exp: { type: 'integer', minimum: 0, maximum: 1e11 }, sig: { type: 'string', maxLength: 100 } } },
         },
       }, async (req, reply) => {
-        const row = await ctx.db.selectFrom('attachments as a').innerJoin('conversations as c', 'c.id', 'a.conversation_id')
-          .selectAll('a').select(['c.ended_at', 'c.customer_token_revoked_at'])
-          .where('a.id', '=', req.params.id).executeTakeFirst()
+        const row = await getAttachmentWithChat(ctx.db, req.params.id)
         // Unsent files are the uploader's alone: a customer never sees an agent's draft.
         const customerMaySee = row && (row.message_id !== null || row.uploader_kind === 'customer')
         const { exp, sig } = req.query

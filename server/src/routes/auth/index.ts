@@ -1,3 +1,4 @@
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { HttpError } from '../../services/errors.js'
@@ -14,10 +15,11 @@ interface Opts {
   loginLimits: LoginLimits
 }
 
-export default async function authRoutes(app: FastifyInstance, { ctx, secureCookies, loginLimits }: Opts) {
+export default async function authRoutes(fastify: FastifyInstance, { ctx, secureCookies, loginLimits }: Opts) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser } = authHooks(ctx)
 
-  app.post<{ Body: { username: string; password: string } }>('/api/auth/login', {
+  app.post('/api/auth/login', {
     schema: {
       body: {
         type: 'object',

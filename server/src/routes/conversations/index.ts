@@ -1,32 +1,35 @@
+import type { FromSchema } from 'json-schema-to-ts'
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
-import { authHooks } from '../../plugins/auth.js'
-import { agentCanSee, getConversation, listConversations, listMessages, type ListView } from '../../db/repositories/conversations.js'
+import { authHooks, userOf } from '../../plugins/auth.js'
+import { agentCanSee, agentWroteMessage, getConversation, listConversations, listMessages } from '../../db/repositories/conversations.js'
 import {
   acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendMessage, transferConversation,
   transferredWith,
-  type TransferInput,
 } from '../../services/conversations.js'
-import { customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
+import { agentWroteNote, customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
 import { replayAckSchema, replayAnswer, type Viewer } from '../../services/idempotency.js'
-import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
+import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody } from '../schemas.js'
 
 // A repeated request answers the resource, or only { ack } when the caller may no longer see it.
 const noteReply = { type: 'object', properties: { note: noteSchema, ack: replayAckSchema } } as const
 
-type IdReq = FastifyRequest<{ Params: { id: string } }>
+/** A request to /api/conversations/:id (the preHandlers below serve several routes). */
+type IdReq = FastifyRequest<{ Params: FromSchema<typeof idParams> }>
 
 const conversationReply = { 200: { type: 'object', properties: { conversation: conversationSchema, ack: replayAckSchema } } } as const
-const agent = (req: FastifyRequest): Viewer => ({ kind: 'agent', userId: req.user!.id })
+const agent = (req: FastifyRequest): Viewer => ({ kind: 'agent', userId: userOf(req).id })
 
-export default async function conversationRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
+export default async function conversationRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser } = authHooks(ctx)
   app.addHook('preHandler', requireUser)
 
   /** Answers 404 for a conversation the agent may not see, as for one that doesn't exist. */
   const visible = async (req: IdReq) => {
-    if (!(await agentCanSee(ctx.db, req.user!.id, req.params.id))) throw notFound('Conversation not found')
+    if (!(await agentCanSee(ctx.db, userOf(req).id, req.params.id))) throw notFound('Conversation not found')
   }
   /**
    * The same, except for my own repeat of a request I made here (its clientId is stored with me
@@ -38,16 +41,12 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       if (r.body?.clientId && (await mine(r))) return
       await visible(req)
     }
-  const myMessage = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('messages').select('id')
-    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
-    .where('author_kind', '=', 'agent').where('author_id', '=', req.user!.id).executeTakeFirst()))
-  const myNote = visibleOrMyRepeat(async (req) => !!(await ctx.db.selectFrom('notes').select('id')
-    .where('client_id', '=', req.body.clientId!).where('conversation_id', '=', req.params.id)
-    .where('author_id', '=', req.user!.id).executeTakeFirst()))
-  const myTransfer = visibleOrMyRepeat((req) => transferredWith(ctx, req.params.id, req.body.clientId!, req.user!.id))
-  const current = (req: IdReq) => async () => ({ conversation: await getConversation(ctx.db, req.params.id, req.user!.id) })
+  const myMessage = visibleOrMyRepeat((req) => agentWroteMessage(ctx.db, req.params.id, req.body.clientId!, userOf(req).id))
+  const myNote = visibleOrMyRepeat((req) => agentWroteNote(ctx.db, req.params.id, req.body.clientId!, userOf(req).id))
+  const myTransfer = visibleOrMyRepeat((req) => transferredWith(ctx, req.params.id, req.body.clientId!, userOf(req).id))
+  const current = (req: IdReq) => async () => ({ conversation: await getConversation(ctx.db, req.params.id, userOf(req).id) })
 
-  app.get<{ Querystring: { view: ListView } }>('/api/conversations', {
+  app.get('/api/conversations', {
     schema: {
       querystring: {
         type: 'object',
@@ -56,14 +55,14 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       },
       response: { 200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema } } } },
     },
-  }, async (req) => ({ conversations: await listConversations(ctx.db, req.user!.id, req.query.view) }))
+  }, async (req) => ({ conversations: await listConversations(ctx.db, userOf(req).id, req.query.view) }))
 
-  app.get<{ Params: { id: string } }>('/api/conversations/:id', {
+  app.get('/api/conversations/:id', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
-  }, async (req) => ({ conversation: await getConversation(ctx.db, req.params.id, req.user!.id) }))
+  }, async (req) => ({ conversation: await getConversation(ctx.db, req.params.id, userOf(req).id) }))
 
-  app.get<{ Params: { id: string }; Querystring: { beforeSeq?: number; limit: number } }>('/api/conversations/:id/messages', {
+  app.get('/api/conversations/:id/messages', {
     schema: {
       params: idParams,
       querystring: {
@@ -75,62 +74,62 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     preHandler: visible,
   }, async (req) => ({ messages: await listMessages(ctx.db, req.params.id, req.query) }))
 
-  app.post<{ Params: { id: string }; Body: SendBody }>('/api/conversations/:id/messages', {
+  app.post('/api/conversations/:id/messages', {
     schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema, ack: replayAckSchema } } } },
     preHandler: myMessage,
   }, async (req, reply) => {
     checkSendBody(req.body)
     const { message, created } = await sendMessage(ctx, {
-      conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'agent', userId: req.user!.id },
+      conversationId: req.params.id, clientId: req.body.clientId, text: req.body.text.trim(), attachmentIds: req.body.attachmentIds, author: { kind: 'agent', userId: userOf(req).id },
     })
     if (created) return reply.status(201).send({ message })
     const ack = { outcome: 'sent', conversationId: req.params.id, clientId: req.body.clientId, id: message.id } as const
     return reply.status(200).send(await replayAnswer(ctx.db, agent(req), ack, () => ({ message })))
   })
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/pick', {
+  app.post('/api/conversations/:id/pick', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
   }, async (req) => {
-    const { conversation, replayed } = await pickConversation(ctx, req.params.id, req.user!.id)
+    const { conversation, replayed } = await pickConversation(ctx, req.params.id, userOf(req).id)
     if (!replayed) return { conversation }
     return replayAnswer(ctx.db, agent(req), { outcome: 'picked', conversationId: req.params.id, clientId: null, id: null }, current(req))
   })
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/end', {
+  app.post('/api/conversations/:id/end', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
   }, async (req) => {
-    const { conversation, replayed } = await endConversation(ctx, req.params.id, req.user!.id)
+    const { conversation, replayed } = await endConversation(ctx, req.params.id, userOf(req).id)
     if (!replayed) return { conversation }
     return replayAnswer(ctx.db, agent(req), { outcome: 'ended', conversationId: req.params.id, clientId: null, id: null }, current(req))
   })
 
-  app.post<{ Params: { id: string }; Body: { seq: number } }>('/api/conversations/:id/read', {
+  app.post('/api/conversations/:id/read', {
     schema: {
       params: idParams,
       body: { type: 'object', required: ['seq'], additionalProperties: false, properties: { seq: { type: 'integer', minimum: 0 } } },
     },
     preHandler: visible,
   }, async (req, reply) => {
-    await readUpTo(ctx, req.params.id, req.user!.id, req.body.seq)
+    await readUpTo(ctx, req.params.id, userOf(req).id, req.body.seq)
     return reply.status(204).send()
   })
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/accept', {
+  app.post('/api/conversations/:id/accept', {
     schema: { params: idParams, response: conversationReply },
     preHandler: visible,
-  }, async (req) => ({ conversation: await acceptOffer(ctx, req.params.id, req.user!.id) }))
+  }, async (req) => ({ conversation: await acceptOffer(ctx, req.params.id, userOf(req).id) }))
 
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/reject', {
+  app.post('/api/conversations/:id/reject', {
     schema: { params: idParams },
     preHandler: visible,
   }, async (req, reply) => {
-    await rejectOffer(ctx, req.params.id, req.user!.id)
+    await rejectOffer(ctx, req.params.id, userOf(req).id)
     return reply.status(204).send()
   })
 
-  app.post<{ Params: { id: string }; Body: TransferInput }>('/api/conversations/:id/transfer', {
+  app.post('/api/conversations/:id/transfer', {
     schema: {
       params: idParams,
       body: {
@@ -149,18 +148,18 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     // A retried transfer to a queue I'm not in: the chat is out of my sight, but this move was mine.
     preHandler: myTransfer,
   }, async (req) => {
-    const result = await transferConversation(ctx, req.params.id, req.user!.id, req.body)
+    const result = await transferConversation(ctx, req.params.id, userOf(req).id, req.body)
     if (!result.replayed) return { conversation: result.conversation }
     const ack = { outcome: 'transferred', conversationId: req.params.id, clientId: req.body.clientId ?? null, id: null } as const
     return replayAnswer(ctx.db, agent(req), ack, current(req))
   })
 
-  app.get<{ Params: { id: string } }>('/api/conversations/:id/notes', {
+  app.get('/api/conversations/:id/notes', {
     schema: { params: idParams, response: { 200: { type: 'object', properties: { notes: { type: 'array', items: noteSchema } } } } },
     preHandler: visible,
   }, async (req) => ({ notes: await listNotes(ctx.db, req.params.id) }))
 
-  app.post<{ Params: { id: string }; Body: { text: string; clientId?: string } }>('/api/conversations/:id/notes', {
+  app.post('/api/conversations/:id/notes', {
     schema: {
       params: idParams,
       body: {
@@ -175,13 +174,13 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     },
     preHandler: myNote,
   }, async (req, reply) => {
-    const { note, created } = await addNote(ctx, req.params.id, req.user!.id, req.body.text.trim(), req.body.clientId)
+    const { note, created } = await addNote(ctx, req.params.id, userOf(req).id, req.body.text.trim(), req.body.clientId)
     if (created) return reply.status(201).send({ note })
     const ack = { outcome: 'noted', conversationId: req.params.id, clientId: req.body.clientId ?? null, id: note.id } as const
     return reply.status(200).send(await replayAnswer(ctx.db, agent(req), ack, () => ({ note })))
   })
 
-  app.get<{ Params: { id: string } }>('/api/conversations/:id/customer', {
+  app.get('/api/conversations/:id/customer', {
     schema: {
       params: idParams,
       response: {
@@ -203,7 +202,7 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
     preHandler: visible,
   }, async (req) => ({ customer: await customerDetails(ctx.db, req.params.id) }))
 
-  app.get<{ Params: { id: string }; Querystring: { order: 'asc' | 'desc'; before?: number; after?: number; limit: number } }>('/api/conversations/:id/history', {
+  app.get('/api/conversations/:id/history', {
     schema: {
       params: idParams,
       querystring: {
@@ -218,11 +217,11 @@ export default async function conversationRoutes(app: FastifyInstance, { ctx }: 
       response: { 200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema } } } },
     },
     preHandler: visible,
-  }, async (req) => ({ conversations: await customerHistory(ctx.db, req.params.id, req.user!.id, req.query) }))
+  }, async (req) => ({ conversations: await customerHistory(ctx.db, req.params.id, userOf(req).id, req.query) }))
 
   // The customer's chat link stops working at once (a link shared by mistake, an erasure request).
   // Their open socket is not closed here; it gets nothing it could not already read.
-  app.post<{ Params: { id: string } }>('/api/conversations/:id/customer-token/revoke', {
+  app.post('/api/conversations/:id/customer-token/revoke', {
     schema: { params: idParams },
     preHandler: visible,
   }, async (req, reply) => {

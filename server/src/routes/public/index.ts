@@ -1,3 +1,4 @@
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
@@ -5,10 +6,9 @@ import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
 import { withSignedUrls } from '../../services/signedUrls.js'
+import { queueByAddress } from '../../db/repositories/queues.js'
 import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
-import { messageSchema, publicConversationSchema, sendBody, checkSendBody, type SendBody } from '../schemas.js'
-
-interface StartBody { name: string; email?: string; phone?: string; deviceKey?: string; userId?: string; userHash?: string }
+import { messageSchema, publicConversationSchema, sendBody, checkSendBody } from '../schemas.js'
 
 const addressParams = {
   type: 'object',
@@ -17,21 +17,22 @@ const addressParams = {
 } as const
 
 /** What a customer can do: start a chat at a queue address, then only touch that one conversation. */
-export default async function publicRoutes(app: FastifyInstance, { ctx, startLimit }: { ctx: AppContext; startLimit: number }) {
+export default async function publicRoutes(fastify: FastifyInstance, { ctx, startLimit }: { ctx: AppContext; startLimit: number }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireCustomer } = authHooks(ctx)
 
-  app.get<{ Params: { address: string } }>('/api/public/queues/:address', {
+  app.get('/api/public/queues/:address', {
     schema: {
       params: addressParams,
       response: { 200: { type: 'object', properties: { queue: { type: 'object', properties: { name: { type: 'string' }, address: { type: 'string' } } } } } },
     },
   }, async (req) => {
-    const queue = await ctx.db.selectFrom('queues').select(['name', 'address']).where('address', '=', req.params.address).executeTakeFirst()
+    const queue = await queueByAddress(ctx.db, req.params.address)
     if (!queue) throw notFound('There is no chat at this address')
-    return { queue }
+    return { queue: { name: queue.name, address: queue.address } }
   })
 
-  app.post<{ Params: { address: string }; Body: StartBody }>('/api/public/queues/:address/conversations', {
+  app.post('/api/public/queues/:address/conversations', {
     config: { rateLimit: { max: startLimit, timeWindow: '1 minute' } },
     schema: {
       params: addressParams,
@@ -65,7 +66,8 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
     return reply.status(201).send({ token, conversation: toPublicConversation(conversation) })
   })
 
-  app.register(async (scoped) => {
+  app.register(async (scope) => {
+    const scoped = scope.withTypeProvider<RouteTypes>()
     scoped.addHook('preHandler', requireCustomer)
 
     scoped.get('/api/public/conversation', {
@@ -80,7 +82,7 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       return { conversation: toPublicConversation(conversation), messages: messages.map((m) => withSignedUrls(ctx.signer, m)) }
     })
 
-    scoped.post<{ Body: SendBody }>('/api/public/conversation/messages', {
+    scoped.post('/api/public/conversation/messages', {
       // Per conversation token, not per address: a whole office can sit behind one address.
       config: { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: (req) => req.headers.authorization ?? req.ip } },
       schema: { body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema, ack: replayAckSchema } } } },
@@ -96,7 +98,7 @@ export default async function publicRoutes(app: FastifyInstance, { ctx, startLim
       return reply.status(200).send(await replayAnswer(ctx.db, { kind: 'customer', conversationId }, ack, () => ({ message: withSignedUrls(ctx.signer, message) })))
     })
 
-    scoped.post<{ Body: { deliveredSeq?: number; readSeq?: number } }>('/api/public/conversation/receipts', {
+    scoped.post('/api/public/conversation/receipts', {
       schema: {
         body: {
           type: 'object',

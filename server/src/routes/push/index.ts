@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto'
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
-import type { PushDevice, PushRules } from '../../api-types.js'
 import type { AppContext } from '../../services/context.js'
 import { conflict, HttpError, notFound } from '../../services/errors.js'
-import { authHooks, SESSION_COOKIE } from '../../plugins/auth.js'
+import { authHooks, SESSION_COOKIE, userOf } from '../../plugins/auth.js'
 import { hashToken } from '../../services/conversations.js'
 import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
 import { PushEndpointRefused } from '../../services/pushEndpoint.js'
 import { idParams } from '../schemas.js'
+import {
+  countPushDevices, deletePushDevice, insertPushDevice, listPushDevices, pushDeviceByEndpoint, pushDeviceSession, setPushDeviceBlocked,
+  updatePushSubscription,
+} from '../../db/repositories/pushDevices.js'
 
 const deviceSchema = {
   type: 'object',
@@ -18,33 +22,21 @@ const deviceSchema = {
   },
 } as const
 
-interface SubscribeBody { name: string; subscription: { endpoint: string; keys: { p256dh: string; auth: string } } }
-
-export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { ctx: AppContext; push: PushService }) {
+export default async function pushRoutes(fastify: FastifyInstance, { ctx, push }: { ctx: AppContext; push: PushService }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser, requireAdmin } = authHooks(ctx)
 
-  async function devices(where: { userId?: string; id?: string } = {}): Promise<PushDevice[]> {
-    let q = ctx.db.selectFrom('push_devices as d').innerJoin('users as u', 'u.id', 'd.user_id')
-      .select(['d.id', 'd.user_id', 'u.display_name', 'd.name', 'd.blocked', 'd.created_at', 'd.last_push_at'])
-      .orderBy('d.created_at')
-    if (where.userId) q = q.where('d.user_id', '=', where.userId)
-    if (where.id) q = q.where('d.id', '=', where.id)
-    const rows = await q.execute()
-    return rows.map((r) => ({
-      id: r.id, userId: r.user_id, userName: r.display_name, name: r.name, blocked: r.blocked === 1, createdAt: r.created_at, lastPushAt: r.last_push_at,
-    }))
-  }
-
-  app.register(async (agent) => {
+  app.register(async (scope) => {
+    const agent = scope.withTypeProvider<RouteTypes>()
     agent.addHook('preHandler', requireUser)
 
     agent.get('/api/push/key', async () => ({ publicKey: (await vapidKeys(ctx.db)).publicKey }))
 
     agent.get('/api/push/devices', async (req) => ({
-      devices: await devices({ userId: req.user!.id }), maxDevices: (await getPushRules(ctx.db)).maxDevices,
+      devices: await listPushDevices(ctx.db, { userId: userOf(req).id }), maxDevices: (await getPushRules(ctx.db)).maxDevices,
     }))
 
-    agent.post<{ Body: SubscribeBody }>('/api/push/devices', {
+    agent.post('/api/push/devices', {
       schema: {
         body: {
           type: 'object', required: ['name', 'subscription'], additionalProperties: false,
@@ -75,62 +67,57 @@ export default async function pushRoutes(app: FastifyInstance, { ctx, push }: { 
         throw err
       }
       const sessionId = hashToken(req.cookies[SESSION_COOKIE] ?? '')
-      const existing = await ctx.db.selectFrom('push_devices').select(['id', 'user_id', 'blocked']).where('endpoint', '=', endpoint).executeTakeFirst()
+      const userId = userOf(req).id
+      const existing = await pushDeviceByEndpoint(ctx.db, endpoint)
       if (existing?.blocked) throw conflict('device_blocked', 'This device was blocked by an admin')
-      if (existing && existing.user_id === req.user!.id) {
+      if (existing && existing.user_id === userId) {
         // The same browser subscribing again (new keys, new name): update, don't count twice.
-        await ctx.db.updateTable('push_devices').set({ name: req.body.name, p256dh: keys.p256dh, auth: keys.auth, session_id: sessionId })
-          .where('id', '=', existing.id).execute()
-        return { device: (await devices({ id: existing.id }))[0] }
+        await updatePushSubscription(ctx.db, existing.id, { name: req.body.name, p256dh: keys.p256dh, auth: keys.auth, sessionId })
+        return { device: (await listPushDevices(ctx.db, { id: existing.id }))[0] }
       }
-      if (existing) await ctx.db.deleteFrom('push_devices').where('id', '=', existing.id).execute() // handed to another user
+      if (existing) await deletePushDevice(ctx.db, existing.id) // handed to another user
       const { maxDevices } = await getPushRules(ctx.db)
-      const count = await ctx.db.selectFrom('push_devices').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', req.user!.id).executeTakeFirstOrThrow()
-      if (Number(count.n) >= maxDevices) {
+      if ((await countPushDevices(ctx.db, userId)) >= maxDevices) {
         throw conflict('device_limit', `You can get notifications on at most ${maxDevices} devices. Remove one in Settings first.`)
       }
       const id = randomUUID()
-      await ctx.db.insertInto('push_devices').values({
-        id, user_id: req.user!.id, name: req.body.name, endpoint, p256dh: keys.p256dh, auth: keys.auth, session_id: sessionId,
-        blocked: 0, viewing_conversation_id: null, created_at: Date.now(), last_push_at: null,
-      }).execute()
-      return reply.status(201).send({ device: (await devices({ id }))[0] })
+      await insertPushDevice(ctx.db, { id, userId, name: req.body.name, endpoint, p256dh: keys.p256dh, auth: keys.auth, sessionId })
+      return reply.status(201).send({ device: (await listPushDevices(ctx.db, { id }))[0] })
     })
 
-    agent.delete<{ Params: { id: string } }>('/api/push/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
-      const res = await ctx.db.deleteFrom('push_devices').where('id', '=', req.params.id).where('user_id', '=', req.user!.id).executeTakeFirst()
-      if (Number(res.numDeletedRows) !== 1) throw notFound('Device not found')
+    agent.delete('/api/push/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
+      if (!(await deletePushDevice(ctx.db, req.params.id, userOf(req).id))) throw notFound('Device not found')
       return reply.status(204).send()
     })
 
     agent.post('/api/push/test', async (req) => ({
-      sent: await push.sendToUser(req.user!.id, { kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' }, { ttl: 60 }),
+      sent: await push.sendToUser(userOf(req).id, { kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' }, { ttl: 60 }),
     }))
   })
 
-  app.register(async (admin) => {
+  app.register(async (scope) => {
+    const admin = scope.withTypeProvider<RouteTypes>()
     admin.addHook('preHandler', requireAdmin)
-    admin.get('/api/admin/devices', async () => ({ devices: await devices() }))
+    admin.get('/api/admin/devices', async () => ({ devices: await listPushDevices(ctx.db) }))
 
-    admin.patch<{ Params: { id: string }; Body: { blocked: boolean } }>('/api/admin/devices/:id', {
+    admin.patch('/api/admin/devices/:id', {
       schema: { params: idParams, body: { type: 'object', required: ['blocked'], additionalProperties: false, properties: { blocked: { type: 'boolean' } } } },
     }, async (req) => {
-      const device = await ctx.db.selectFrom('push_devices').select(['id', 'session_id']).where('id', '=', req.params.id).executeTakeFirst()
+      const device = await pushDeviceSession(ctx.db, req.params.id)
       if (!device) throw notFound('Device not found')
-      await ctx.db.updateTable('push_devices').set({ blocked: req.body.blocked ? 1 : 0 }).where('id', '=', device.id).execute()
+      await setPushDeviceBlocked(ctx.db, device.id, req.body.blocked)
       // A blocked device is signed out: the session it subscribed with ends.
       if (req.body.blocked && device.session_id) await revokeSessions(ctx, { sessionIds: [device.session_id] }, 'device_blocked')
-      return { device: (await devices({ id: device.id }))[0] }
+      return { device: (await listPushDevices(ctx.db, { id: device.id }))[0] }
     })
 
-    admin.delete<{ Params: { id: string } }>('/api/admin/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
-      const res = await ctx.db.deleteFrom('push_devices').where('id', '=', req.params.id).executeTakeFirst()
-      if (Number(res.numDeletedRows) !== 1) throw notFound('Device not found')
+    admin.delete('/api/admin/devices/:id', { schema: { params: idParams } }, async (req, reply) => {
+      if (!(await deletePushDevice(ctx.db, req.params.id))) throw notFound('Device not found')
       return reply.status(204).send()
     })
 
     admin.get('/api/admin/settings/push', async () => ({ push: await getPushRules(ctx.db) }))
-    admin.put<{ Body: PushRules }>('/api/admin/settings/push', {
+    admin.put('/api/admin/settings/push', {
       schema: {
         body: {
           type: 'object', required: ['maxDevices', 'preview'], additionalProperties: false,

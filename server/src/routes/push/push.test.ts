@@ -2,7 +2,7 @@
 // plays the push service, and the test decrypts the payload with the subscription's keys.
 import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createAgent, signIn, startChat, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
+import { createAgent, createQueue, signIn, startChat, TestSocket, type Client, type TestServer } from '../../test/helpers.js'
 import { withPushServer, type FakePushService, type Received } from '../../test/fakePushService.js'
 
 describe('push notifications', () => {
@@ -130,5 +130,22 @@ describe('push notifications', () => {
     const payload = sub.decrypt(pushesTo(sub.path)[0]!)
     expect(payload).toMatchObject({ kind: 'offer', conversationId: chat.id, title: 'Olga Offer', body: 'New chat in Hotline' })
     expect(payload.expiresAt).toBeGreaterThan(Date.now())
+  })
+  it('a transfer to an agent is pushed as a transfer, told by how it happened and not by the thread text', async () => {
+    await createQueue(s, 'relay', 'Relay')
+    await createAgent(s, 'ravi', { queues: ['relay'] })
+    const tess = await createAgent(s, 'tess', { queues: ['relay'] })
+    const ravi = await signIn(s.url, 'ravi', 'secret-pass')
+    const tessClient = await signIn(s.url, 'tess', 'secret-pass')
+    const sub = subscription()
+    expect((await tessClient.req('POST', '/api/push/devices', { name: 'Tess phone', subscription: sub.json })).status).toBe(201)
+    const chat = await startChat(s.url, 'relay', 'Tomas Transfer')
+    expect((await ravi.req('POST', `/api/conversations/${chat.id}/pick`)).status).toBe(200)
+    const queueId = (await ravi.req('GET', `/api/conversations/${chat.id}`)).body.conversation.queue.id
+    expect((await ravi.req('POST', `/api/conversations/${chat.id}/transfer`, { queueId, agentId: tess })).status).toBe(200)
+    await s.push.idle()
+    const pushes = pushesTo(sub.path).map((r) => sub.decrypt(r))
+    expect(pushes).toHaveLength(1)
+    expect(pushes[0]).toMatchObject({ kind: 'transfer', conversationId: chat.id, title: 'Tomas Transfer', body: 'Transferred to you in Relay' })
   })
 })

@@ -1,10 +1,12 @@
+import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { createRealtimeHub, type RealtimeOptions } from '../../services/realtime.js'
 import { SESSION_COOKIE, sessionForToken } from '../../plugins/auth.js'
 
 /** `/api/ws`: the realtime socket (protocol in docs/architecture.md, rules in services/realtime.ts). */
-export default async function wsRoutes(app: FastifyInstance, { ctx, realtime }: { ctx: AppContext; realtime?: Partial<RealtimeOptions> }) {
+export default async function wsRoutes(fastify: FastifyInstance, { ctx, realtime }: { ctx: AppContext; realtime?: Partial<RealtimeOptions> }) {
+  const app = fastify.withTypeProvider<RouteTypes>()
   const hub = createRealtimeHub(ctx, realtime, app.log)
   await hub.start()
   app.addHook('onClose', async () => hub.close())

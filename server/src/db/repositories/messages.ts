@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto'
+import { sql, type Kysely } from 'kysely'
+import type { AuthorKind } from '../../api-types.js'
+import type { DB } from '../schema.js'
+
+/**
+ * Stores a message as the conversation's next one: moves the conversation's `last_seq` (and
+ * `last_message_at`) and inserts the row with that seq. Run it under the conversation's lock.
+ * @returns the message's id and seq
+ */
+export async function insertNextMessage(
+  db: Kysely<DB>,
+  m: { conversationId: string; clientId: string; authorKind: AuthorKind; authorId: string | null; text: string },
+  now = Date.now(),
+): Promise<{ id: string; seq: number }> {
+  const { last_seq: seq } = await db
+    .updateTable('conversations')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', 1), last_message_at: now }))
+    .where('id', '=', m.conversationId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow()
+  const id = randomUUID()
+  await db
+    .insertInto('messages')
+    .values({ id, conversation_id: m.conversationId, seq, client_id: m.clientId, author_kind: m.authorKind, author_id: m.authorId, text: m.text, created_at: now })
+    .execute()
+  return { id, seq }
+}
+
+/** Moves an agent's read marker to `seq`, never backwards (an older device may report late). */
+export async function upsertReadMarker(db: Kysely<DB>, userId: string, conversationId: string, seq: number): Promise<void> {
+  await db
+    .insertInto('agent_reads')
+    .values({ user_id: userId, conversation_id: conversationId, last_read_seq: seq })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'conversation_id']).doUpdateSet({
+        last_read_seq: sql<number>`case when excluded.last_read_seq > agent_reads.last_read_seq then excluded.last_read_seq else agent_reads.last_read_seq end`,
+      }),
+    )
+    .execute()
+}
+
+/** An agent's read marker in a conversation. @throws when none is stored */
+export async function readMarkerOf(db: Kysely<DB>, userId: string, conversationId: string): Promise<number> {
+  const row = await db.selectFrom('agent_reads').select('last_read_seq').where('user_id', '=', userId).where('conversation_id', '=', conversationId).executeTakeFirstOrThrow()
+  return row.last_read_seq
+}

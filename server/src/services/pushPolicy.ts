@@ -1,0 +1,68 @@
+// Who gets which push for which committed event. How it is sent is pushTransport.ts's business.
+import type { Kysely } from 'kysely'
+import type { Conversation, Message, PushPayload, PushRules } from '../api-types.js'
+import type { DB } from '../db/schema.js'
+import { getSetting, putSetting } from '../db/repositories/settings.js'
+import { pickedAgentOf } from '../db/repositories/conversations.js'
+import type { Published } from './pubsub.js'
+import type { DeliveryOptions } from './pushTransport.js'
+
+const DEFAULT_RULES: PushRules = { maxDevices: 3, preview: true }
+
+export async function getPushRules(db: Kysely<DB>): Promise<PushRules> {
+  return { ...DEFAULT_RULES, ...(await getSetting<Partial<PushRules>>(db, 'push_rules')) }
+}
+
+export async function setPushRules(db: Kysely<DB>, rules: PushRules): Promise<PushRules> {
+  await putSetting(db, 'push_rules', rules)
+  return rules
+}
+
+/** One push to send: to every eligible device of `userId`. */
+export interface Notification { userId: string; payload: PushPayload; delivery: DeliveryOptions }
+
+/**
+ * The policy: for a committed event, the notifications agents must get.
+ *  - A customer's message in a picked conversation: its agent, unless they turned message
+ *    notifications off; the text only when the admin allows previews (cut to 120 UTF-16 units).
+ *  - An offer (`conversation.updated` in state offered): the agent it is offered to, once per
+ *    offer (a transfer describes one offer in an event per queue), kept until the offer expires.
+ *    It reads "Transferred to you" when the event was published by a transfer (`cause`), else
+ *    "New chat".
+ * Stateful only for that once-per-offer memory (60 s, per process).
+ */
+export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Notification[]> {
+  const recentOffers = new Set<string>()
+  return async (p) => {
+    if (p.kind !== 'event') return []
+    const { event } = p
+    if (event.type === 'message.created') {
+      const m: Message = event.data.message
+      if (m.authorKind !== 'customer') return []
+      const agent = await pickedAgentOf(db, m.conversationId)
+      if (!agent || !agent.notifyMessages) return []
+      const rules = await getPushRules(db)
+      const body = rules.preview ? (m.text || (m.attachments.length ? '📎 Attachment' : 'New message')).slice(0, 120) : 'New message'
+      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? 'Customer', body }, delivery: {} }]
+    }
+    if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation) {
+      const c: Conversation = event.data.conversation
+      if (c.state !== 'offered' || !c.offeredTo || !c.offerExpiresAt) return []
+      const key = `${c.id}:${c.offeredTo}:${c.offerExpiresAt}`
+      if (recentOffers.has(key)) return []
+      recentOffers.add(key)
+      setTimeout(() => recentOffers.delete(key), 60_000).unref()
+      const transferred = p.cause === 'transfer'
+      const ttl = Math.max(1, Math.round((c.offerExpiresAt - Date.now()) / 1000))
+      return [{
+        userId: c.offeredTo,
+        payload: {
+          kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer',
+          body: transferred ? `Transferred to you in ${c.queue.name}` : `New chat in ${c.queue.name}`, expiresAt: c.offerExpiresAt,
+        },
+        delivery: { ttl },
+      }]
+    }
+    return []
+  }
+}
