@@ -357,6 +357,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (conn.closed) return
       if (identity.kind === 'agent') armExpiry(sessionEnds)
       unsubscribeEvents = ctx.pubsub.subscribe(onPublished)
+      // The file rules as they are now, sent with ready: a change the admin made after the app read
+      // them over HTTP but before this socket subscribed would otherwise never reach it (changes
+      // after the subscription come as a control message).
+      const files = await getFileRules(ctx.db)
 
       const latest = await latestEventId(ctx.db)
       const cursor = frame.cursor
@@ -380,6 +384,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       }
       replaying = false
       for (const p of buffer.splice(0)) deliver(p)
+      send({ type: 'settings', files })
       send({ type: 'ready', cursor: Math.max(lastSent, latest), ...(reset ? { reset: true } : {}) })
     }
 

@@ -109,4 +109,16 @@ describe('realtime socket', () => {
     expect(await sock.until(isReady)).toMatchObject({ type: 'ready', reset: true })
     sock.close()
   })
+
+  it('sends the file rules as they are with ready, so a change made before the socket subscribed is not missed', async () => {
+    const rules = { allowedTypes: ['png', 'jpg'], maxBytes: 123_456, videoRecording: true, maxVideoSeconds: 7 }
+    expect((await admin.req('PUT', '/api/admin/settings/files', rules)).status).toBe(200)
+    const sock = await TestSocket.open(s.url, {}, admin.cookie)
+    await sock.until(isReady)
+    const settings = sock.frames.find((f) => f.type === 'settings')
+    expect(settings).toMatchObject({ type: 'settings', files: { maxBytes: 123_456, maxVideoSeconds: 7 } })
+    // Before ready: the app has the current rules by the time it counts itself connected.
+    expect(sock.frames.findIndex((f) => f.type === 'settings')).toBeLessThan(sock.frames.findIndex(isReady))
+    sock.close()
+  })
 })
