@@ -59,8 +59,6 @@ export function useAgentRuntime() {
       for (const apply of appliers) apply(typed)
     },
     onReady: ({ reconnected, reset }) => {
-      // A rules change before this socket was ready sent it no frame: read them again.
-      loadFileRules()
       // After the replay: reload the lists and the open conversation (everything if local data was lost).
       local.resync({ reconnected, reset })
       void outbox.flush()
