@@ -101,9 +101,9 @@ test('a network cut after the 5th and a 503 on the 10th: still 20, once each, in
   const { id, customer, admin } = await pickedChat(browser, page)
   const tag = `OC${uid()}`
   let refused = false
-  // The cut, for the service worker too: Chromium's offline emulation covers pages, not the worker,
-  // whose Background Sync may send while the page is offline. context.route sees both.
-  let cut = false
+  // Offline and the cut hold for the service worker too: Chromium's offline emulation covers pages,
+  // not the worker, whose Background Sync may send while the page is offline (context.route sees both).
+  let cut = true
   await context.route('**/api/conversations/*/messages', async (route) => {
     const req = route.request()
     if (req.method() !== 'POST') return route.continue()
@@ -124,6 +124,7 @@ test('a network cut after the 5th and a 503 on the 10th: still 20, once each, in
   })
   await writeTwentyOffline(page, context, tag, 3)
 
+  cut = false
   await context.setOffline(false)
   await expect.poll(() => serverTexts(admin, id, tag)).toEqual(expected.slice(0, 5).map((n) => `${tag} ${n}`))
   await expect(page.getByRole('status').filter({ hasText: "You're offline" })).toBeVisible()
