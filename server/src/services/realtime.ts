@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws'
-import type { ClientFrame, ServerEvent, ServerFrame, User } from '../api-types.js'
+import type { ClientFrame, FileRules, ServerEvent, ServerFrame, User } from '../api-types.js'
 import { agentCanSee, conversationState, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
 import { clearViewingMarks, renewViewing, setViewing } from '../db/repositories/pushDevices.js'
 import { liveSessionIds } from '../db/repositories/sessions.js'
@@ -143,8 +143,39 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     slot.pending.unref()
   }
 
+  // The file rules, read once per process and per change, not once per socket. `rulesVersion`
+  // counts changes, so a hello that read them while one came in reads them again.
+  // Read again after a minute anyway, in case a change notice from another process was lost.
+  let fileRules: Promise<FileRules> | undefined
+  let fileRulesRead = 0
+  let rulesVersion = 0
+  const currentFileRules = (): Promise<FileRules> => {
+    if (fileRules && Date.now() - fileRulesRead > opts.sessionCheckMs) fileRules = undefined
+    if (!fileRules) fileRulesRead = Date.now()
+    fileRules ??= getFileRules(ctx.db).catch((err: unknown) => {
+      fileRules = undefined
+      throw err
+    })
+    return fileRules
+  }
+  async function freshFileRules(): Promise<FileRules> {
+    for (;;) {
+      const version = rulesVersion
+      const files = await currentFileRules()
+      if (version === rulesVersion) return files
+    }
+  }
+
   const unsubscribe = ctx.pubsub.subscribe((p) => {
-    if (p.kind === 'sessions.revoked') {
+    if (p.kind === 'control' && p.control === 'settings.changed') {
+      rulesVersion++
+      fileRules = undefined
+      // One read and one serialisation for every socket of this process.
+      freshFileRules().then((files) => {
+        const text = JSON.stringify({ type: 'settings', files } satisfies ServerFrame)
+        for (const c of conns) if (c.identity && c.socket.readyState === c.socket.OPEN) c.socket.send(text)
+      }, (err: unknown) => log.error({ err }, 'reading the file rules failed'))
+    } else if (p.kind === 'sessions.revoked') {
       const ids = new Set(p.sessionIds)
       for (const c of conns) {
         if (c.identity?.kind === 'customer') continue
@@ -322,10 +353,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     }
 
     const control = (kind: 'user.deactivated' | 'membership.changed' | 'settings.changed', userId: string | null) => {
-      if (kind === 'settings.changed') {
-        if (identity) getFileRules(ctx.db).then((files) => send({ type: 'settings', files }), () => undefined)
-        return
-      }
+      if (kind === 'settings.changed') return // sent by the hub to every socket at once
       if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
       if (kind === 'user.deactivated') return conn.fail('deactivated', REVOKED_MESSAGE.deactivated, CLOSE.unauthorized)
       const agent = identity
@@ -360,7 +388,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       // The file rules as they are now, sent with ready: a change the admin made after the app read
       // them over HTTP but before this socket subscribed would otherwise never reach it (changes
       // after the subscription come as a control message).
-      const files = await getFileRules(ctx.db)
+      const files = await freshFileRules()
 
       const latest = await latestEventId(ctx.db)
       const cursor = frame.cursor

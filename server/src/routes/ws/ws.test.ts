@@ -121,4 +121,17 @@ describe('realtime socket', () => {
     expect(sock.frames.findIndex((f) => f.type === 'settings')).toBeLessThan(sock.frames.findIndex(isReady))
     sock.close()
   })
+
+  it('sends a file-rule change to every open socket, agent and customer, read once for all', async () => {
+    const chat = await startChat(s.url)
+    const agent = await TestSocket.open(s.url, {}, admin.cookie)
+    const customer = await TestSocket.open(s.url, { token: chat.token })
+    await Promise.all([agent.until(isReady), customer.until(isReady)])
+    const rules = { allowedTypes: ['png'], maxBytes: 654_321, videoRecording: false, maxVideoSeconds: 9 }
+    expect((await admin.req('PUT', '/api/admin/settings/files', rules)).status).toBe(200)
+    for (const sock of [agent, customer]) {
+      expect(await sock.until((f) => f.type === 'settings' && f.files.maxBytes === 654_321)).toMatchObject({ files: { videoRecording: false } })
+      sock.close()
+    }
+  })
 })
