@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import {
-  clearDeclines, conversationByTokenHash, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
+  clearDeclines, conversationByTokenHash, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
   revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
@@ -251,9 +251,28 @@ export const DEFAULT_CUSTOMER_TOKEN_DAYS = 30
  */
 export async function conversationIdForToken(ctx: AppContext, token: string): Promise<string | undefined> {
   const row = await conversationByTokenHash(ctx.db, hashToken(token))
-  if (!row || row.customer_token_revoked_at !== null) return undefined
-  if (row.ended_at !== null && row.ended_at + ctx.customerTokenMs < Date.now()) return undefined
-  return row.id
+  return row && tokenHolds(ctx, row) ? row.id : undefined
+}
+
+/** A token holds until revoked, and until `ctx.customerTokenMs` after its chat ended. */
+const tokenHolds = (ctx: AppContext, row: { ended_at: number | null; customer_token_revoked_at: number | null }, now = Date.now()): boolean =>
+  row.customer_token_revoked_at === null && (row.ended_at === null || row.ended_at + ctx.customerTokenMs >= now)
+
+/**
+ * Which of these customer tokens still hold, each with its conversation id (one query per 500
+ * tokens; the realtime hub's periodic check of its open customer sockets).
+ */
+export async function liveCustomerTokens(ctx: AppContext, tokens: string[]): Promise<Map<string, string>> {
+  const byHash = new Map(tokens.map((t) => [hashToken(t), t]))
+  const hashes = [...byHash.keys()]
+  const live = new Map<string, string>()
+  for (let i = 0; i < hashes.length; i += 500) {
+    for (const row of await conversationsByTokenHashes(ctx.db, hashes.slice(i, i + 500))) {
+      const token = row.customer_token_hash === null ? undefined : byHash.get(row.customer_token_hash)
+      if (token && tokenHolds(ctx, row)) live.set(token, row.id)
+    }
+  }
+  return live
 }
 
 /** Revokes a conversation's customer token at once (a leaked chat link, an erasure). Idempotent. */

@@ -5,7 +5,7 @@ import { clearViewingMarks, renewViewing, setViewing } from '../db/repositories/
 import { liveSessionIds } from '../db/repositories/sessions.js'
 import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
-import { conversationIdForToken, hashToken } from './conversations.js'
+import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
 import { latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
@@ -229,10 +229,12 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       for (const id of await liveSessionIds(ctx.db, ids.slice(i, i + 500))) live.add(id)
     }
     for (const c of agents) if (c.identity?.kind === 'agent' && !live.has(c.identity.sessionId)) c.revoke('expired')
-    for (const c of [...conns]) {
+    const customers = [...conns].filter((c) => c.identity?.kind === 'customer')
+    const tokens = customers.map((c) => (c.identity as Extract<Identity, { kind: 'customer' }>).token)
+    const liveTokens = await liveCustomerTokens(ctx, tokens)
+    for (const c of customers) {
       if (c.identity?.kind !== 'customer') continue
-      const { token, conversationId } = c.identity
-      if ((await conversationIdForToken(ctx, token)) !== conversationId) c.fail('unauthorized', 'This chat link is not valid any more', CLOSE.unauthorized)
+      if (liveTokens.get(c.identity.token) !== c.identity.conversationId) c.fail('unauthorized', 'This chat link is not valid any more', CLOSE.unauthorized)
     }
   }
 

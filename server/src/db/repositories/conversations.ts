@@ -293,6 +293,13 @@ export async function conversationByTokenHash(db: Kysely<DB>, tokenHash: string)
     .where('customer_token_hash', '=', tokenHash).executeTakeFirst()
 }
 
+/** The same for many token hashes at once (the sockets' periodic check). */
+export async function conversationsByTokenHashes(db: Kysely<DB>, tokenHashes: string[]) {
+  if (tokenHashes.length === 0) return []
+  return db.selectFrom('conversations').select(['id', 'customer_token_hash', 'ended_at', 'customer_token_revoked_at'])
+    .where('customer_token_hash', 'in', tokenHashes).execute()
+}
+
 /** Revokes a conversation's customer token at `at` (epoch ms), unless it already is. */
 export async function revokeTokenOf(db: Kysely<DB>, conversationId: string, at = Date.now()): Promise<void> {
   await db.updateTable('conversations').set({ customer_token_revoked_at: at })
