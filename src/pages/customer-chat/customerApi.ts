@@ -2,7 +2,7 @@
 // The customer authenticates with the chat token (Bearer); no cookie is involved.
 import { apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
-import type { FileRules, Message, PublicConversation, PublicStart } from '@/kernel/contract'
+import type { Message, PublicConversation, PublicStart } from '@/kernel/contract'
 
 export interface StartDetails {
   name: string
@@ -28,7 +28,6 @@ export const customerApi = {
     apiJson<PublicStart>('POST', `${queuePath(address)}/conversations`, { json: { ...details, ...identity } }),
   conversation: (token: string) => apiJson<{ conversation: PublicConversation; messages: Message[] }>('GET', 'public/conversation', { token }),
   receipts: (token: string, body: { deliveredSeq?: number; readSeq?: number }) => apiVoid('POST', 'public/conversation/receipts', { token, json: body }),
-  fileRules: () => apiJson<{ files: FileRules }>('GET', 'public/settings/files'),
 }
 
 /** What to tell the customer about a failed call (the server's words, else a plain sentence). */

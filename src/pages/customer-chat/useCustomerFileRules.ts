@@ -1,6 +1,6 @@
-import { ref } from 'vue'
+import { computed } from 'vue'
+import { useFileRulesStore } from '@/entities/attachment/store'
 import type { FileRules } from '@/kernel/contract'
-import { customerApi } from './customerApi'
 
 /** Image types a browser's picker knows, by the extension the admin lists. */
 const IMAGE_TYPES: Record<string, string> = {
@@ -14,23 +14,22 @@ export function imageAccept(rules: FileRules | null): string {
   return [...new Set([...exts.map((e) => `.${e}`), ...exts.map((e) => IMAGE_TYPES[e]!)])].join(',')
 }
 
-/** The admin's file rules for the customer: loaded on demand and replaced live by the socket's `settings` frame. */
+/**
+ * The admin's file rules for the customer: the same store the agent app uses (loaded on demand,
+ * replaced live by the socket's `settings` frame, an older HTTP answer never overwriting it).
+ */
 export function useCustomerFileRules() {
-  const rules = ref<FileRules | null>(null)
+  const store = useFileRulesStore()
 
   /** Fetch the current rules; on failure keep the ones known (the server checks again anyway). */
   async function refresh(): Promise<FileRules | null> {
     try {
-      rules.value = (await customerApi.fileRules()).files
+      await store.load()
     } catch {
       // Offline or a hiccup: the last known rules stand.
     }
-    return rules.value
+    return store.rules
   }
 
-  function apply(next: FileRules) {
-    rules.value = next
-  }
-
-  return { rules, refresh, apply }
+  return { rules: computed(() => store.rules), refresh, apply: store.apply }
 }
