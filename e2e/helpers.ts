@@ -96,3 +96,6 @@ export async function revealRow(page: Page, name: string) {
   await expect(row).toBeVisible()
   return row
 }
+
+/** User text inside a translated sentence (an aria-label, a status) is isolated: FSI … PDI (isolate() in src/shared/i18n). */
+export const iso = (text: string) => `\u2068${text}\u2069`
