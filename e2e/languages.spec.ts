@@ -75,7 +75,7 @@ test.describe('customer page languages', () => {
     await page.getByRole('button', { name: 'Iniciar chat' }).click()
     await expect(page.getByText('Esperando a que te atienda alguien…')).toBeVisible()
     await expect(page.getByRole('log', { name: 'Mensajes' })).toContainText('Saluda: tus mensajes aparecerán aquí.')
-    await expect(page.getByRole('textbox').last()).toHaveAttribute('placeholder', 'Escribe un mensaje…')
+    await expect(page.locator('.customer-composer textarea')).toHaveAttribute('placeholder', 'Escribe un mensaje…')
 
     const admin = await apiAs()
     const list = await (await admin.get('/api/conversations?view=picklist')).json()
