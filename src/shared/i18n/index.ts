@@ -60,13 +60,13 @@ function pluralRule(locale: Locale) {
  * is registered (its default is key-value). Walks the message tree by dots; null when a step is
  * missing, so `t` falls back to English and then to the key.
  */
-registerMessageResolver((messages: unknown, path: string): unknown => {
+registerMessageResolver((messages, path) => {
   let node: unknown = messages
   for (const key of path.split('.')) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return null
     node = (node as Record<string, unknown>)[key]
   }
-  return node ?? null
+  return (node ?? null) as ReturnType<Parameters<typeof registerMessageResolver>[0]>
 })
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
