@@ -3,7 +3,7 @@
 // sends on a Background Sync event.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { apiAs, uid } from './api'
-import { signIn, startCustomerChat } from './helpers'
+import { iso, signIn, startCustomerChat } from './helpers'
 
 // A real 8x8 PNG (the server checks magic bytes and makes a thumbnail with sharp).
 const PNG = Buffer.from(
@@ -197,6 +197,6 @@ test('offline, a note and End chat are queued after the message before them, and
   const stored = (await (await admin.get(`/api/conversations/${id}/notes`)).json()).notes as { text: string }[]
   expect(stored.map((n) => n.text)).toEqual([`${tag} note`])
   await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText(`${tag} 01`)
-  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText('Chat ended by Admin')
+  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText(`Chat ended by ${iso('Admin')}`)
   await customer.context.close()
 })
