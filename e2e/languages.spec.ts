@@ -38,6 +38,11 @@ test.describe('customer page languages', () => {
     await page.getByRole('button', { name: 'Iniciar chat' }).click()
     await expect(page.getByText('Escribe tu nombre.')).toBeVisible()
     await noSidewaysScroll(page)
+    // Switching says everything again in the new language, the form's messages included.
+    await menu.selectOption('en')
+    await expect(page.getByText('Please enter your name.')).toBeVisible()
+    await expect(page.getByLabel('Name')).toBeVisible()
+    await expect(page).toHaveURL(/[?&]lang=en\b/)
     await context.close()
   })
 
