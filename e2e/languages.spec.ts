@@ -1,7 +1,7 @@
 // The customer page in the customer's language (browser, ?lang=, the menu) and the app right to
 // left in Arabic: mirrored layout, nothing scrolling sideways (issue 13).
 import { expect, test, type Page } from '@playwright/test'
-import { ADMIN, iso, signIn } from './helpers'
+import { ADMIN, iso, rowOf, signIn, swipeLeft, swipeRight } from './helpers'
 import { apiAs, apiChat, uid } from './api'
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
@@ -97,7 +97,8 @@ test.describe('customer page languages', () => {
 
 test.describe('agent app right to left', () => {
   test('in Arabic the layout mirrors: back button at the right edge, the nav starts on the right, nothing scrolls sideways', async ({ page }) => {
-    const chat = await apiChat(`Rana ${uid()}`)
+    const name = `Rana ${uid()}`
+    const chat = await apiChat(name)
     await chat.say('مرحبا، لدي سؤال عن طلبي 4711.')
     const admin = await apiAs()
     expect((await admin.post(`/api/conversations/${chat.id}/pick`, { data: {} })).ok()).toBe(true)
@@ -116,6 +117,20 @@ test.describe('agent app right to left', () => {
     expect(first!.x).toBeGreaterThan(last!.x)
     expect(first!.x + first!.width).toBeGreaterThan(390 - 10)
     await noSidewaysScroll(page)
+
+    // Swipe actions come from the mirrored side: a swipe to the right reveals them at the left edge;
+    // a swipe to the left does nothing.
+    const row = rowOf(page, name)
+    const actions = row.locator('.swipe-actions')
+    await swipeLeft(page, row, 0.35)
+    await expect(actions).toBeHidden()
+    await swipeRight(page, row, 0.35)
+    await expect(actions).toBeVisible()
+    const revealed = await actions.boundingBox()
+    expect(revealed!.x).toBeLessThan(2)
+    expect(revealed!.x + revealed!.width).toBeLessThan(390 / 2 + 20)
+    await page.keyboard.press('Escape')
+    await expect(actions).toBeHidden()
 
     await page.goto(`/conversations/${chat.id}`)
     const back = page.locator('a.back')
