@@ -4,7 +4,7 @@ import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/ker
 import { isApiError, isNetworkError } from '@/kernel/http/errors'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
 import { uuid } from '@/kernel/uuid'
-import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { batchSender, httpTransport, sendItem } from '@/kernel/outbox/send'
 import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
 const items: ShallowRef<OutboxItem[]> = shallowRef([])
@@ -33,6 +33,7 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   const outbox = new Outbox({
     db: getDb,
     send: (item, ctx) => sendItem(item, httpTransport, ctx),
+    batch: batchSender(httpTransport),
     onProgress: setProgress,
     ...options,
     onEnqueued: (item) => {
