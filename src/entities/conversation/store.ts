@@ -80,7 +80,10 @@ export const useConversationStore = defineStore('conversations', () => {
     return lists[view].value
   }
 
-  /** The offline copy: what the server says later wins (only unknown conversations are added). */
+  /**
+   * The offline copy: what the server says later wins (only unknown conversations are added).
+   * Resolves whether it held anything; never rejects, and waits at most for the bounded IndexedDB open.
+   */
   function hydrate(): Promise<boolean> {
     hydration ??= localCache.conversations().then((rows) => {
       for (const c of rows) if (!byId.value[c.id]) byId.value[c.id] = c
@@ -334,7 +337,7 @@ export const useConversationStore = defineStore('conversations', () => {
 
   return {
     byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
-    list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
+    list, hydrate, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
     applyRead, flushRead, applyEvent, setOpen, remove, pick, accept, reject, setTyping, isTyping, reset,
   }
 })

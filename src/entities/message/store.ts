@@ -61,7 +61,7 @@ export const useMessageStore = defineStore('messages', () => {
     return true
   }
 
-  /** The offline copy of a conversation's latest messages (what is already held wins). */
+  /** The offline copy of a conversation's latest messages (what is already held wins); never rejects. */
   function hydrate(conversationId: string): Promise<void> {
     hydrated[conversationId] ??= localCache.messages(conversationId).then((rows) => {
       for (const m of rows) if (!forConversation(conversationId).some((x) => x.id === m.id || x.clientId === m.clientId)) merge(m)
@@ -129,5 +129,5 @@ export const useMessageStore = defineStore('messages', () => {
     hydrated = {}
   }
 
-  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
+  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, hydrate, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
 })

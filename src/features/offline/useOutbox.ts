@@ -23,9 +23,10 @@ function setProgress(clientId: string, fraction: number | null) {
 }
 
 /**
- * Creates the app's outbox (once), loads what a previous session left, flushes, and flushes
- * again when the browser comes back online or the app comes to the foreground. Each new item
- * also registers a Background Sync, so the service worker sends it even if the app is closed.
+ * Creates the app's outbox (once) and reads what a previous session left (the thread shows it),
+ * without sending anything: `startOutbox()` does that, after the first screen has painted. Each
+ * new item also registers a Background Sync, so the service worker sends it even if the app is
+ * closed (an item enqueued before `startOutbox()` is sent at once too).
  */
 export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial<Pick<OutboxOptions, 'send'>>): Outbox {
   if (instance) return instance
@@ -43,10 +44,20 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   })
   instance = outbox
   outbox.subscribe((list) => (items.value = list))
-  void outbox
-    .load()
-    .then(() => outbox.flush())
-    .catch(() => undefined)
+  loaded = outbox.load().catch(() => undefined)
+  return outbox
+}
+
+let loaded: Promise<unknown> = Promise.resolve()
+
+/**
+ * Starts sending: what is stored goes now, and again when the browser comes back online or the
+ * app to the foreground, or when a blocked database opens after all. Once per initOutbox.
+ */
+export function startOutbox(): void {
+  const outbox = instance
+  if (!outbox || cleanup) return
+  void loaded.then(() => outbox.flush()).catch(() => undefined)
 
   // The database opened after all (the other tab closed): show and send what it holds.
   const stopWatching = databaseBlocked.subscribe((blocked) => {
@@ -72,7 +83,6 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
     document.removeEventListener('visibilitychange', onVisible)
     channel?.close()
   }
-  return outbox
 }
 
 export function disposeOutbox(): void {
