@@ -37,9 +37,26 @@ export const useMessageStore = defineStore('messages', () => {
    */
   function upsert(m: Message): boolean {
     const added = merge(m)
-    void localCache.putMessages(m.conversationId, [m])
+    keepOffline(m)
     if (added) for (const l of addedListeners) l(m)
     return added
+  }
+
+  /**
+   * Messages to write to the offline copy, per conversation: the upserts of one task (a batch the
+   * outbox sent, a burst of socket events) go in one IndexedDB transaction per conversation.
+   */
+  let unwritten = new Map<string, Message[]>()
+  function keepOffline(m: Message) {
+    if (!unwritten.size) queueMicrotask(writeOffline)
+    const list = unwritten.get(m.conversationId)
+    if (list) list.push(m)
+    else unwritten.set(m.conversationId, [m])
+  }
+  function writeOffline() {
+    const all = unwritten
+    unwritten = new Map()
+    for (const [conversationId, list] of all) void localCache.putMessages(conversationId, list)
   }
 
   /** The socket's events about messages. */
