@@ -86,6 +86,9 @@ async function lighthouseOnce(url: string, cookie: string | undefined, visit: Vi
     const lhr = result?.lhr
     if (!lhr) throw new Error('Lighthouse gave no result')
     if (lhr.runtimeError) throw new Error(`Lighthouse: ${lhr.runtimeError.message}`)
+    // For a closer look (long tasks, script timings): BENCH_LIGHTHOUSE_DIR=/tmp/lh keeps each report.
+    const dumpDir = process.env.BENCH_LIGHTHOUSE_DIR
+    if (dumpDir) writeFileSync(join(dumpDir, `${new URL(url).pathname.replace(/\W+/g, '_')}-${visit}-${Date.now()}.json`), JSON.stringify(lhr))
     const audit = (id: string) => lhr.audits[id]?.numericValue ?? NaN
     return {
       score: Math.round((lhr.categories.performance?.score ?? NaN) * 100),
