@@ -185,6 +185,27 @@ describe('outbox: batch drain', () => {
     expect(outbox.list()).toMatchObject([{ clientId: items[2]!.clientId, status: 'failed', error: 'This chat is no longer yours' }])
   })
 
+  it('with the refusal’s status in the batch answer, its rules decide without sending it again', async () => {
+    const db = await freshDb()
+    const server = fakeServer()
+    server.refuse((text) => (text === 'm2' ? { status: 409, code: 'conversation_ended', message: 'This chat has ended' } : null))
+    const withStatus: Transport = {
+      ...server.transport,
+      async postJson<T>(path: string, body?: unknown, auth?: { token?: string }) {
+        const answer = await server.transport.postJson<BatchAnswer>(path, body, auth)
+        return (answer.failed ? { ...answer, failed: { ...answer.failed, status: 409 } } : answer) as T
+      },
+    }
+    const outbox = serverOutbox(db, server, { batch: batchSender(withStatus) })
+    await queued(db, texts(4))
+    await outbox.load()
+    await outbox.flush()
+    // m2 is not sent again alone: m3 and m4 follow in the next batch.
+    expect(server.paths()).toEqual(['messages/batch', 'messages/batch'])
+    expect(server.thread().map((m) => m.text)).toEqual(['m1', 'm3', 'm4'])
+    expect(outbox.list()).toMatchObject([{ text: 'm2', status: 'failed', error: 'This chat has ended' }])
+  })
+
   it('a message refused for a passing reason (429) stays queued, and nothing after it overtakes it', async () => {
     const db = await freshDb()
     const server = fakeServer()

@@ -113,18 +113,19 @@ export const BATCH_MAX = 50
  */
 export interface BatchAnswer {
   stored: Message[]
-  failed?: { clientId: string; index: number; error: { code: string; message: string } }
+  /** `status`: the HTTP status the single send would have answered (not in the lead's contract: optional). */
+  failed?: { clientId: string; index: number; status?: number; error: { code: string; message: string } }
 }
 
 /**
  * How a batch went, for `items[0 .. delivered.length)` delivered in order. `failed` names the item
- * that stopped it: `upload` (one of its files could not be uploaded: handle `error` as a single
- * send's failure) or `refused` (the server refused the message in the batch: send it alone to get
- * the single send's answer and handling). Items after `failed` were not sent.
+ * that stopped it: `upload` (one of its files could not be uploaded) or `answered` (the server refused
+ * it with the single send's status): handle `error` as a single send's failure; or `refused` (refused without
+ * a status: send it alone to get the single send's answer and handling). Items after it were not sent.
  */
 export interface BatchOutcome {
   delivered: Delivered[]
-  failed?: { index: number; kind: 'upload'; error: unknown } | { index: number; kind: 'refused'; code: string; message: string }
+  failed?: { index: number; kind: 'upload' | 'answered'; error: unknown } | { index: number; kind: 'refused'; code: string; message: string }
 }
 
 /** Sends several queued items of one conversation in one request (see Outbox `batch`). */
@@ -183,7 +184,12 @@ export async function sendBatch(items: OutboxItem[], transport: Transport, ctxFo
     if (answer.failed.index !== stored.length || answer.failed.clientId !== bodies[stored.length]?.clientId) {
       throw new ApiError(502, 'bad_answer', 'The server answered the batch with another failed message')
     }
-    return { delivered: stored, failed: { index: stored.length, kind: 'refused', code: answer.failed.error?.code ?? 'refused', message: answer.failed.error?.message ?? '' } }
+    const { status, error } = answer.failed
+    // With the single send's status, its rules decide at once; without it, the item goes again alone.
+    if (typeof status === 'number' && status >= 400 && status <= 599) {
+      return { delivered: stored, failed: { index: stored.length, kind: 'answered', error: new ApiError(status, error?.code ?? `http_${status}`, error?.message || 'The server refused it') } }
+    }
+    return { delivered: stored, failed: { index: stored.length, kind: 'refused', code: error?.code ?? 'refused', message: error?.message ?? '' } }
   }
   // Nothing stored and nothing refused: trying again at once would loop.
   if (!stored.length) throw new ApiError(502, 'bad_answer', 'The server stored none of the batch')
