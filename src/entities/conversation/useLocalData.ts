@@ -6,14 +6,6 @@ import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
 import { useConversationStore } from './store'
 
-/** Resolves when the browser is idle (at most 2 s later; a short pause where there is no requestIdleCallback). */
-function whenIdle(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: 2000 })
-    else setTimeout(resolve, 50)
-  })
-}
-
 /** How many of my conversations get their latest messages fetched ahead, for offline reading. */
 const PREFETCH = 20
 
@@ -65,16 +57,11 @@ export function useLocalData(opts: LocalDataOptions) {
     if (reloadAll || !info.reconnected) void lists.then(() => prefetchMessages(open))
   }
 
-  /**
-   * The latest messages of my conversations, one at a time, so they read offline; each when the
-   * main thread is idle (within 2 s), so none of it competes with what the agent is doing at start.
-   */
+  /** The latest messages of my conversations, one at a time, so they read offline. */
   async function prefetchMessages(skip: string | null) {
     for (const c of conversations.conversations.slice(0, PREFETCH)) {
       if (!active) return
       if (c.id === skip || c.state !== 'picked' || messages.loaded[c.id]) continue
-      await whenIdle()
-      if (!active) return
       await messages.fetch(c.id).catch(() => undefined)
     }
   }
