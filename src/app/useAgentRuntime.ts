@@ -175,7 +175,8 @@ export function useAgentRuntime() {
     signingOut = true
     try {
       // A shared phone: the next agent must not get this agent's pushes (unsubscribed here at once).
-      const deviceId = await (await startPush()).forgetThisDevice()
+      // (Its module may fail to load, say after an update without the old files: sign out anyway.)
+      const deviceId = await startPush().then((p) => p.forgetThisDevice(), () => null)
       await session.signOut(deviceId)
     } catch (e) {
       // Neither storage nor network: nothing happened, and the agent is told so (SettingsPage).
