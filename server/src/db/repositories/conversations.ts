@@ -71,6 +71,13 @@ export async function getConversation(db: Kysely<DB>, id: string, viewerId: stri
   return row && toConversation(row)
 }
 
+/** These conversations as `viewerId` sees them (unread counts), by id; unknown ids are left out. */
+export async function conversationsByIds(db: Kysely<DB>, ids: string[], viewerId: string): Promise<Map<string, Conversation>> {
+  if (ids.length === 0) return new Map()
+  const rows = await conversationQuery(db, viewerId).where('c.id', 'in', [...new Set(ids)]).execute()
+  return new Map(rows.map((r) => [r.id, toConversation(r)]))
+}
+
 export type ListView = 'conversations' | 'picklist' | 'history'
 
 /** Where a History page starts: after this (ended_at, id), newest ended first. */
