@@ -93,6 +93,22 @@ describe('search (issue 14, point 2)', () => {
     expect((await new Client(s.url).req('GET', '/api/search?q=pelican')).status).toBe(401)
   })
 
+  it('finds the matches the agent may see even when far more relevant ones are out of their sight', async () => {
+    const mine = await startChat(s.url, 'support')
+    await say(mine.customer, 'heron')
+    const theirs = await startChat(s.url, 'sales')
+    // 300 equally relevant, newer matches Ann may not see, ranked before hers.
+    const base = Date.now() + 1000
+    const rows = Array.from({ length: 300 }, (_, i) => ({
+      id: randomUUID(), conversation_id: theirs.id, seq: i + 1, client_id: randomUUID(), author_kind: 'customer' as const, author_id: null, text: 'heron', created_at: base + i,
+    }))
+    for (let i = 0; i < rows.length; i += 100) await s.ctx.db.insertInto('messages').values(rows.slice(i, i + 100)).execute()
+    const { hits, nextCursor } = await find(ann, 'heron')
+    expect(hits.map((h) => h.conversationId)).toEqual([mine.id])
+    expect(nextCursor).toBeNull()
+    expect((await find(ben, 'heron', '&limit=50')).hits).toHaveLength(50)
+  })
+
   it('cuts long texts into a snippet around the first match, at word and grapheme boundaries', () => {
     const long = `${'Lorem ipsum dolor sit amet '.repeat(10)}the 👩‍👩‍👧 family needle here ${'consectetur adipiscing '.repeat(10)}`
     const terms = searchTerms('NEEDLE')
