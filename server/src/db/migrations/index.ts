@@ -353,11 +353,11 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
           const spaces = `'${' '.repeat(32)}'`
           await sql.raw(`alter table messages add column text_tsv tsvector generated always as (
               case when author_kind = 'system' then null else to_tsvector('simple'::regconfig, translate(text, ${punct}, ${spaces})) end) stored`).execute(db)
-          await sql.raw(`create index messages_text_tsv on messages using gin (text_tsv)`).execute(db)
+          await sql.raw(`create index messages_text_tsv on messages using gin (text_tsv) with (fastupdate = off)`).execute(db)
           await sql.raw(`alter table conversations add column contact_tsv tsvector generated always as (
               to_tsvector('simple'::regconfig, translate(coalesce(contact_name, '') || ' ' || coalesce(contact_email, '') || ' ' || coalesce(contact_phone, ''), ${punct}, ${spaces})
                 || ' ' || regexp_replace(coalesce(contact_phone, ''), '[^0-9]', '', 'g'))) stored`).execute(db)
-          await sql.raw(`create index conversations_contact_tsv on conversations using gin (contact_tsv)`).execute(db)
+          await sql.raw(`create index conversations_contact_tsv on conversations using gin (contact_tsv) with (fastupdate = off)`).execute(db)
         }
       },
     },
