@@ -25,9 +25,9 @@ export interface User {
    * Why the server set this user Away (issue 14, point 5): 'missed_offers' after the admin's
    * number of offers in a row timed out; null when the user chose their presence themselves.
    */
-  awayReason: AwayReason | null
-  /** When the server set them Away (epoch ms), null with awayReason null. */
-  awaySince: number | null
+  awayReason?: AwayReason | null
+  /** When the server set them Away (epoch ms), null with awayReason null. (Always sent; optional for data an older app cached.) */
+  awaySince?: number | null
 }
 
 /** Why the server (not the user) set a user Away. */
@@ -90,8 +90,9 @@ export interface Conversation {
    * Since when the customer has been waiting for a reply (epoch ms): the time of their oldest
    * message not yet answered by an agent message; null when answered, before their first message,
    * and once ended. System lines are not answers; a transfer or reassignment does not reset it.
+   * Always sent by the server; absent only in conversations an older app version cached.
    */
-  waitingSince: number | null
+  waitingSince?: number | null
 }
 
 export interface Message {
@@ -268,8 +269,11 @@ export interface PushRules {
 
 /** What a push carries: the least the notification needs. */
 export interface PushPayload {
-  /** 'away': the server set the agent Away after missed offers (conversationId null). */
-  kind: 'message' | 'offer' | 'transfer' | 'test' | 'away'
+  /**
+   * 'assigned': a supervisor gave the agent a chat directly (it is theirs, nothing to accept);
+   * 'away': the server set the agent Away after missed offers (conversationId null).
+   */
+  kind: 'message' | 'offer' | 'transfer' | 'assigned' | 'test' | 'away'
   conversationId: string | null
   title: string
   body: string

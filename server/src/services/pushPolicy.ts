@@ -61,7 +61,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       if (c.state !== 'picked' || !c.agentId) return []
       return [{
         userId: c.agentId,
-        payload: { kind: 'transfer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer', body: `Assigned to you in ${c.queue.name}` },
+        payload: { kind: 'assigned', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer', body: `Assigned to you in ${c.queue.name}` },
         delivery: {},
       }]
     }

@@ -91,6 +91,10 @@ describe('search (issue 14, point 2)', () => {
       expect((await ann.req('GET', `/api/search${bad}`)).status, bad).toBe(400)
     }
     expect((await new Client(s.url).req('GET', '/api/search?q=pelican')).status).toBe(401)
+    // Odd text is a query like any other: an answer or a 400, never a failure.
+    for (const q of ['\u0301', '\u0301\u0301 a', '\u200d', '\ue000', '𝔸', 'ﬁ', '١٢٣', 'a\u0301b', '\u00000', 'NOT AND OR', 'x'.repeat(200), '"*', 'a*b', 'NEAR(a b)']) {
+      expect([200, 400], JSON.stringify(q)).toContain((await ann.req('GET', `/api/search?q=${encodeURIComponent(q)}`)).status)
+    }
   })
 
   it('finds the matches the agent may see even when far more relevant ones are out of their sight', async () => {
