@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { sql, type Insertable } from 'kysely'
 import { openDatabase, type Database } from '../server/src/db/index.js'
 import { getConversation } from '../server/src/db/repositories/conversations.js'
-import type { ConversationsTable, DB, MessagesTable } from '../server/src/db/schema.js'
+import type { ConversationsTable, MessagesTable } from '../server/src/db/schema.js'
 import type { AppContext } from '../server/src/services/context.js'
 import { search } from '../server/src/services/search.js'
 import { freshSchema } from './lib/pg.js'
@@ -198,4 +198,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.exit(0)
 }
 
-export type { DB }

@@ -1,7 +1,7 @@
 // Search (issue 14, point 2): what an agent may see, found by words. The index and the visibility
 // filter are the repository's (db/repositories/search.ts); this file makes the terms from what was
 // typed, pages, and cuts the snippets. See docs/architecture.md, "Search".
-import type { SearchHit, SearchPage } from '../api-types.js'
+import type { SearchHit } from '../api-types.js'
 import { conversationsByIds } from '../db/repositories/conversations.js'
 import { searchRows } from '../db/repositories/search.js'
 import type { AppContext } from './context.js'
@@ -129,5 +129,3 @@ export async function search(ctx: AppContext, userId: string, q: string, limit: 
   return { hits, next }
 }
 
-/** The page answer: hits and the next page's cursor. */
-export type { SearchPage }
