@@ -17,6 +17,7 @@ import { ROOT, spawnServer, startParley } from './lib/server.js'
 import { nowMs, sleep } from './lib/stats.js'
 import { renderTable, skipped, type Row } from './lib/table.js'
 import { THROUGHPUT, measureThroughput, throughputRows, type ThroughputResult } from './throughput.js'
+import { searchBench, searchSkipped } from './search.js'
 
 const LIMIT_MS = 9 * 60_000
 const started = nowMs()
@@ -174,6 +175,8 @@ if (!want('postgres')) {
   rows.push(...dbRows('postgres', 'skipped: TEST_DATABASE_URL not set (scripts/with-postgres.sh npm run bench)'))
 }
 farm.stop()
+// Search over 100,000 messages (issue 14), both databases, in-process: `--only=search` runs it alone.
+if (want('search')) rows.push(...((await part('search', () => searchBench(log, pgBase), (why) => searchSkipped(why))) ?? []))
 
 if (want('client')) rows.push(...clientRows())
 const browserParts = (['lighthouse', 'long', 'outbox'] as BrowserPart[]).filter(want)

@@ -72,4 +72,15 @@ describe('showPush', () => {
     expect(options.body).toBe('Notifications are working.')
     expect(options.tag).toBe('parley-test')
   })
+
+  it('tells an agent set Away after missed offers, opening Settings; a chat assigned by a supervisor opens with nothing to accept', () => {
+    const away = buildNotification(parsePayload(JSON.stringify({ kind: 'away', conversationId: null, title: "You're now Away", body: 'You missed offers in a row.' })), [])
+    expect(away.title).toBe("You're now Away")
+    expect(away.options.data).toMatchObject({ kind: 'away', url: '/settings' })
+    expect(away.options.actions).toBeUndefined()
+    const assigned = buildNotification(parsePayload(JSON.stringify({ kind: 'assigned', conversationId: 'c9', title: 'Ann Customer', body: 'Assigned to you in Support' })), [])
+    expect(assigned.options.data).toMatchObject({ kind: 'assigned', url: '/conversations/c9' })
+    expect(assigned.options.actions).toBeUndefined()
+    expect(parsePayload(JSON.stringify({ kind: 'assigned', conversationId: null, title: 't', body: 'b' }))).toBeNull()
+  })
 })

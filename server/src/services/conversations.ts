@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
-import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
+import type { AuthorKind, Conversation, Message, Note, ReassignAction } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import {
-  clearDeclines, conversationByTokenHash, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
+  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
   revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
@@ -15,8 +15,10 @@ import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
+import type { EventCause } from './pubsub.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
+import { offerAnswered } from './presence.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -27,10 +29,10 @@ async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: strin
   return row
 }
 
-async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string): Promise<Conversation> {
+async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string, cause?: EventCause): Promise<Conversation> {
   const conversation = await getConversation(trx, id, null)
   if (!conversation) throw notFound('Conversation not found')
-  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation } })
+  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation }, cause })
   return conversation
 }
 
@@ -45,11 +47,13 @@ interface NewMessage {
 
 /** Appends a message inside a transaction that already holds the conversation's lock. */
 async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
-  const { id } = await insertNextMessage(trx, m)
+  const { id, waitingChanged } = await insertNextMessage(trx, m)
   if (m.attachmentIds?.length) await linkFiles(trx, id, m)
   const message = await getMessageByClientId(trx, m.clientId)
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
+  // Lists show how long the customer has waited: they hear when the wait starts or ends.
+  if (waitingChanged) await emitConversation(trx, emit, m.conversationId, 'waiting')
   return message
 }
 
@@ -194,7 +198,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
     if (conv.state === 'ended' && conv.agent_id === userId) return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: true }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
-    await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now() })
+    await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now(), waiting_since: null })
     const name = await agentName(trx, userId)
     await appendMessage(trx, emit, conv.queue_id, {
       conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
@@ -322,6 +326,7 @@ export async function acceptOffer(ctx: AppContext, conversationId: string, userI
     const conv = await lockConversation(trx, ctx, conversationId)
     const accepted = await updateConversationIf(trx, conversationId, 'offered', { state: 'picked', agent_id: userId, picked_at: Date.now(), offered_to: null, offer_expires_at: null }, userId)
     if (!accepted) throw conflict('offer_gone', 'This offer is no longer available')
+    await offerAnswered(trx, userId)
     return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
@@ -332,6 +337,7 @@ export async function rejectOffer(ctx: AppContext, conversationId: string, userI
     const conv = await lockConversation(trx, ctx, conversationId)
     if (conv.state !== 'offered' || conv.offered_to !== userId) throw conflict('offer_gone', 'This offer is no longer available')
     await decline(trx, conversationId, userId, 'rejected')
+    await offerAnswered(trx, userId)
     await offerNext(trx, ctx, emit, conv)
   })
 }
@@ -405,6 +411,96 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
       if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
     }
     return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
+  })
+}
+
+/**
+ * A name inside a system line, isolated (U+2068 … U+2069) so a right-to-left name can't reorder the
+ * sentence. (Branch text adds `isolate` in server/src/text.ts for every system line: use that once merged.)
+ */
+const isolateName = (name: string) => `\u2068${name}\u2069`
+
+export interface ReassignInput {
+  /** The supervisor's id for this move: a repeat by them answers with the conversation. */
+  clientId: string
+  action: ReassignAction
+  /** offer, assign: the agent. */
+  agentId?: string | undefined
+  /** queue: the queue it goes back to (default: its own). */
+  queueId?: string | undefined
+}
+
+/**
+ * A supervisor (admin) moves an open conversation (issue 14, point 4); the thread records the
+ * move in a system line, and the update event reaches every client of its queue(s).
+ *  - offer: offered to that agent as a transfer offer is (timeout, Accept/Reject, push); they
+ *    must be able to take it now: active, Available, in its queue, under their limit.
+ *  - assign: picked by that agent at once; they must be active and in its queue, but Away and
+ *    the limit don't stop it: the supervisor decides deliberately (say, to give a chat back to
+ *    the agent who knows the customer), and the agent is told by push.
+ *  - queue: back to its queue (or `queueId`'s), routed as a new arrival there (offer or Picklist).
+ *  - takeover: picked by the supervisor, who must be in its queue (sockets and lists follow queue
+ *    membership: outside it they would not hear the customer).
+ * Idempotent per clientId and supervisor (stored like a transfer's key).
+ * @throws 404 (conversation, agent or queue unknown); 409 conversation_ended, same_agent,
+ *   agent_unavailable, not_member; 400 bad_request (offer/assign without agentId)
+ */
+export async function reassignConversation(ctx: AppContext, adminId: string, conversationId: string, input: ReassignInput): Promise<TransferResult> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.transfer_client_id === input.clientId && conv.transfer_by === adminId) return { replayed: true as const }
+    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
+    const holder = conv.state === 'picked' ? conv.agent_id : conv.state === 'offered' ? conv.offered_to : null
+    const me = isolateName(await activeAgentName(trx, ctx, adminId))
+    const now = Date.now()
+    const moved = { transfer_client_id: input.clientId, transfer_by: adminId, offered_to: null, offer_expires_at: null }
+    // Declines from an earlier round don't bind this one.
+    await clearDeclines(trx, conversationId)
+    const line = (text: string, queueId = conv.queue_id) =>
+      appendMessage(trx, emit, queueId, { conversationId, clientId: systemClientId(), authorKind: 'system', authorId: adminId, text })
+
+    if (input.action === 'offer' || input.action === 'assign') {
+      if (!input.agentId) throw new HttpError(400, 'bad_request', 'Say which agent gets the chat (agentId)')
+      const target = await activeUser(trx, input.agentId)
+      if (!target) throw notFound('Agent not found')
+      if (target.id === holder) throw conflict('same_agent', `${target.display_name} already has this chat`)
+      const queue = (await getQueueRow(trx, conv.queue_id))!
+      const eligible = input.action === 'offer' ? await canTakeMore(trx, ctx, target.id, conv.queue_id) : await isQueueMember(trx, target.id, conv.queue_id)
+      if (!eligible) {
+        throw conflict('agent_unavailable', input.action === 'offer'
+          ? `${target.display_name} can't take this chat now (away, at their limit, or not in ${queue.name})`
+          : `${target.display_name} is not in ${queue.name}`)
+      }
+      if (input.action === 'offer') {
+        await updateConversation(trx, conversationId, { ...moved, state: 'offered', agent_id: null, offered_to: target.id, offer_expires_at: now + ctx.offerMs })
+        await markAssigned(trx, target.id, now)
+        await line(`Offered to ${isolateName(target.display_name)} by ${me}`)
+        await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
+      } else {
+        await updateConversation(trx, conversationId, { ...moved, state: 'picked', agent_id: target.id, picked_at: now })
+        await markAssigned(trx, target.id, now)
+        await line(`Reassigned to ${isolateName(target.display_name)} by ${me}`)
+        await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'assign')
+      }
+    } else if (input.action === 'takeover') {
+      if (holder === adminId && conv.state === 'picked') throw conflict('same_agent', 'You already have this chat')
+      if (!(await isQueueMember(trx, adminId, conv.queue_id))) {
+        const queue = (await getQueueRow(trx, conv.queue_id))!
+        throw conflict('not_member', `Add yourself to ${queue.name} first: its chats reach only its members`)
+      }
+      await updateConversation(trx, conversationId, { ...moved, state: 'picked', agent_id: adminId, picked_at: now })
+      await line(`${me} took over the chat`)
+      await emitUpdated(trx, emit, conversationId, [conv.queue_id])
+    } else {
+      const queue = await getQueueRow(trx, input.queueId ?? conv.queue_id)
+      if (!queue) throw notFound('Queue not found')
+      await updateConversation(trx, conversationId, { ...moved, queue_id: queue.id, state: 'queued', agent_id: null })
+      await line(`Returned to ${isolateName(queue.name)} by ${me}`, queue.id)
+      await offerNext(trx, ctx, emit, { ...conv, ...moved, queue_id: queue.id, state: 'queued', agent_id: null }, 'transfer')
+      // The old queue's agents (and the old holder's devices) see it leave.
+      if (queue.id !== conv.queue_id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
+    }
+    return { replayed: false as const, conversation: (await getConversation(trx, conversationId, adminId))! }
   })
 }
 
