@@ -21,7 +21,17 @@ export interface User {
   active: boolean
   /** Push notifications for new customer messages in my conversations. */
   notifyMessages: boolean
+  /**
+   * Why the server set this user Away (issue 14, point 5): 'missed_offers' after the admin's
+   * number of offers in a row timed out; null when the user chose their presence themselves.
+   */
+  awayReason: AwayReason | null
+  /** When the server set them Away (epoch ms), null with awayReason null. */
+  awaySince: number | null
 }
+
+/** Why the server (not the user) set a user Away. */
+export type AwayReason = 'missed_offers'
 
 export interface QueueRef {
   id: string
@@ -76,6 +86,12 @@ export interface Conversation {
   /** In offer-mode queues: the agent it is offered to, and until when (epoch ms). */
   offeredTo: string | null
   offerExpiresAt: number | null
+  /**
+   * Since when the customer has been waiting for a reply (epoch ms): the time of their oldest
+   * message not yet answered by an agent message; null when answered, before their first message,
+   * and once ended. System lines are not answers; a transfer or reassignment does not reset it.
+   */
+  waitingSince: number | null
 }
 
 export interface Message {
@@ -189,6 +205,17 @@ export type ServerFrame =
    */
   | { type: 'error'; error: { code: string; message: string } }
   | { type: 'settings'; files: FileRules }
+  /**
+   * A user's presence changed (issue 14, point 5): sent to that user's own sockets (all devices),
+   * and to every admin socket for every user (the agent list). Not replayed.
+   */
+  | { type: 'user'; user: User }
+  /**
+   * Admin sockets only (issue 14, point 4, "All open"): the conversation of every
+   * conversation.created/updated in any queue; state 'ended' means it leaves All open. Not
+   * replayed: after each `ready` the view reloads GET /api/admin/open.
+   */
+  | { type: 'supervisor'; conversation: Conversation }
 
 // Customer-facing shapes: no internal ids of agents, no notes.
 export interface PublicConversation {
@@ -241,7 +268,8 @@ export interface PushRules {
 
 /** What a push carries: the least the notification needs. */
 export interface PushPayload {
-  kind: 'message' | 'offer' | 'transfer' | 'test'
+  /** 'away': the server set the agent Away after missed offers (conversationId null). */
+  kind: 'message' | 'offer' | 'transfer' | 'test' | 'away'
   conversationId: string | null
   title: string
   body: string
@@ -254,10 +282,67 @@ export interface PushPayload {
  * see: what happened, and the ids, nothing more. Sent as `{ ack }` with status 200.
  */
 export interface ReplayAck {
-  outcome: 'sent' | 'noted' | 'transferred' | 'ended' | 'picked'
+  outcome: 'sent' | 'noted' | 'transferred' | 'ended' | 'picked' | 'reassigned'
   conversationId: string
   /** The idempotency key repeated (null for pick and end, which have none). */
   clientId: string | null
   /** The message or note made the first time (null for actions). */
   id: string | null
 }
+
+/**
+ * The admin's settings of the agent's day (issue 14, points 5 and 6).
+ * `missedOffersAway`: offers in a row an agent may let time out before being set Away (0 = never;
+ * default 2). `waitWarnMinutes` / `waitUrgentMinutes`: waiting times (minutes) past which rows are
+ * coloured (defaults 2 and 5; urgent > warn).
+ */
+export interface WorkSettings {
+  missedOffersAway: number
+  waitWarnMinutes: number
+  waitUrgentMinutes: number
+}
+
+/**
+ * A canned response (issue 14, point 1). `shared` ones are the admin's, for all queues
+ * (`queueIds` null) or some; `personal` ones belong to one agent (`ownerId`; `queueIds` null).
+ * `shortcut` (lowercase, no spaces or "/") is what the agent types after "/" in the composer.
+ * The text may hold placeholders the client fills: {{customer.name}}, {{customer.email}},
+ * {{agent.name}}.
+ */
+export interface CannedResponse {
+  id: string
+  scope: 'shared' | 'personal'
+  title: string
+  shortcut: string | null
+  text: string
+  queueIds: string[] | null
+  ownerId: string | null
+  /** Epoch ms. */
+  updatedAt: number
+}
+
+/**
+ * One search result (issue 14, point 2): a message that matched (`kind` 'message', with its id
+ * and seq), or the conversation's customer name, email or phone (`kind` 'customer').
+ * `snippet.ranges` are [start, end) offsets in UTF-16 code units into `snippet.text` of the
+ * matched words (plain text: render the ranges as marks, never as HTML).
+ */
+export interface SearchHit {
+  kind: 'message' | 'customer'
+  conversationId: string
+  messageId: string | null
+  seq: number | null
+  /** Epoch ms: the message's time, or the conversation's last activity for a customer hit. */
+  at: number
+  snippet: { text: string; ranges: [number, number][] }
+  conversation: Conversation
+}
+
+/** A page of search results; `nextCursor` null on the last page. */
+export interface SearchPage {
+  hits: SearchHit[]
+  nextCursor: string | null
+}
+
+/** Moves a supervisor (admin) can make on an open conversation (POST /api/admin/conversations/:id/reassign). */
+export type ReassignAction = 'offer' | 'assign' | 'queue' | 'takeover'

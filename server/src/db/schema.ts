@@ -14,6 +14,11 @@ export interface UsersTable {
   created_at: number
   last_assigned_at: number | null
   notify_messages: Generated<number>
+  /** Offers in a row this agent let time out (reset by Accept, Reject and choosing Available). */
+  missed_offers: Generated<number>
+  /** Why the server set them Away ('missed_offers'), null when they chose it. */
+  away_reason: 'missed_offers' | null
+  away_since: number | null
 }
 
 export interface SessionsTable {
@@ -77,6 +82,8 @@ export interface ConversationsTable {
   customer_token_revoked_at: number | null
   /** The agent who made that transfer (null on rows from before migration 0007). */
   transfer_by: string | null
+  /** The customer's oldest message not yet answered by an agent (epoch ms), null when answered or ended. */
+  waiting_since: number | null
 }
 
 export interface MessagesTable {
@@ -178,7 +185,30 @@ export interface RateLimitsTable {
   reset_at: number
 }
 
+/** Canned responses (issue 14): shared (owner_id null) or one agent's personal ones. */
+export interface CannedResponsesTable {
+  id: string
+  owner_id: string | null
+  /** owner_id, or '' for shared ones: (owner_key, shortcut) is unique. */
+  owner_key: string
+  title: string
+  /** Lowercase, no spaces or '/'. */
+  shortcut: string | null
+  text: string
+  /** 1: shared with every queue; 0: only the queues in canned_response_queues. */
+  all_queues: number
+  created_at: number
+  updated_at: number
+}
+
+export interface CannedResponseQueuesTable {
+  response_id: string
+  queue_id: string
+}
+
 export interface DB {
+  canned_responses: CannedResponsesTable
+  canned_response_queues: CannedResponseQueuesTable
   users: UsersTable
   sessions: SessionsTable
   queues: QueuesTable

@@ -16,7 +16,7 @@ export const userSchema = {
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
     role: { type: 'string' }, presence: { type: 'string' }, maxConcurrent: { type: 'integer' }, active: { type: 'boolean' },
-    notifyMessages: { type: 'boolean' },
+    notifyMessages: { type: 'boolean' }, awayReason: nullable('string'), awaySince: nullable('number'),
   },
 } as const
 
@@ -38,7 +38,7 @@ export const conversationSchema = {
       properties: { text: { type: 'string' }, authorKind: { type: 'string' }, createdAt: { type: 'number' } },
     },
     unread: { type: 'integer' }, customerDeliveredSeq: { type: 'integer' }, customerReadSeq: { type: 'integer' },
-    offeredTo: nullable('string'), offerExpiresAt: nullable('number'),
+    offeredTo: nullable('string'), offerExpiresAt: nullable('number'), waitingSince: nullable('number'),
   },
 } as const
 
@@ -108,5 +108,17 @@ export const noteSchema = {
   properties: {
     id: { type: 'string' }, conversationId: { type: 'string' }, authorId: { type: 'string' }, authorName: { type: 'string' },
     text: { type: 'string' }, createdAt: { type: 'number' },
+  },
+} as const
+
+/** The admin's WorkSettings (a PUT body and an answer). */
+export const workSettingsSchema = {
+  type: 'object',
+  required: ['missedOffersAway', 'waitWarnMinutes', 'waitUrgentMinutes'],
+  additionalProperties: false,
+  properties: {
+    missedOffersAway: { type: 'integer', minimum: 0, maximum: 20 },
+    waitWarnMinutes: { type: 'integer', minimum: 1, maximum: 240 },
+    waitUrgentMinutes: { type: 'integer', minimum: 1, maximum: 240 },
   },
 } as const

@@ -15,8 +15,10 @@ import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
+import type { EventCause } from './pubsub.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
+import { offerAnswered } from './presence.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -27,10 +29,10 @@ async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: strin
   return row
 }
 
-async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string): Promise<Conversation> {
+async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string, cause?: EventCause): Promise<Conversation> {
   const conversation = await getConversation(trx, id, null)
   if (!conversation) throw notFound('Conversation not found')
-  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation } })
+  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation }, cause })
   return conversation
 }
 
@@ -45,11 +47,13 @@ interface NewMessage {
 
 /** Appends a message inside a transaction that already holds the conversation's lock. */
 async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
-  const { id } = await insertNextMessage(trx, m)
+  const { id, waitingChanged } = await insertNextMessage(trx, m)
   if (m.attachmentIds?.length) await linkFiles(trx, id, m)
   const message = await getMessageByClientId(trx, m.clientId)
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
+  // Lists show how long the customer has waited: they hear when the wait starts or ends.
+  if (waitingChanged) await emitConversation(trx, emit, m.conversationId, 'waiting')
   return message
 }
 
@@ -160,7 +164,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
     if (conv.state === 'ended' && conv.agent_id === userId) return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: true }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     if (conv.state !== 'picked' || conv.agent_id !== userId) throw conflict('not_owner', 'Only the agent handling this chat can end it')
-    await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now() })
+    await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now(), waiting_since: null })
     const name = await agentName(trx, userId)
     await appendMessage(trx, emit, conv.queue_id, {
       conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
@@ -288,6 +292,7 @@ export async function acceptOffer(ctx: AppContext, conversationId: string, userI
     const conv = await lockConversation(trx, ctx, conversationId)
     const accepted = await updateConversationIf(trx, conversationId, 'offered', { state: 'picked', agent_id: userId, picked_at: Date.now(), offered_to: null, offer_expires_at: null }, userId)
     if (!accepted) throw conflict('offer_gone', 'This offer is no longer available')
+    await offerAnswered(trx, userId)
     return joined(trx, ctx, emit, conv.queue_id, conversationId, userId)
   })
 }
@@ -298,6 +303,7 @@ export async function rejectOffer(ctx: AppContext, conversationId: string, userI
     const conv = await lockConversation(trx, ctx, conversationId)
     if (conv.state !== 'offered' || conv.offered_to !== userId) throw conflict('offer_gone', 'This offer is no longer available')
     await decline(trx, conversationId, userId, 'rejected')
+    await offerAnswered(trx, userId)
     await offerNext(trx, ctx, emit, conv)
   })
 }

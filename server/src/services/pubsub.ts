@@ -1,4 +1,4 @@
-import type { ServerEvent, ServerFrame } from '../api-types.js'
+import type { ServerEvent, ServerFrame, User } from '../api-types.js'
 
 /**
  * What crosses from the code that changes data to the sockets that show it.
@@ -22,9 +22,18 @@ export type Published =
   | { kind: 'sessions.revoked'; sessionIds: string[]; userId: string | null; reason: RevokeReason }
   /** A customer's chat token no longer holds (revoked or expired): close that conversation's customer sockets. */
   | { kind: 'customer.revoked'; conversationId: string }
+  /**
+   * A user's presence changed (issue 14): their sockets and every admin socket get a `user` frame.
+   * `cause` 'missed_offers': the server set them Away (the push policy tells them, in the process that committed).
+   */
+  | { kind: 'user'; user: User; cause?: 'missed_offers' }
 
-/** Why an event happened, when its data does not say: `transfer`: an agent transferred the conversation (an offer it makes is a transfer). */
-export type EventCause = 'transfer'
+/**
+ * Why an event happened, when its data does not say: `transfer`: an agent (or a supervisor)
+ * transferred the conversation (an offer it makes is a transfer); `assign`: a supervisor gave it
+ * to an agent directly; `waiting`: only its waiting time changed (no push for an offer again).
+ */
+export type EventCause = 'transfer' | 'assign' | 'waiting'
 
 /** Why sessions ended; `deactivated` tells the app so, the rest say "sign in again". */
 export type RevokeReason = 'signed_out' | 'password_changed' | 'deactivated' | 'device_blocked' | 'expired'

@@ -29,12 +29,23 @@ export interface Notification { userId: string; payload: PushPayload; delivery: 
  *    offer (a transfer describes one offer in an event per queue), kept until the offer expires.
  *    It reads "Transferred to you" when the event was published by a transfer (`cause`), else
  *    "New chat".
+ *    An update that only says the waiting time changed (`cause` 'waiting') is no new offer.
+ *  - A supervisor's direct assignment (`cause` 'assign', state picked): the agent who got it.
+ *  - The server set an agent Away after missed offers (`user`, cause 'missed_offers'): that agent.
  * Stateful only for that once-per-offer memory (60 s, per process).
  */
 export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Notification[]> {
   const recentOffers = new Set<string>()
   return async (p) => {
+    if (p.kind === 'user' && p.cause === 'missed_offers') {
+      return [{
+        userId: p.user.id,
+        payload: { kind: 'away', conversationId: null, title: "You're now Away", body: 'You missed offers in a row. Choose Available to get chats again.' },
+        delivery: { urgency: 'high' },
+      }]
+    }
     if (p.kind !== 'event') return []
+    if (p.cause === 'waiting') return []
     const { event } = p
     if (event.type === 'message.created') {
       const m: Message = event.data.message
@@ -44,6 +55,15 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       const rules = await getPushRules(db)
       const body = rules.preview ? (m.text || (m.attachments.length ? '📎 Attachment' : 'New message')).slice(0, 120) : 'New message'
       return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? 'Customer', body }, delivery: {} }]
+    }
+    if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation && p.cause === 'assign') {
+      const c: Conversation = event.data.conversation
+      if (c.state !== 'picked' || !c.agentId) return []
+      return [{
+        userId: c.agentId,
+        payload: { kind: 'transfer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer', body: `Assigned to you in ${c.queue.name}` },
+        delivery: {},
+      }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation) {
       const c: Conversation = event.data.conversation

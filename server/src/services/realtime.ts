@@ -14,6 +14,8 @@ import { withSignedUrls } from './signedUrls.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
 const frameCache = new WeakMap<ServerEvent, string>()
+/** The `supervisor` frame of an event, serialised once for every admin socket of this process. */
+const supervisorFrames = new WeakMap<ServerEvent, string>()
 
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
@@ -343,6 +345,12 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
 
     const onPublished = (p: Published) => {
       if (p.kind === 'control') return control(p.control, p.userId)
+      if (p.kind === 'user') {
+        // My own presence (my other devices, or the server setting me Away), and everyone's for admins.
+        if (identity?.kind === 'agent' && (identity.user.id === p.user.id || identity.user.role === 'admin')) send({ type: 'user', user: p.user })
+        return
+      }
+      if (p.kind === 'event' && !replaying) supervise(p.event)
       if (p.kind === 'typing') {
         // Typing goes to the other side only.
         const side = identity?.kind === 'customer' ? 'customer' : 'agent'
@@ -352,6 +360,20 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (p.kind !== 'event' || !visible(p)) return
       if (replaying) buffer.push(p)
       else deliver(p)
+    }
+
+    /** Admins' "All open" view hears of every conversation in every queue (serialised once per event). */
+    const supervise = (event: ServerEvent) => {
+      if (identity?.kind !== 'agent' || identity.user.role !== 'admin') return
+      if (event.type !== 'conversation.created' && event.type !== 'conversation.updated') return
+      const conversation = event.data.conversation
+      if (!('queue' in conversation) || socket.readyState !== socket.OPEN) return
+      let text = supervisorFrames.get(event)
+      if (!text) {
+        text = JSON.stringify({ type: 'supervisor', conversation } satisfies ServerFrame)
+        supervisorFrames.set(event, text)
+      }
+      socket.send(text)
     }
 
     const control = (kind: 'user.deactivated' | 'membership.changed' | 'settings.changed', userId: string | null) => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAgent, createQueue, signIn, startChat, startTestServer, type Client, type TestServer } from '../test/helpers.js'
+import { ADMIN_PASSWORD, createAgent, createQueue, signIn, startChat, startTestServer, TestSocket, type Client, type TestServer } from '../test/helpers.js'
+import { createPushPolicy } from './pushPolicy.js'
+import type { Published } from './pubsub.js'
 import { expireOffers, loadOf, routeWaiting } from './routing.js'
 
 const state = async (s: TestServer, id: string) =>
@@ -160,5 +162,91 @@ describe('offer routing', () => {
     expect(annRow.load).toBe(await loadOf(s.ctx.db, annId))
     expect(annRow.load).toBeGreaterThan(0)
     expect(targets.map((t: any) => t.queue.address)).toEqual(expect.arrayContaining(['offers', 'billing', 'support']))
+  })
+})
+
+describe('missed offers (issue 14, point 5)', () => {
+  let s: TestServer
+  let admin: Client, cleo: Client
+  let cleoId: string
+  const expireNow = () => expireOffers(s.ctx, Date.now() + s.ctx.offerMs + 1)
+  const cleoRow = () => s.ctx.db.selectFrom('users').select(['presence', 'away_reason', 'missed_offers']).where('id', '=', cleoId).executeTakeFirstOrThrow()
+  beforeAll(async () => {
+    s = await startTestServer()
+    await createQueue(s, 'solo', 'Solo', 'offer')
+    cleoId = await createAgent(s, 'cleo', { queues: ['solo'], maxConcurrent: 5 })
+    cleo = await signIn(s.url, 'cleo', 'secret-pass')
+    admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
+  })
+  afterAll(async () => { await s.close() })
+
+  it('sets the agent Away after the admin\'s number of offers in a row time out, tells them, and offers nothing until they choose Available', async () => {
+    expect((await admin.req('GET', '/api/settings/work')).body.work).toEqual({ missedOffersAway: 2, waitWarnMinutes: 2, waitUrgentMinutes: 5 })
+    const socket = await TestSocket.open(s.url, {}, cleo.cookie)
+    await socket.until((f) => f.type === 'ready')
+    const adminSocket = await TestSocket.open(s.url, {}, admin.cookie)
+    await adminSocket.until((f) => f.type === 'ready')
+    const pushed: Published[] = []
+    const before = s.ctx.onCommitted
+    s.ctx.onCommitted = (p) => { pushed.push(p); before?.(p) }
+
+    const one = await startChat(s.url, 'solo')
+    expect((await state(s, one.id)).offered_to).toBe(cleoId)
+    await expireNow()
+    expect(await cleoRow()).toMatchObject({ presence: 'available', missed_offers: 1 })
+    const two = await startChat(s.url, 'solo')
+    expect((await state(s, two.id)).offered_to).toBe(cleoId)
+    await expireNow()
+    expect(await cleoRow()).toMatchObject({ presence: 'away', away_reason: 'missed_offers', missed_offers: 2 })
+
+    // Told on every device (and the admins' agent list) by socket, and by push.
+    const frame = await socket.until((f) => f.type === 'user')
+    expect(frame).toMatchObject({ type: 'user', user: { id: cleoId, presence: 'away', awayReason: 'missed_offers' } })
+    expect(await adminSocket.until((f) => f.type === 'user' && f.user.id === cleoId)).toMatchObject({ user: { awayReason: 'missed_offers' } })
+    expect(pushed.filter((p) => p.kind === 'user')).toEqual([expect.objectContaining({ cause: 'missed_offers' })])
+    const notes = await createPushPolicy(s.ctx.db)(pushed.find((p) => p.kind === 'user')!)
+    expect(notes).toEqual([expect.objectContaining({ userId: cleoId, payload: expect.objectContaining({ kind: 'away' }) })])
+    expect((await cleo.req('GET', '/api/auth/me')).body.user).toMatchObject({ presence: 'away', awayReason: 'missed_offers' })
+    const listed = (await admin.req('GET', '/api/admin/users')).body.users.find((u: any) => u.id === cleoId)
+    expect(listed).toMatchObject({ presence: 'away', awayReason: 'missed_offers' })
+    expect(listed.awaySince).toBeGreaterThan(0)
+
+    // Away: new and waiting chats are not offered to her.
+    const three = await startChat(s.url, 'solo')
+    await routeWaiting(s.ctx)
+    expect((await state(s, three.id)).state).toBe('queued')
+
+    // Choosing Available clears the reason and the run; waiting chats are offered again.
+    const back = await cleo.req('PATCH', '/api/me', { presence: 'available' })
+    expect(back.body.user).toMatchObject({ presence: 'available', awayReason: null, awaySince: null })
+    expect(await cleoRow()).toMatchObject({ missed_offers: 0 })
+    await routeWaiting(s.ctx)
+    expect((await state(s, three.id)).offered_to).toBe(cleoId)
+    s.ctx.onCommitted = before
+    socket.close()
+    adminSocket.close()
+  })
+
+  it('counts only offers in a row: an Accept or a Reject starts the count again; 0 turns the rule off', async () => {
+    await expireNow() // the offer left from the test before: one miss
+    expect(await cleoRow()).toMatchObject({ presence: 'available', missed_offers: 1 })
+    const a = await startChat(s.url, 'solo')
+    expect((await cleo.req('POST', `/api/conversations/${a.id}/reject`)).status).toBe(204)
+    expect(await cleoRow()).toMatchObject({ missed_offers: 0 })
+    const b = await startChat(s.url, 'solo')
+    await expireNow()
+    const c = await startChat(s.url, 'solo')
+    expect((await cleo.req('POST', `/api/conversations/${c.id}/accept`)).status).toBe(200)
+    expect(await cleoRow()).toMatchObject({ presence: 'available', missed_offers: 0 })
+    expect((await state(s, b.id)).state).toBe('queued')
+
+    expect((await admin.req('PUT', '/api/admin/settings/work', { missedOffersAway: 0, waitWarnMinutes: 3, waitUrgentMinutes: 3 })).status).toBe(400)
+    expect((await admin.req('PUT', '/api/admin/settings/work', { missedOffersAway: 0, waitWarnMinutes: 3, waitUrgentMinutes: 6 })).body.work.missedOffersAway).toBe(0)
+    expect((await cleo.req('PUT', '/api/admin/settings/work', { missedOffersAway: 0, waitWarnMinutes: 3, waitUrgentMinutes: 6 })).status).toBe(403)
+    for (let i = 0; i < 3; i++) {
+      await startChat(s.url, 'solo')
+      await expireNow()
+    }
+    expect(await cleoRow()).toMatchObject({ presence: 'available', missed_offers: 3 })
   })
 })

@@ -9,6 +9,7 @@ import type { AppContext } from './context.js'
 import type { Emit } from './events.js'
 import { withEvents } from './events.js'
 import type { EventCause } from './pubsub.js'
+import { announceAway, offerTimedOut } from './presence.js'
 
 /**
  * Offer routing. A conversation in an offer-mode queue is offered to one available agent with
@@ -93,19 +94,26 @@ export async function routeWaiting(ctx: AppContext, limit = 50): Promise<number>
   return offered
 }
 
-/** Offers whose time ran out count as declined (timeout) and move on to the next agent. */
+/**
+ * Offers whose time ran out count as declined (timeout) and move on to the next agent; an agent
+ * who let the admin's number of offers in a row run out is set Away (services/presence.ts).
+ */
 export async function expireOffers(ctx: AppContext, now = Date.now()): Promise<number> {
   const expired = await expiredOffers(ctx.db, now, 100)
   let n = 0
   for (const { id } of expired) {
-    await withEvents(ctx, async (trx, emit) => {
+    const away = await withEvents(ctx, async (trx, emit) => {
       const conv = await lockConversationRow(trx, ctx.kind, id)
       // Re-checked under the lock: another process may have handled it meanwhile.
-      if (!conv || conv.state !== 'offered' || !conv.offered_to || (conv.offer_expires_at ?? Infinity) > now) return
+      if (!conv || conv.state !== 'offered' || !conv.offered_to || (conv.offer_expires_at ?? Infinity) > now) return undefined
       await decline(trx, conv.id, conv.offered_to, 'timeout')
+      // Before offerNext: an agent set Away here is not offered anything else in this transaction.
+      const setAway = await offerTimedOut(trx, ctx, conv.offered_to)
       await offerNext(trx, ctx, emit, conv)
       n++
+      return setAway
     })
+    if (away) announceAway(ctx, away)
   }
   return n
 }

@@ -274,5 +274,91 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute()
       },
     },
+    '0012_agent_day': {
+      // Issue 14 (the agent's day): how long the customer has waited for a reply, agents set Away
+      // after missed offers, canned responses, and History paged by (ended_at, id).
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('conversations').addColumn('waiting_since', 'bigint').execute()
+        // The customer's oldest message after the last agent message, for chats not ended.
+        await sql`update conversations set waiting_since = (
+            select min(m.created_at) from messages m
+            where m.conversation_id = conversations.id and m.author_kind = 'customer'
+              and m.seq > coalesce((select max(a.seq) from messages a where a.conversation_id = conversations.id and a.author_kind = 'agent'), 0)
+          ) where state <> 'ended'`.execute(db)
+        await db.schema.createIndex('conversations_history').on('conversations').columns(['agent_id', 'state', 'ended_at', 'id']).execute()
+
+        await db.schema.alterTable('users').addColumn('missed_offers', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+        await db.schema.alterTable('users').addColumn('away_reason', 'text').execute()
+        await db.schema.alterTable('users').addColumn('away_since', 'bigint').execute()
+
+        await db.schema
+          .createTable('canned_responses')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          // null: shared (the admin's); else the agent's personal one.
+          .addColumn('owner_id', 'text', (c) => c.references('users.id').onDelete('cascade'))
+          // owner_id or '' (shared): shortcuts are unique per owner and among shared ones.
+          .addColumn('owner_key', 'text', (c) => c.notNull())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('shortcut', 'text')
+          .addColumn('text', 'text', (c) => c.notNull())
+          .addColumn('all_queues', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute()
+        await db.schema.createIndex('canned_responses_shortcut').unique().on('canned_responses').columns(['owner_key', 'shortcut']).execute()
+        await db.schema
+          .createTable('canned_response_queues')
+          .addColumn('response_id', 'text', (c) => c.notNull().references('canned_responses.id').onDelete('cascade'))
+          .addColumn('queue_id', 'text', (c) => c.notNull().references('queues.id').onDelete('cascade'))
+          .addPrimaryKeyConstraint('canned_response_queues_pk', ['response_id', 'queue_id'])
+          .execute()
+        await db.schema.createIndex('canned_response_queues_queue').on('canned_response_queues').column('queue_id').execute()
+      },
+    },
+    '0013_search': {
+      // Issue 14, point 2: full-text search over message text and the customer details typed for
+      // a conversation (docs/architecture.md, Search). Words are split at every non-letter,
+      // non-digit character on both backends (PostgreSQL: ASCII punctuation becomes spaces before
+      // the 'simple' parser sees it, so an email is three words there as in FTS5), no stemming, no
+      // diacritic folding. System lines are not indexed. Phone numbers also as their digits alone.
+      async up(db: Kysely<unknown>) {
+        if (dialect === 'sqlite') {
+          const tok = `tokenize = "unicode61 remove_diacritics 0"`
+          // External content: the text stays in messages; triggers keep the index in step.
+          await sql.raw(`create virtual table messages_fts using fts5(text, content = 'messages', content_rowid = 'rowid', ${tok})`).execute(db)
+          await sql.raw(`create trigger messages_fts_ai after insert on messages when new.author_kind <> 'system' begin
+              insert into messages_fts(rowid, text) values (new.rowid, new.text); end`).execute(db)
+          await sql.raw(`create trigger messages_fts_ad after delete on messages when old.author_kind <> 'system' begin
+              insert into messages_fts(messages_fts, rowid, text) values ('delete', old.rowid, old.text); end`).execute(db)
+          await sql.raw(`create trigger messages_fts_au after update of text, author_kind on messages begin
+              insert into messages_fts(messages_fts, rowid, text) select 'delete', old.rowid, old.text where old.author_kind <> 'system';
+              insert into messages_fts(rowid, text) select new.rowid, new.text where new.author_kind <> 'system'; end`).execute(db)
+          await sql.raw(`insert into messages_fts(rowid, text) select rowid, text from messages where author_kind <> 'system'`).execute(db)
+          // Contentless: the document is made from the contact columns by the triggers.
+          const doc = (r: string) => `coalesce(${r}.contact_name, '') || ' ' || coalesce(${r}.contact_email, '') || ' ' || coalesce(${r}.contact_phone, '') || ' ' ||
+            replace(replace(replace(replace(replace(replace(replace(coalesce(${r}.contact_phone, ''), ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''), '/', '')`
+          await sql.raw(`create virtual table contacts_fts using fts5(doc, content = '', contentless_delete = 1, ${tok})`).execute(db)
+          await sql.raw(`create trigger contacts_fts_ai after insert on conversations begin
+              insert into contacts_fts(rowid, doc) values (new.rowid, ${doc('new')}); end`).execute(db)
+          await sql.raw(`create trigger contacts_fts_ad after delete on conversations begin
+              delete from contacts_fts where rowid = old.rowid; end`).execute(db)
+          await sql.raw(`create trigger contacts_fts_au after update of contact_name, contact_email, contact_phone on conversations begin
+              delete from contacts_fts where rowid = old.rowid;
+              insert into contacts_fts(rowid, doc) values (new.rowid, ${doc('new')}); end`).execute(db)
+          await sql.raw(`insert into contacts_fts(rowid, doc) select rowid, ${doc('conversations')} from conversations`).execute(db)
+        } else {
+          // Stored generated columns (computed on write, never out of step) with GIN indexes.
+          const punct = `'!"#$%&''()*+,-./:;<=>?@[\\]^_\`{|}~'`
+          const spaces = `'${' '.repeat(32)}'`
+          await sql.raw(`alter table messages add column text_tsv tsvector generated always as (
+              case when author_kind = 'system' then null else to_tsvector('simple'::regconfig, translate(text, ${punct}, ${spaces})) end) stored`).execute(db)
+          await sql.raw(`create index messages_text_tsv on messages using gin (text_tsv)`).execute(db)
+          await sql.raw(`alter table conversations add column contact_tsv tsvector generated always as (
+              to_tsvector('simple'::regconfig, translate(coalesce(contact_name, '') || ' ' || coalesce(contact_email, '') || ' ' || coalesce(contact_phone, ''), ${punct}, ${spaces})
+                || ' ' || regexp_replace(coalesce(contact_phone, ''), '[^0-9]', '', 'g'))) stored`).execute(db)
+          await sql.raw(`create index conversations_contact_tsv on conversations using gin (contact_tsv)`).execute(db)
+        }
+      },
+    },
   }
 }

@@ -16,7 +16,7 @@ export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
     .leftJoin('agent_reads as r', (j) => j.onRef('r.conversation_id', '=', 'c.id').on('r.user_id', '=', viewerId ?? ''))
     .select([
       'c.id', 'c.state', 'c.channel', 'c.agent_id', 'c.arrived_at', 'c.ended_at', 'c.last_message_at',
-      'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id', 'c.offered_to', 'c.offer_expires_at',
+      'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id', 'c.offered_to', 'c.offer_expires_at', 'c.waiting_since',
       // The details typed for this conversation; the customer record only says how it is linked.
       'cu.id as customer_id', 'c.contact_name as customer_name', 'c.contact_email as customer_email', 'c.contact_phone as customer_phone',
       'cu.identity_kind as customer_identity',
@@ -62,6 +62,7 @@ export function toConversation(r: Row): Conversation {
     customerReadSeq: r.customer_read_seq,
     offeredTo: r.offered_to,
     offerExpiresAt: r.offer_expires_at,
+    waitingSince: r.waiting_since,
   }
 }
 

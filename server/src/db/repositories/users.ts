@@ -13,6 +13,8 @@ export function toUser(r: Selectable<UsersTable>): User {
     maxConcurrent: r.max_concurrent,
     active: r.active === 1,
     notifyMessages: r.notify_messages !== 0,
+    awayReason: r.away_reason ?? null,
+    awaySince: r.away_since ?? null,
   }
 }
 
@@ -157,4 +159,24 @@ export async function transferTargets(db: Kysely<DB>): Promise<TransferTarget[]>
       id: m.id, displayName: m.display_name, presence: m.presence, load: loads.get(m.id) ?? 0, maxConcurrent: m.max_concurrent,
     })),
   }))
+}
+
+/**
+ * Counts one more offer this agent let time out, in the caller's transaction; with `awayAfter`
+ * (> 0) reached while they are Available, sets them Away with reason 'missed_offers' at `now`.
+ * @returns whether this call set them Away
+ */
+export async function countMissedOffer(db: Kysely<DB>, userId: string, awayAfter: number, now: number): Promise<boolean> {
+  await db.updateTable('users').set((eb) => ({ missed_offers: eb('missed_offers', '+', 1) })).where('id', '=', userId).execute()
+  if (awayAfter <= 0) return false
+  const res = await db.updateTable('users')
+    .set({ presence: 'away', away_reason: 'missed_offers', away_since: now })
+    .where('id', '=', userId).where('presence', '=', 'available').where('missed_offers', '>=', awayAfter)
+    .executeTakeFirst()
+  return Number(res.numUpdatedRows) === 1
+}
+
+/** The agent answered an offer (Accept or Reject): their run of missed offers starts again. */
+export async function resetMissedOffers(db: Kysely<DB>, userId: string): Promise<void> {
+  await db.updateTable('users').set({ missed_offers: 0 }).where('id', '=', userId).where('missed_offers', '<>', 0).execute()
 }

@@ -7,6 +7,8 @@ import { listQueues } from '../../db/repositories/queues.js'
 import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../services/identity.js'
 import { changeUser, createUser } from '../../services/users.js'
 import { changeQueue, createQueue } from '../../services/queues.js'
+import { setWorkSettings } from '../../services/workSettings.js'
+import { workSettingsSchema } from '../schemas.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -56,6 +58,11 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
   app.patch('/api/admin/queues/:id', {
     schema: { params: uuidParams, body: { type: 'object', additionalProperties: false, minProperties: 1, properties: queueFields } },
   }, async (req) => ({ queue: await changeQueue(ctx, req.params.id, req.body) }))
+
+  // The agent's day (issue 14): missed offers before Away, waiting-time thresholds.
+  app.put('/api/admin/settings/work', {
+    schema: { body: workSettingsSchema, response: { 200: { type: 'object', properties: { work: workSettingsSchema } } } },
+  }, async (req) => ({ work: await setWorkSettings(ctx.db, req.body) }))
 
   // Identity verification (issue 10, point 6): the secret the company's website signs user ids
   // with. Write-only: answers say whether one is set and its last 4 characters, never the secret.

@@ -5,6 +5,9 @@ import type { AppContext } from '../../services/context.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
 import { getUser, transferTargets, updateUser } from '../../db/repositories/users.js'
 import { routeWaiting } from '../../services/routing.js'
+import { choosePresence } from '../../services/presence.js'
+import { getWorkSettings } from '../../services/workSettings.js'
+import { workSettingsSchema } from '../schemas.js'
 import { userSchema } from '../schemas.js'
 
 export default async function meRoutes(fastify: FastifyInstance, { ctx }: { ctx: AppContext }) {
@@ -22,11 +25,18 @@ export default async function meRoutes(fastify: FastifyInstance, { ctx }: { ctx:
     },
   }, async (req) => {
     const { presence, notifyMessages } = req.body
-    await updateUser(ctx.db, userOf(req).id, { ...(presence ? { presence } : {}), ...(notifyMessages !== undefined ? { notify_messages: notifyMessages ? 1 : 0 } : {}) })
+    if (notifyMessages !== undefined) await updateUser(ctx.db, userOf(req).id, { notify_messages: notifyMessages ? 1 : 0 })
+    // Presence last: its `user` frame then carries the notification choice too.
+    if (presence) await choosePresence(ctx, userOf(req).id, presence)
     // Becoming available may let waiting chats be offered right away.
     if (req.body.presence === 'available') routeWaiting(ctx).catch((err: unknown) => req.log.error({ err }, 'routing failed'))
     return { user: await getUser(ctx.db, userOf(req).id) }
   })
+
+  /** The admin's thresholds and rules of the agent's day (waiting-time colours; the missed-offers rule). */
+  app.get('/api/settings/work', {
+    schema: { response: { 200: { type: 'object', properties: { work: workSettingsSchema } } } },
+  }, async () => ({ work: await getWorkSettings(ctx.db) }))
 
   /** Queues and their agents, for Transfer: any agent may transfer to any queue. */
   app.get('/api/transfer-targets', async (): Promise<{ targets: TransferTarget[] }> => {
