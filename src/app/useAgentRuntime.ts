@@ -15,6 +15,8 @@ import { useNoteStore } from '@/entities/note/store'
 import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/features/push'
 import { useSessionStore } from '@/entities/user/store'
 import { runSignOutResets } from '@/entities/user/resets'
+import { useWorkSettingsStore } from '@/entities/work-settings/store'
+import { emitFrame } from '@/shared/realtime/frames'
 
 const CURSOR_KEY = 'realtime.cursor'
 
@@ -31,6 +33,9 @@ export function useAgentRuntime() {
   const fileRules = useFileRulesStore()
   // The admin's file rules, checked before anything is uploaded (offline: the server checks again).
   const loadFileRules = () => void fileRules.load().catch(() => undefined)
+  const work = useWorkSettingsStore()
+  // Not pushed by the server: read at start and after each ready (defaults meanwhile).
+  const loadWork = () => void work.load().catch(() => undefined)
   const outbox = useOutbox()
 
   function toSignIn() {
@@ -63,11 +68,18 @@ export function useAgentRuntime() {
       local.resync({ reconnected, reset })
       void outbox.flush()
       void viewing.report()
+      if (reconnected) loadWork()
+      emitFrame('ready', undefined)
     },
     onTyping: ({ conversationId, who }) => {
       if (who === 'customer') conversations.setTyping(conversationId)
     },
     onSettings: (files) => fileRules.apply(files),
+    onUser: (user) => {
+      if (user.id === session.user?.id) session.applyUser(user)
+      emitFrame('user', user)
+    },
+    onSupervisor: (conversation) => emitFrame('supervisor', conversation),
     onStatus: (status) => local.onSocketStatus(status),
     onError: (error) => {
       // Signed out elsewhere, or an admin deactivated this agent: back to sign-in at once.
@@ -104,6 +116,7 @@ export function useAgentRuntime() {
     local.start()
     socket.start()
     loadFileRules()
+    loadWork()
     void outbox.resume()
   })
 
