@@ -29,6 +29,8 @@ import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
 import pushRoutes from './routes/push/index.js'
 import cannedResponseRoutes from './routes/canned-responses/index.js'
+import supervisorRoutes from './routes/supervisor/index.js'
+import searchRoutes from './routes/search/index.js'
 import { createPushService, type PushService } from './services/push.js'
 import { createUrlSigner, loadUrlSecret } from './services/signedUrls.js'
 
@@ -123,6 +125,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(meRoutes, { ctx })
   await app.register(adminRoutes, { ctx })
   await app.register(cannedResponseRoutes, { ctx })
+  await app.register(supervisorRoutes, { ctx })
+  await app.register(searchRoutes, { ctx })
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.
   const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
   await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir, quota: config.uploadQuota })

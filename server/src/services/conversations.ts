@@ -1,9 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Transaction } from 'kysely'
-import type { AuthorKind, Conversation, Message, Note } from '../api-types.js'
+import type { AuthorKind, Conversation, Message, Note, ReassignAction } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import {
-  clearDeclines, conversationByTokenHash, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
+  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
   revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
@@ -377,6 +377,90 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
       if (conv.queue_id !== queue.id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
     }
     return { replayed: false as const, conversation: (await getConversation(trx, conversationId, userId))! }
+  })
+}
+
+export interface ReassignInput {
+  /** The supervisor's id for this move: a repeat by them answers with the conversation. */
+  clientId: string
+  action: ReassignAction
+  /** offer, assign: the agent. */
+  agentId?: string | undefined
+  /** queue: the queue it goes back to (default: its own). */
+  queueId?: string | undefined
+}
+
+/**
+ * A supervisor (admin) moves an open conversation (issue 14, point 4); the thread records the
+ * move in a system line, and the update event reaches every client of its queue(s).
+ *  - offer: offered to that agent as a transfer offer is (timeout, Accept/Reject, push); they
+ *    must be able to take it now: active, Available, in its queue, under their limit.
+ *  - assign: picked by that agent at once; they must be active and in its queue, but Away and
+ *    the limit don't stop it: the supervisor decides deliberately (say, to give a chat back to
+ *    the agent who knows the customer), and the agent is told by push.
+ *  - queue: back to its queue (or `queueId`'s), routed as a new arrival there (offer or Picklist).
+ *  - takeover: picked by the supervisor, who must be in its queue (sockets and lists follow queue
+ *    membership: outside it they would not hear the customer).
+ * Idempotent per clientId and supervisor (stored like a transfer's key).
+ * @throws 404 (conversation, agent or queue unknown); 409 conversation_ended, same_agent,
+ *   agent_unavailable, not_member; 400 bad_request (offer/assign without agentId)
+ */
+export async function reassignConversation(ctx: AppContext, adminId: string, conversationId: string, input: ReassignInput): Promise<TransferResult> {
+  return withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (conv.transfer_client_id === input.clientId && conv.transfer_by === adminId) return { replayed: true as const }
+    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
+    const holder = conv.state === 'picked' ? conv.agent_id : conv.state === 'offered' ? conv.offered_to : null
+    const me = await activeAgentName(trx, ctx, adminId)
+    const now = Date.now()
+    const moved = { transfer_client_id: input.clientId, transfer_by: adminId, offered_to: null, offer_expires_at: null }
+    // Declines from an earlier round don't bind this one.
+    await clearDeclines(trx, conversationId)
+    const line = (text: string, queueId = conv.queue_id) =>
+      appendMessage(trx, emit, queueId, { conversationId, clientId: systemClientId(), authorKind: 'system', authorId: adminId, text })
+
+    if (input.action === 'offer' || input.action === 'assign') {
+      if (!input.agentId) throw new HttpError(400, 'bad_request', 'Say which agent gets the chat (agentId)')
+      const target = await activeUser(trx, input.agentId)
+      if (!target) throw notFound('Agent not found')
+      if (target.id === holder) throw conflict('same_agent', `${target.display_name} already has this chat`)
+      const queue = (await getQueueRow(trx, conv.queue_id))!
+      const eligible = input.action === 'offer' ? await canTakeMore(trx, ctx, target.id, conv.queue_id) : await isQueueMember(trx, target.id, conv.queue_id)
+      if (!eligible) {
+        throw conflict('agent_unavailable', input.action === 'offer'
+          ? `${target.display_name} can't take this chat now (away, at their limit, or not in ${queue.name})`
+          : `${target.display_name} is not in ${queue.name}`)
+      }
+      if (input.action === 'offer') {
+        await updateConversation(trx, conversationId, { ...moved, state: 'offered', agent_id: null, offered_to: target.id, offer_expires_at: now + ctx.offerMs })
+        await markAssigned(trx, target.id, now)
+        await line(`Offered to ${target.display_name} by ${me}`)
+        await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
+      } else {
+        await updateConversation(trx, conversationId, { ...moved, state: 'picked', agent_id: target.id, picked_at: now })
+        await markAssigned(trx, target.id, now)
+        await line(`Reassigned to ${target.display_name} by ${me}`)
+        await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'assign')
+      }
+    } else if (input.action === 'takeover') {
+      if (holder === adminId && conv.state === 'picked') throw conflict('same_agent', 'You already have this chat')
+      if (!(await isQueueMember(trx, adminId, conv.queue_id))) {
+        const queue = (await getQueueRow(trx, conv.queue_id))!
+        throw conflict('not_member', `Add yourself to ${queue.name} first: its chats reach only its members`)
+      }
+      await updateConversation(trx, conversationId, { ...moved, state: 'picked', agent_id: adminId, picked_at: now })
+      await line(`${me} took over the chat`)
+      await emitUpdated(trx, emit, conversationId, [conv.queue_id])
+    } else {
+      const queue = await getQueueRow(trx, input.queueId ?? conv.queue_id)
+      if (!queue) throw notFound('Queue not found')
+      await updateConversation(trx, conversationId, { ...moved, queue_id: queue.id, state: 'queued', agent_id: null })
+      await line(`Returned to ${queue.name} by ${me}`, queue.id)
+      await offerNext(trx, ctx, emit, { ...conv, ...moved, queue_id: queue.id, state: 'queued', agent_id: null }, 'transfer')
+      // The old queue's agents (and the old holder's devices) see it leave.
+      if (queue.id !== conv.queue_id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
+    }
+    return { replayed: false as const, conversation: (await getConversation(trx, conversationId, adminId))! }
   })
 }
 

@@ -323,7 +323,8 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
       // diacritic folding. System lines are not indexed. Phone numbers also as their digits alone.
       async up(db: Kysely<unknown>) {
         if (dialect === 'sqlite') {
-          const tok = `tokenize = "unicode61 remove_diacritics 0"`
+          // prefix: indexes of 2- and 3-character prefixes, so a short word typed so far stays fast.
+          const tok = `tokenize = "unicode61 remove_diacritics 0", prefix = '2 3'`
           // External content: the text stays in messages; triggers keep the index in step.
           await sql.raw(`create virtual table messages_fts using fts5(text, content = 'messages', content_rowid = 'rowid', ${tok})`).execute(db)
           await sql.raw(`create trigger messages_fts_ai after insert on messages when new.author_kind <> 'system' begin

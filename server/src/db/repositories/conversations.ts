@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Transaction, Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely'
 import type { DbKind } from '../index.js'
 import type { Attachment, AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
 import { attachmentsFor } from './attachments.js'
@@ -71,7 +71,37 @@ export async function getConversation(db: Kysely<DB>, id: string, viewerId: stri
   return row && toConversation(row)
 }
 
+/** These conversations as `viewerId` sees them (unread counts), by id; unknown ids are left out. */
+export async function conversationsByIds(db: Kysely<DB>, ids: string[], viewerId: string): Promise<Map<string, Conversation>> {
+  if (ids.length === 0) return new Map()
+  const rows = await conversationQuery(db, viewerId).where('c.id', 'in', [...new Set(ids)]).execute()
+  return new Map(rows.map((r) => [r.id, toConversation(r)]))
+}
+
 export type ListView = 'conversations' | 'picklist' | 'history'
+
+/** Where a History page starts: after this (ended_at, id), newest ended first. */
+export interface HistoryAfter { endedAt: number; id: string }
+
+/**
+ * One page of my History (ended by me), newest ended first, after `after` when given.
+ * @returns up to `limit` conversations, and where the next page starts (null on the last page)
+ */
+export async function historyPage(
+  db: Kysely<DB>, userId: string, limit: number, after?: HistoryAfter,
+): Promise<{ conversations: Conversation[]; next: HistoryAfter | null }> {
+  let q = conversationQuery(db, userId).where('c.state', '=', 'ended').where('c.agent_id', '=', userId)
+  if (after) {
+    q = q.where((eb) => eb.or([
+      eb('c.ended_at', '<', after.endedAt),
+      eb.and([eb('c.ended_at', '=', after.endedAt), eb('c.id', '<', after.id)]),
+    ]))
+  }
+  const rows = await q.orderBy('c.ended_at', 'desc').orderBy('c.id', 'desc').limit(limit + 1).execute()
+  const page = rows.slice(0, limit).map(toConversation)
+  const last = page[page.length - 1]
+  return { conversations: page, next: rows.length > limit && last ? { endedAt: last.endedAt ?? 0, id: last.id } : null }
+}
 
 export async function listConversations(db: Kysely<DB>, userId: string, view: ListView, limit = 2000): Promise<Conversation[]> {
   let q = conversationQuery(db, userId)
@@ -106,24 +136,44 @@ export function toPublicConversation(c: Conversation): PublicConversation {
 }
 
 /**
- * May this agent see this conversation? Members of its queue may, and so may the agent
- * who handled it. Everyone else gets 404 from the routes.
+ * The one rule of what an agent may see, as a condition on a conversation aliased `c`: members
+ * of its queue may (Picklist, offers, their colleagues' chats), and so may the agent who handled
+ * it (their History, even after leaving the queue). Everyone else gets 404 from the routes; the
+ * search (repositories/search.ts) filters by the same condition.
  */
+export const agentMaySee = (userId: string) =>
+  sql<SqlBool>`(c.agent_id = ${userId} or exists (select 1 from queue_members m where m.queue_id = c.queue_id and m.user_id = ${userId}))`
+
+/** May this agent see this conversation? (agentMaySee) */
 export async function agentCanSee(db: Kysely<DB>, userId: string, conversationId: string): Promise<boolean> {
   const row = await db
     .selectFrom('conversations as c')
     .select('c.id')
     .where('c.id', '=', conversationId)
-    .where((eb) =>
-      eb.or([
-        eb('c.agent_id', '=', userId),
-        eb.exists(
-          eb.selectFrom('queue_members as m').select('m.user_id').whereRef('m.queue_id', '=', 'c.queue_id').where('m.user_id', '=', userId),
-        ),
-      ]),
-    )
+    .where(agentMaySee(userId))
     .executeTakeFirst()
   return !!row
+}
+
+/**
+ * Every open conversation (queued, offered, picked) in every queue, for supervisors: waiting
+ * longest first (waiting_since ascending, those not waiting last), then by arrival. At most `limit`.
+ */
+export async function openConversations(db: Kysely<DB>, limit = 5000): Promise<Conversation[]> {
+  const rows = await conversationQuery(db, null)
+    .where('c.state', 'in', ['queued', 'offered', 'picked'])
+    .orderBy(sql`case when c.waiting_since is null then 1 else 0 end`)
+    .orderBy('c.waiting_since')
+    .orderBy('c.arrived_at')
+    .orderBy('c.id')
+    .limit(limit)
+    .execute()
+  return rows.map(toConversation)
+}
+
+/** Is this user a member of this queue? */
+export async function isQueueMember(db: Kysely<DB>, userId: string, queueId: string): Promise<boolean> {
+  return !!(await db.selectFrom('queue_members').select('user_id').where('user_id', '=', userId).where('queue_id', '=', queueId).executeTakeFirst())
 }
 
 export async function queueIdsOf(db: Kysely<DB>, userId: string): Promise<string[]> {

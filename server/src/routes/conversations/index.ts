@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
-import { agentCanSee, agentWroteMessage, getConversation, listConversations, listMessages } from '../../db/repositories/conversations.js'
+import { agentCanSee, agentWroteMessage, getConversation, historyPage, listConversations, listMessages, type HistoryAfter } from '../../db/repositories/conversations.js'
+import { decodeCursor, encodeCursor } from '../cursor.js'
 import {
   acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendMessage, transferConversation,
   transferredWith,
@@ -15,6 +16,9 @@ import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, chec
 
 // A repeated request answers the resource, or only { ack } when the caller may no longer see it.
 const noteReply = { type: 'object', properties: { note: noteSchema, ack: replayAckSchema } } as const
+
+const isHistoryAfter = (v: unknown): v is HistoryAfter =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as HistoryAfter).endedAt) && typeof (v as HistoryAfter).id === 'string'
 
 /** A request to /api/conversations/:id (the preHandlers below serve several routes). */
 type IdReq = FastifyRequest<{ Params: FromSchema<typeof idParams> }>
@@ -51,11 +55,24 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
       querystring: {
         type: 'object',
         required: ['view'],
-        properties: { view: { type: 'string', enum: ['conversations', 'picklist', 'history'] } },
+        properties: {
+          view: { type: 'string', enum: ['conversations', 'picklist', 'history'] },
+          // History pages (issue 14, point 3); other views ignore them.
+          limit: { type: 'integer', minimum: 1, maximum: 200 },
+          cursor: { type: 'string', maxLength: 200 },
+        },
       },
-      response: { 200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema } } } },
+      response: {
+        200: { type: 'object', properties: { conversations: { type: 'array', items: conversationSchema }, nextCursor: { type: ['string', 'null'] } } },
+      },
     },
-  }, async (req) => ({ conversations: await listConversations(ctx.db, userOf(req).id, req.query.view) }))
+  }, async (req) => {
+    const { view, limit, cursor } = req.query
+    if (view !== 'history') return { conversations: await listConversations(ctx.db, userOf(req).id, view), nextCursor: null }
+    // Without paging parameters: the first 2,000, as before (older apps).
+    const page = await historyPage(ctx.db, userOf(req).id, limit ?? (cursor ? 50 : 2000), cursor ? decodeCursor(cursor, isHistoryAfter) : undefined)
+    return { conversations: page.conversations, nextCursor: page.next ? encodeCursor(page.next) : null }
+  })
 
   app.get('/api/conversations/:id', {
     schema: { params: idParams, response: conversationReply },
