@@ -14,6 +14,7 @@ const server = vi.hoisted(() => ({
 
 vi.mock('./api', () => ({
   listConversations: vi.fn(async (view: string) => server.lists[view] ?? []),
+  listHistoryPage: vi.fn(async () => ({ conversations: server.lists.history ?? [], nextCursor: null })),
   getConversation: vi.fn(async (id: string) => server.one[id]),
   pickConversation: vi.fn(),
   acceptConversation: vi.fn(async (id: string) => ({ ...server.one[id]!, state: 'picked', agentId: 'me', offeredTo: null })),

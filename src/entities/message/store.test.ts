@@ -24,6 +24,10 @@ vi.mock('@/entities/message/api', () => ({
   }),
 }))
 vi.mock('@/entities/conversation/api', () => ({
+  listHistoryPage: vi.fn(async () => {
+    if (server.offline) throw noNetwork()
+    return { conversations: server.lists.history ?? [], nextCursor: null }
+  }),
   listConversations: vi.fn(async (view: string) => {
     if (server.offline) throw noNetwork()
     return server.lists[view] ?? []
