@@ -8,7 +8,7 @@
  * Plurals use vue-i18n's pipe syntax (`no chats | one chat | {n} chats`) with the locale's
  * CLDR plural rules from `Intl.PluralRules` (pluralRules below), never string concatenation.
  */
-import { createI18n } from 'petite-vue-i18n'
+import { createI18n, registerMessageResolver } from 'petite-vue-i18n'
 import type en from './locales/en.json'
 
 /** The shape every locale file has: en.json's. */
@@ -54,6 +54,17 @@ function pluralRule(locale: Locale) {
     return Math.min(index < 0 ? choicesLength - 1 : index, choicesLength - 1)
   }
 }
+
+// petite-vue-i18n resolves keys flat (`messages['a.b']`) by default; the locale files are nested by
+// namespace, so a dotted key walks the objects (what full vue-i18n's resolveValue does for plain keys).
+registerMessageResolver((messages: unknown, path: string) => {
+  let node: unknown = messages
+  for (const part of path.split('.')) {
+    if (node === null || typeof node !== 'object') return null
+    node = (node as Record<string, unknown>)[part]
+  }
+  return (node ?? null) as never
+})
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,

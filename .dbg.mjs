@@ -1,0 +1,10 @@
+import { chromium } from 'playwright'
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] })
+const p = await b.newPage({ viewport: { width: 1280, height: 800 } })
+p.on('console', (m) => console.log('console:', m.text().slice(0, 300)))
+await p.goto('http://127.0.0.1:8196/login')
+await p.getByLabel('Username').fill('admin'); await p.getByLabel('Password', { exact: true }).fill('e2e-admin-pass')
+await p.getByRole('button', { name: 'Sign in' }).click(); await p.waitForTimeout(1500)
+console.log((await p.locator('main').innerText()).slice(0, 400))
+console.log(await p.evaluate(() => document.documentElement.lang))
+await b.close()
