@@ -178,13 +178,20 @@ test('4. supervisors: All open lists every open chat; reassign directly, and tak
   await signIn(page)
   await page.goto('/admin/open')
   const row = page.getByRole('listitem').filter({ hasText: `Queued ${tag}` })
+  await expect(page.getByRole('heading', { name: 'All open', level: 2 })).toBeVisible()
+  // Virtualized: scroll the admin area until the row is rendered.
+  for (let i = 0; i < 60 && !(await row.count()); i++) {
+    await page.locator('.admin-scroll').evaluate((el) => el.scrollBy(0, el.clientHeight * 0.7))
+    await page.waitForTimeout(100)
+  }
+  await row.scrollIntoViewIfNeeded()
   await expect(row).toContainText('Waiting in queue')
   await expect(row.getByTestId('waiting')).toBeVisible()
 
   await row.getByRole('button', { name: 'Reassign' }).click()
   const dialog = page.getByRole('dialog', { name: new RegExp(`Reassign Queued ${tag}`) })
   await dialog.getByText('Give to an agent directly').click()
-  await dialog.getByLabel('Agent').selectOption({ label: agent.displayName })
+  await dialog.getByLabel('Agent', { exact: true }).selectOption({ label: agent.displayName })
   await dialog.getByRole('button', { name: 'Move chat' }).click()
   await expect(dialog).toHaveCount(0)
   await expect(row).toContainText(`With ${agent.displayName}`)
