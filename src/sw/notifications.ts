@@ -26,7 +26,7 @@ export interface NotificationRegistration {
   showNotification(title: string, options?: NotificationOptions): Promise<void>
 }
 
-const KINDS: readonly string[] = ['message', 'offer', 'transfer', 'test']
+const KINDS: readonly string[] = ['message', 'offer', 'transfer', 'test', 'away']
 const ICON = '/icon-192.png'
 
 /** The push's JSON, or null when it isn't a PushPayload (a generic notification is shown then). */
@@ -37,7 +37,7 @@ export function parsePayload(text: string | null | undefined): PushPayload | nul
     if (!v || typeof v !== 'object' || !KINDS.includes(v.kind as string)) return null
     if (typeof v.title !== 'string' || typeof v.body !== 'string') return null
     if (v.conversationId !== null && typeof v.conversationId !== 'string') return null
-    if (v.kind !== 'test' && !v.conversationId) return null
+    if (v.kind !== 'test' && v.kind !== 'away' && !v.conversationId) return null
     return {
       kind: v.kind as PushPayload['kind'],
       conversationId: v.conversationId,
@@ -96,6 +96,9 @@ export function buildNotification(p: PushPayload | null, previous: unknown[], no
           data: { conversationId: p.conversationId, kind: p.kind, count: 1, url, ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}) },
         },
       }
+    case 'away':
+      // Set Away for missed offers: the click opens Settings, where Available is.
+      return { title: p.title || 'Parley', options: { ...base, body: p.body, data: { conversationId: null, kind: 'away', count: 1, url: '/settings' } } }
     case 'test':
       return { title: 'Parley', options: { ...base, body: p.body, data: { conversationId: null, kind: 'test', count: 1, url: '/conversations' } } }
   }
