@@ -66,6 +66,8 @@ export const routes: RouteRecordRaw[] = [
           { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'Agents' } },
           { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'Queues' } },
           { path: 'devices', name: 'admin-devices', component: () => import('@/pages/admin/AdminDevicesView.vue'), meta: { title: 'Devices' } },
+          { path: 'open', name: 'admin-open', component: () => import('@/pages/admin/AdminOpenView.vue'), meta: { title: 'All open' } },
+          { path: 'canned', name: 'admin-canned', component: () => import('@/pages/admin/AdminCannedView.vue'), meta: { title: 'Canned responses' } },
           { path: 'files', name: 'admin-files', component: () => import('@/pages/admin/AdminFilesView.vue'), meta: { title: 'File Type Settings' } },
         ],
       },

@@ -15,6 +15,8 @@ import { useNoteStore } from '@/entities/note/store'
 import { useSessionStore } from '@/entities/user/store'
 import { runSignOutResets } from '@/entities/user/resets'
 import { afterFirstPaint, afterNextFrame } from '@/shared/utils/firstPaint'
+import { useWorkSettingsStore } from '@/entities/work-settings/store'
+import { emitFrame } from '@/shared/realtime/frames'
 
 const CURSOR_KEY = 'realtime.cursor'
 
@@ -39,6 +41,9 @@ export function useAgentRuntime() {
   const fileRules = useFileRulesStore()
   // The admin's file rules, checked before anything is uploaded (offline: the server checks again).
   const loadFileRules = () => void fileRules.load().catch(() => undefined)
+  const work = useWorkSettingsStore()
+  // Not pushed by the server: read at start and after each ready (defaults meanwhile).
+  const loadWork = () => void work.load().catch(() => undefined)
   const outbox = useOutbox()
 
   let started = false
@@ -82,11 +87,18 @@ export function useAgentRuntime() {
       local.resync({ reconnected, reset })
       void outbox.flush()
       void push?.then((p) => p.viewing.report())
+      if (reconnected) loadWork()
+      emitFrame('ready', undefined)
     },
     onTyping: ({ conversationId, who }) => {
       if (who === 'customer') conversations.setTyping(conversationId)
     },
     onSettings: (files) => fileRules.apply(files),
+    onUser: (user) => {
+      if (user.id === session.user?.id) session.applyUser(user)
+      emitFrame('user', user)
+    },
+    onSupervisor: (conversation) => emitFrame('supervisor', conversation),
     onStatus: (status) => local.onSocketStatus(status),
     onError: (error) => {
       // Signed out elsewhere, or an admin deactivated this agent: back to sign-in at once.
@@ -135,6 +147,7 @@ export function useAgentRuntime() {
     socket.start()
     loadFileRules()
     startOutbox()
+    loadWork()
     void outbox.resume()
     void startPush()
   }

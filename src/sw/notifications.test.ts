@@ -27,6 +27,16 @@ describe('parsePayload', () => {
   })
 })
 
+describe('away push', () => {
+  it('is read without a conversation and opens Settings', async () => {
+    const p = parsePayload(JSON.stringify({ kind: 'away', conversationId: null, title: "You're now Away", body: '2 offers ran out' }))
+    expect(p).toEqual({ kind: 'away', conversationId: null, title: "You're now Away", body: '2 offers ran out' })
+    const { reg, open } = fakeRegistration()
+    await showPush(reg, p)
+    expect(open()).toMatchObject([{ title: "You're now Away", body: '2 offers ran out', data: { kind: 'away', url: '/settings' } }])
+  })
+})
+
 describe('showPush', () => {
   it('always shows something: a generic notification for an unreadable push', async () => {
     const { reg, open } = fakeRegistration()

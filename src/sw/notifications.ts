@@ -99,11 +99,11 @@ export function buildNotification(p: PushPayload | null, previous: unknown[], no
     case 'assigned':
       // A supervisor gave the agent this chat: it is theirs already, nothing to accept.
       return { title: p.title || 'Customer', options: { ...base, body: p.body, data: { conversationId: p.conversationId, kind: 'assigned', count: 1, url } } }
+    case 'away':
+      // Set Away for missed offers: the click opens Settings, where Available is.
+      return { title: p.title || 'Parley', options: { ...base, body: p.body, data: { conversationId: null, kind: 'away', count: 1, url: '/settings' } } }
     case 'test':
       return { title: 'Parley', options: { ...base, body: p.body, data: { conversationId: null, kind: 'test', count: 1, url: '/conversations' } } }
-    case 'away':
-      // The server set the agent Away after missed offers: Settings is where they choose Available.
-      return { title: p.title, options: { ...base, body: p.body, data: { conversationId: null, kind: 'away', count: 1, url: '/settings' } } }
   }
 }
 

@@ -6,6 +6,14 @@ export async function listConversations(view: ListView): Promise<Conversation[]>
   return (await apiJson<{ conversations: Conversation[] }>('GET', 'conversations', { searchParams: { view } })).conversations
 }
 
+/** History pages: newest ended first, `limit` per page; `nextCursor` null on the last page. */
+export const HISTORY_PAGE = 50
+export async function listHistoryPage(cursor?: string): Promise<{ conversations: Conversation[]; nextCursor: string | null }> {
+  return apiJson<{ conversations: Conversation[]; nextCursor: string | null }>('GET', 'conversations', {
+    searchParams: { view: 'history', limit: HISTORY_PAGE, cursor },
+  })
+}
+
 export async function getConversation(id: string): Promise<Conversation> {
   return (await apiJson<{ conversation: Conversation }>('GET', `conversations/${encodeURIComponent(id)}`)).conversation
 }

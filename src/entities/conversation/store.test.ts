@@ -14,6 +14,7 @@ const server = vi.hoisted(() => ({
 
 vi.mock('./api', () => ({
   listConversations: vi.fn(async (view: string) => server.lists[view] ?? []),
+  listHistoryPage: vi.fn(async () => ({ conversations: server.lists.history ?? [], nextCursor: null })),
   getConversation: vi.fn(async (id: string) => server.one[id]),
   pickConversation: vi.fn(),
   acceptConversation: vi.fn(async (id: string) => ({ ...server.one[id]!, state: 'picked', agentId: 'me', offeredTo: null })),
@@ -36,7 +37,7 @@ const { useConversationStore } = await import('./store')
 function setup() {
   setActivePinia(createPinia())
   const session = useSessionStore()
-  session.user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true }
+  session.user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null }
   return { store: useConversationStore(), messages: useMessageStore() }
 }
 

@@ -149,8 +149,14 @@ export const useConversationStore = defineStore('conversations', () => {
       let rows: Conversation[]
       const asked = eventCount
       const changedSince = (id: string) => (touchedAt.get(id) ?? 0) > asked
+      let partial = false
       try {
-        rows = await api.listConversations(view)
+        if (view === 'history') {
+          const page = await api.listHistoryPage()
+          rows = page.conversations
+          historyCursor.value = page.nextCursor
+          partial = page.nextCursor !== null
+        } else rows = await api.listConversations(view)
         reportNetworkSuccess()
       } catch (e) {
         // Offline: the saved copy stands in if there is one (even an empty list, once saved).
@@ -161,16 +167,45 @@ export const useConversationStore = defineStore('conversations', () => {
         throw e
       }
       const seen = new Set(rows.map((c) => c.id))
+      // History's first page covers only the chats ended since its oldest row.
+      const oldest = partial ? Math.min(...rows.map((c) => c.endedAt ?? Infinity)) : -Infinity
+      const covered = (c: Conversation) => !partial || (c.endedAt ?? 0) >= oldest
       // Drop what the server no longer lists here (it moved on while we weren't looking).
-      for (const c of byView(view)) if (!seen.has(c.id) && c.id !== openId.value && !changedSince(c.id)) delete byId.value[c.id]
+      for (const c of byView(view)) if (covered(c) && !seen.has(c.id) && c.id !== openId.value && !changedSince(c.id)) delete byId.value[c.id]
       for (const c of rows) {
         if (!changedSince(c.id)) byId.value[c.id] = { ...c, unread: c.id === openId.value || readAllKnown(c.id) ? 0 : c.unread }
       }
       const mine = me.value
-      void localCache.syncList(view, rows.map((c) => byId.value[c.id]!), (c) => viewOf(c, mine) === view)
+      const kept = partial ? byView(view) : rows.map((c) => byId.value[c.id]!)
+      void localCache.syncList(view, kept, (c) => viewOf(c, mine) === view)
       loaded.value[view] = true
     } finally {
       loading.value[view] = false
+    }
+  }
+
+  /** Where the next History page starts (null: all loaded, or not asked yet). */
+  const historyCursor = ref<string | null>(null)
+  const loadingMore = ref(false)
+
+  /** The next History page (as the agent scrolls); does nothing without a cursor or while loading. */
+  async function fetchMoreHistory(): Promise<void> {
+    const cursor = historyCursor.value
+    if (!cursor || loadingMore.value) return
+    loadingMore.value = true
+    try {
+      const page = await api.listHistoryPage(cursor)
+      for (const c of page.conversations) {
+        if (byId.value[c.id]) continue
+        byId.value[c.id] = { ...c, unread: 0 }
+        persist(c.id)
+      }
+      historyCursor.value = page.nextCursor
+    } catch (e) {
+      noteRequestError(e)
+      throw e
+    } finally {
+      loadingMore.value = false
     }
   }
 
@@ -351,6 +386,7 @@ export const useConversationStore = defineStore('conversations', () => {
 
   return {
     byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
+    historyCursor, loadingMore, fetchMoreHistory,
     list, hydrate, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
     applyRead, flushRead, applyEvent, setOpen, remove, pick, accept, reject, setTyping, isTyping, reset,
   }

@@ -12,6 +12,7 @@ export function conv(over: Partial<Conversation> & { id: string }): Conversation
     arrivedAt: 1000,
     endedAt: null,
     lastMessageAt: null,
+    waitingSince: null,
     lastMessage: null,
     unread: 0,
     customerDeliveredSeq: 0,

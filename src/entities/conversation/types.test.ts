@@ -27,6 +27,12 @@ describe('sortConversations', () => {
     expect(customerLabel(c)).toBe('+358 40 1')
   })
 
+  it('Waiting longest: the oldest unanswered customer message first, answered chats after by latest', () => {
+    const w1 = conv({ id: 'w1', waitingSince: 5000, lastMessageAt: 5000 })
+    const w2 = conv({ id: 'w2', waitingSince: 1000, lastMessageAt: 6000 })
+    expect(ids(sortConversations([...list, w1, w2], 'waiting'))).toEqual(['w2', 'w1', 'a', 'b', 'c'])
+  })
+
   it('offers made to me come first, the one running out first on top, whatever the sort', () => {
     const o1 = conv({ id: 'o1', state: 'offered', agentId: null, offeredTo: 'me', offerExpiresAt: 9000 })
     const o2 = conv({ id: 'o2', state: 'offered', agentId: null, offeredTo: 'me', offerExpiresAt: 8000 })

@@ -41,6 +41,8 @@ export const SORT_OPTIONS = [
   { value: 'latest', label: 'Latest message' },
   { value: 'unread', label: 'Unread first' },
   { value: 'name', label: 'Customer name' },
+  // Shown through i18n (agentDay.sort.waiting) by the sort menu.
+  { value: 'waiting', label: 'Waiting longest' },
 ] as const
 
 export type ConversationSort = (typeof SORT_OPTIONS)[number]['value']
@@ -60,7 +62,8 @@ const byLatest = (a: Conversation, b: Conversation) => lastActivity(b) - lastAct
 
 /**
  * The order of the Conversations list: offers waiting for me first (the one running out first on
- * top), then the agent's choice. Arrival time puts the customer who has waited longest first.
+ * top), then the agent's choice. Arrival time puts the customer who has waited longest first;
+ * Waiting longest, the one waiting longest for a reply (`waitingSince`, unanswered ones first).
  * Returns a new array.
  */
 export function sortConversations(list: readonly Conversation[], sort: ConversationSort, me: string | null = null): Conversation[] {
@@ -69,6 +72,8 @@ export function sortConversations(list: readonly Conversation[], sort: Conversat
     latest: byLatest,
     unread: (a, b) => Number(b.unread > 0) - Number(a.unread > 0) || byLatest(a, b),
     name: (a, b) => nameCollator.compare(customerLabel(a), customerLabel(b)) || byLatest(a, b),
+    // The customer waiting longest for a reply first; answered chats after, newest first.
+    waiting: (a, b) => (a.waitingSince ?? Infinity) - (b.waitingSince ?? Infinity) || byLatest(a, b),
   }
   const offers = list.filter((c) => isOfferedTo(c, me)).sort((a, b) => (a.offerExpiresAt ?? 0) - (b.offerExpiresAt ?? 0))
   const rest = list.filter((c) => !isOfferedTo(c, me)).sort(compare[sort])

@@ -24,6 +24,10 @@ vi.mock('@/entities/message/api', () => ({
   }),
 }))
 vi.mock('@/entities/conversation/api', () => ({
+  listHistoryPage: vi.fn(async () => {
+    if (server.offline) throw noNetwork()
+    return { conversations: server.lists.history ?? [], nextCursor: null }
+  }),
   listConversations: vi.fn(async (view: string) => {
     if (server.offline) throw noNetwork()
     return server.lists[view] ?? []
@@ -52,7 +56,7 @@ const { useNoteStore } = await import('@/entities/note/store')
 /** A fresh app start (new Pinia) on the same device (the same IndexedDB). */
 function start() {
   setActivePinia(createPinia())
-  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true }
+  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null }
   return { messages: useMessageStore(), conversations: useConversationStore(), notes: useNoteStore() }
 }
 

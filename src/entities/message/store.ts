@@ -134,6 +134,24 @@ export const useMessageStore = defineStore('messages', () => {
     }
   }
 
+  /**
+   * Loads older pages until the message `seq` is held (a search result deep in the thread), in
+   * pages of up to 200, at most 20 of them. Resolves with whether it is held.
+   */
+  async function fetchUntil(conversationId: string, seq: number): Promise<boolean> {
+    for (let i = 0; i < 20; i++) {
+      const first = forConversation(conversationId)[0]?.seq
+      if (first === undefined) return false
+      if (first <= seq) return true
+      if (hasOlder.value[conversationId] === false) return false
+      const messages = await api.listMessages(conversationId, { beforeSeq: first, limit: Math.min(200, first - seq + 10) })
+      for (const m of messages) merge(m)
+      void localCache.putMessages(conversationId, messages)
+      hasOlder.value[conversationId] = (messages[0]?.seq ?? 1) > 1 && messages.length > 0
+    }
+    return (forConversation(conversationId)[0]?.seq ?? Infinity) <= seq
+  }
+
   function lastSeq(conversationId: string): number {
     return forConversation(conversationId).at(-1)?.seq ?? 0
   }
@@ -146,5 +164,5 @@ export const useMessageStore = defineStore('messages', () => {
     hydrated = {}
   }
 
-  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, hydrate, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
+  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, hydrate, upsert, onAdded, applyEvent, fetch, fetchOlder, fetchUntil, lastSeq, reset }
 })

@@ -139,6 +139,11 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
+  /** The server's `user` frame about me (presence set on another device, or Away for missed offers). */
+  function applyUser(u: User) {
+    if (user.value && u.id === user.value.id) setUser(u)
+  }
+
   /** Ask the server again (what another device changed). */
   async function refresh(): Promise<User | null> {
     const u = await api.fetchMe()
@@ -164,5 +169,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { user, checked, verified, isSignedIn, signOutPending, ensureChecked, signIn, signOut, update, refresh, expire }
+  return { user, checked, verified, isSignedIn, signOutPending, ensureChecked, signIn, signOut, update, refresh, expire, applyUser }
 })

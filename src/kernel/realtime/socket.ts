@@ -1,4 +1,4 @@
-import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '../contract'
+import type { ClientFrame, Conversation, FileRules, ServerEvent, ServerFrame, User } from '../contract'
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
@@ -19,6 +19,10 @@ export interface RealtimeOptions {
   onError?: (error: { code: string; message: string }) => void
   /** The admin changed the file rules: applies at once. */
   onSettings?: (files: FileRules) => void
+  /** A user's presence changed (mine, from any device; admins get every user's). */
+  onUser?: (user: User) => void
+  /** Admin sockets: an open conversation of any queue changed (state 'ended' = it left). */
+  onSupervisor?: (conversation: Conversation) => void
   onStatus?: (status: SocketStatus) => void
   /** Builds the WebSocket (tests inject a fake). */
   createSocket?: (url: string) => WebSocket
@@ -186,6 +190,12 @@ export class RealtimeSocket {
         break
       case 'settings':
         this.opts.onSettings?.(frame.files)
+        break
+      case 'user':
+        this.opts.onUser?.(frame.user)
+        break
+      case 'supervisor':
+        this.opts.onSupervisor?.(frame.conversation)
         break
     }
   }

@@ -1,6 +1,7 @@
 import { computed, ref } from 'vue'
 import type { AdminUser } from '@/kernel/contract'
 import { adminApi, toAdminError, type NewUser, type UserPatch } from './adminApi'
+import { onFrame } from '@/shared/realtime/frames'
 
 // Shared by the whole admin area (one lazy chunk), so both screens see the same list.
 const users = ref<AdminUser[]>([])
@@ -17,6 +18,15 @@ function put(user: AdminUser) {
   else next.push(user)
   users.value = next.sort(byName)
 }
+
+// The socket's `user` frames keep presence live (e.g. an agent set Away for missed offers).
+onFrame('user', (u) => {
+  const i = users.value.findIndex((x) => x.id === u.id)
+  if (i < 0) return
+  const next = [...users.value]
+  next[i] = { ...next[i]!, presence: u.presence, awayReason: u.awayReason, awaySince: u.awaySince }
+  users.value = next
+})
 
 /** Agents and admins: the list, and creating and changing them. */
 export function useAdminUsers() {
