@@ -21,7 +21,12 @@ export interface User {
   active: boolean
   /** Push notifications for new customer messages in my conversations. */
   notifyMessages: boolean
+  /** The interface language I chose (also my push notifications' language); null = my browser's. */
+  locale: Locale | null
 }
+
+/** Interface languages Parley ships (src/shared/i18n SUPPORTED_LOCALES; server/src/i18n LOCALES). */
+export type Locale = 'en' | 'de' | 'es' | 'ar'
 
 export interface QueueRef {
   id: string

@@ -14,6 +14,8 @@ export interface UsersTable {
   created_at: number
   last_assigned_at: number | null
   notify_messages: Generated<number>
+  /** Interface language (api-types Locale); null = the browser's. */
+  locale: string | null
 }
 
 export interface SessionsTable {

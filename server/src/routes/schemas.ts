@@ -16,7 +16,7 @@ export const userSchema = {
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
     role: { type: 'string' }, presence: { type: 'string' }, maxConcurrent: { type: 'integer' }, active: { type: 'boolean' },
-    notifyMessages: { type: 'boolean' },
+    notifyMessages: { type: 'boolean' }, locale: { type: ['string', 'null'] },
   },
 } as const
 

@@ -4,6 +4,8 @@ import type { Conversation, Message, PushPayload, PushRules } from '../api-types
 import type { DB } from '../db/schema.js'
 import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { pickedAgentOf } from '../db/repositories/conversations.js'
+import { userLocale } from '../db/repositories/users.js'
+import { isolate, pushText } from '../i18n/index.js'
 import type { Published } from './pubsub.js'
 import type { DeliveryOptions } from './pushTransport.js'
 
@@ -29,6 +31,7 @@ export interface Notification { userId: string; payload: PushPayload; delivery: 
  *    offer (a transfer describes one offer in an event per queue), kept until the offer expires.
  *    It reads "Transferred to you" when the event was published by a transfer (`cause`), else
  *    "New chat".
+ * Texts are in the receiving agent's language (users.locale; English when none is chosen).
  * Stateful only for that once-per-offer memory (60 s, per process).
  */
 export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Notification[]> {
@@ -42,8 +45,9 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       const agent = await pickedAgentOf(db, m.conversationId)
       if (!agent || !agent.notifyMessages) return []
       const rules = await getPushRules(db)
-      const body = rules.preview ? (m.text || (m.attachments.length ? '📎 Attachment' : 'New message')).slice(0, 120) : 'New message'
-      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? 'Customer', body }, delivery: {} }]
+      const newMessage = pushText(agent.locale, 'newMessage')
+      const body = rules.preview ? (m.text || (m.attachments.length ? pushText(agent.locale, 'attachment') : newMessage)).slice(0, 120) : newMessage
+      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? pushText(agent.locale, 'customer'), body }, delivery: {} }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation) {
       const c: Conversation = event.data.conversation
@@ -54,11 +58,13 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       setTimeout(() => recentOffers.delete(key), 60_000).unref()
       const transferred = p.cause === 'transfer'
       const ttl = Math.max(1, Math.round((c.offerExpiresAt - Date.now()) / 1000))
+      const locale = await userLocale(db, c.offeredTo)
+      const queue = isolate(c.queue.name)
       return [{
         userId: c.offeredTo,
         payload: {
-          kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer',
-          body: transferred ? `Transferred to you in ${c.queue.name}` : `New chat in ${c.queue.name}`, expiresAt: c.offerExpiresAt,
+          kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || pushText(locale, 'customer'),
+          body: pushText(locale, transferred ? 'transferred' : 'newChat', { queue }), expiresAt: c.offerExpiresAt,
         },
         delivery: { ttl },
       }]

@@ -274,5 +274,12 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute()
       },
     },
+    '0011_user_locale': {
+      // The agent's interface language ('en', 'de', 'es', 'ar'; null = the browser's), also the
+      // language of their push notifications.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('locale', 'text').execute()
+      },
+    },
   }
 }
