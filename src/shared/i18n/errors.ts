@@ -23,7 +23,10 @@ export function errorText(e: unknown, fallback?: string): string {
   const t = i18n.global.t
   const generic = fallback ?? t('errors.generic')
   if (!isApiError(e)) return generic
-  if (e.isNetwork) return e.code === 'aborted' ? generic : t('errors.network')
+  if (e.isNetwork) {
+    if (e.code === 'offline_nothing_changed') return t('errors.offlineNothingChanged')
+    return e.code === 'aborted' ? generic : t('errors.network')
+  }
   const english = i18n.global.locale.value === 'en'
   if (isKnownCode(e.code) && !(english && e.message)) return t(`errors.code.${e.code}`)
   if (e.code.startsWith('http_')) {

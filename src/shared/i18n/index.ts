@@ -117,6 +117,28 @@ export function storeLocale(locale: Locale): void {
   }
 }
 
+/** Forgets the device's choice: the next start follows the browser's languages. */
+export function clearStoredLocale(): void {
+  try {
+    localStorage.removeItem(LOCALE_KEY)
+  } catch {
+    // storage blocked: nothing stored
+  }
+}
+
+/**
+ * Applies the language stored with the user (`null`: none chosen, follow the browser's) on this
+ * device: mirrors it for the next start and switches the interface at once when it differs.
+ * `undefined` (a user cached by an older app version) changes nothing.
+ */
+export function applyUserLocale(locale: string | null | undefined, languages: readonly string[] = typeof navigator === 'undefined' ? [] : navigator.languages): void {
+  if (locale === undefined) return
+  if (isLocale(locale)) storeLocale(locale)
+  else clearStoredLocale()
+  const next = isLocale(locale) ? locale : resolveLocale(...languages)
+  if (next !== i18n.global.locale.value) void setLocale(next)
+}
+
 /**
  * The language to start in: on the customer chat page `?lang=` then the browser's languages; in
  * the agent app the choice stored on this device, then the browser's languages.

@@ -57,7 +57,7 @@ describe('push notifications', () => {
     await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'one' })
     await s.push.idle()
     expect(pushesTo(sub.path)).toHaveLength(0)
-    expect((await admin.req('PATCH', '/api/me', { notifyMessages: true })).body.user.notifyMessages).toBe(true)
+    expect((await admin.req('PATCH', '/api/me', { notifyMessages: true, locale: null })).body.user.notifyMessages).toBe(true)
 
     // The device has this conversation open: no push; once it looks elsewhere, pushes again.
     const sock = await TestSocket.open(s.url, {}, admin.cookie)
