@@ -1,4 +1,6 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { watch } from 'vue'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
+import { i18n } from '@/shared/i18n'
 import { useSessionStore } from '@/entities/user/store'
 import { safeRedirect } from '@/shared/utils/redirect'
 
@@ -10,9 +12,13 @@ declare module 'vue-router' {
     requiresAdmin?: boolean
     /** Only for signed-out visitors (the sign-in page). */
     guestOnly?: boolean
-    title?: string
+    /** The page's name in the tab and history: a key under `app.title` (translated when shown). */
+    title?: TitleKey
   }
 }
+
+/** Page names (`app.title.*` in the locale files). */
+export type TitleKey = 'signIn' | 'conversations' | 'picklist' | 'history' | 'settings' | 'conversation' | 'agents' | 'queues' | 'devices' | 'files' | 'chat'
 
 const ListPage = () => import('@/pages/conversations/ConversationListPage.vue')
 
@@ -22,28 +28,28 @@ export const routes: RouteRecordRaw[] = [
     path: '/login',
     name: 'login',
     component: () => import('@/pages/auth/LoginPage.vue'),
-    meta: { guestOnly: true, title: 'Sign in' },
+    meta: { guestOnly: true, title: 'signIn' },
   },
   {
     path: '/',
     component: () => import('@/app/layouts/AgentLayout.vue'),
     meta: { requiresAuth: true },
     children: [
-      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'Conversations' } },
-      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist' } },
-      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History' } },
+      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'conversations' } },
+      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'picklist' } },
+      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'history' } },
       {
         path: 'settings',
         name: 'settings',
         component: () => import('@/pages/settings/SettingsPage.vue'),
-        meta: { title: 'Settings' },
+        meta: { title: 'settings' },
       },
       {
         path: 'conversations/:id',
         name: 'conversation',
         component: () => import('@/pages/conversation/ChatPage.vue'),
         props: true,
-        meta: { title: 'Conversation' },
+        meta: { title: 'conversation' },
       },
     ],
   },
@@ -58,10 +64,10 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/pages/admin/AdminView.vue'),
         children: [
           { path: '', redirect: '/admin/agents' },
-          { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'Agents' } },
-          { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'Queues' } },
-          { path: 'devices', name: 'admin-devices', component: () => import('@/pages/admin/AdminDevicesView.vue'), meta: { title: 'Devices' } },
-          { path: 'files', name: 'admin-files', component: () => import('@/pages/admin/AdminFilesView.vue'), meta: { title: 'File Type Settings' } },
+          { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'agents' } },
+          { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'queues' } },
+          { path: 'devices', name: 'admin-devices', component: () => import('@/pages/admin/AdminDevicesView.vue'), meta: { title: 'devices' } },
+          { path: 'files', name: 'admin-files', component: () => import('@/pages/admin/AdminFilesView.vue'), meta: { title: 'files' } },
         ],
       },
     ],
@@ -71,7 +77,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/chat/:address',
     name: 'customer-chat',
     component: () => import('@/pages/customer-chat/CustomerChatView.vue'),
-    meta: { title: 'Chat' },
+    meta: { title: 'chat' },
   },
   { path: '/:pathMatch(.*)*', redirect: '/conversations' },
 ]
@@ -95,10 +101,13 @@ export function createAppRouter() {
     return true
   })
 
-  router.afterEach((to) => {
+  const setTitle = (to: RouteLocationNormalized) => {
     const title = to.meta.title
-    document.title = title ? `${title} · Parley` : 'Parley'
-  })
+    document.title = title ? i18n.global.t('app.pageTitle', { page: i18n.global.t(`app.title.${title}`) }) : i18n.global.t('app.name')
+  }
+  router.afterEach(setTitle)
+  // A new interface language renames the open page at once.
+  watch(i18n.global.locale, () => setTitle(router.currentRoute.value))
 
   return router
 }

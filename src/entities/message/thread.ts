@@ -1,4 +1,5 @@
 import { dayLabel, formatDate } from '@/shared/i18n/format'
+import { i18n } from '@/shared/i18n'
 import type { Conversation } from '@/kernel/contract'
 import type { ThreadItem } from '@/shared/utils/thread'
 
@@ -10,13 +11,8 @@ export type ThreadMessage = ThreadItem
 /** What an agent message shows under it. */
 export type MessageState = 'sending' | 'failed' | 'sent' | 'delivered' | 'read'
 
-export const STATE_LABELS: Record<MessageState, string> = {
-  sending: 'Sending…',
-  failed: 'Not sent',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-}
+/** The state's words under a message ("Sent", "Read"…) in the interface language. */
+export const stateLabel = (state: MessageState): string => i18n.global.t(`chat.messageState.${state}`)
 
 type Receipts = Pick<Conversation, 'customerDeliveredSeq' | 'customerReadSeq'>
 

@@ -1,7 +1,9 @@
 import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { isApiError } from '@/kernel/http/errors'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
+import { i18n, isolate } from '@/shared/i18n'
+import { errorText } from '@/shared/i18n/errors'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { mergeThread } from '@/shared/utils/thread'
 import { useConversationStore } from '@/entities/conversation/store'
@@ -29,7 +31,7 @@ export function useChatConversation(id: Ref<string>) {
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
-  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${name.value} is typing…` : ''))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: isolate(name.value) }) : ''))
 
   async function load() {
     loadError.value = ''
@@ -38,7 +40,7 @@ export function useChatConversation(id: Ref<string>) {
       await Promise.all([conversations.fetchOne(id.value), messages.fetch(id.value)])
     } catch (e) {
       if (isApiError(e) && e.status === 404) notFound.value = true
-      else if (!conversation.value) loadError.value = errorMessage(e, 'Could not load this conversation.')
+      else if (!conversation.value) loadError.value = errorText(e, i18n.global.t('chat.loadFailed'))
     }
   }
 
