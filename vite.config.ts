@@ -37,7 +37,8 @@ export default defineConfig({
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/shared/i18n/locales/**', import.meta.url))],
       module: 'petite-vue-i18n',
-      runtimeOnly: true,
+      // Tests read the JSON as text (src/shared/i18n/testSetup.ts): they need the compiler.
+      runtimeOnly: !isTest,
       compositionOnly: true,
       fullInstall: false,
       strictMessage: false,
@@ -79,6 +80,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'server/src/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['src/shared/i18n/testSetup.ts'],
     fileParallelism: false,
     testTimeout: 20000,
     hookTimeout: 20000,
