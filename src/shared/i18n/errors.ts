@@ -10,13 +10,11 @@
 import { isApiError } from '@/kernel/http/errors'
 import { i18n } from './index'
 
-const CODES = [
-  'already_picked', 'offer_gone', 'conversation_ended', 'not_found', 'not_owner', 'agent_unavailable',
-  'same_agent', 'rate_limited', 'invalid_credentials', 'device_blocked', 'device_limit', 'unsupported_type',
-  'too_large', 'upload_quota', 'video_too_long', 'push_endpoint_refused',
-] as const
-type Code = (typeof CODES)[number]
-const isKnownCode = (c: string): c is Code => (CODES as readonly string[]).includes(c)
+/** The code has its own message in `errors.code` (in any locale file: they all have en.json's keys). */
+function hasCodeMessage(code: string): boolean {
+  const codes = (i18n.global.getLocaleMessage(i18n.global.locale.value) as { errors?: { code?: Record<string, unknown> } }).errors?.code
+  return !!codes && Object.hasOwn(codes, code)
+}
 
 /** A message fit for the user, whatever was thrown; `fallback` defaults to `errors.generic`. */
 export function errorText(e: unknown, fallback?: string): string {
@@ -28,7 +26,7 @@ export function errorText(e: unknown, fallback?: string): string {
     return e.code === 'aborted' ? generic : t('errors.network')
   }
   const english = i18n.global.locale.value === 'en'
-  if (isKnownCode(e.code) && !(english && e.message)) return t(`errors.code.${e.code}`)
+  if (!(english && e.message) && hasCodeMessage(e.code)) return t(`errors.code.${e.code}` as 'errors.code.not_found')
   if (e.code.startsWith('http_')) {
     if (e.status === 413) return t('errors.tooBig')
     if (e.status === 429) return t('errors.tooMany')

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n } from './index'
-import { dayLabel, formatBytes, formatDuration, formatListTime, formatNumber, formatRelative, formatTime } from './format'
+import { dayLabel, formatListTime, formatRelative, formatTime } from './format'
+import { formatBytes, formatDuration, formatNumber } from './numbers'
 
 const NOW = new Date(2026, 10, 20, 15, 0).getTime()
 

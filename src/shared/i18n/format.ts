@@ -1,5 +1,5 @@
 /**
- * Dates, times, durations, numbers and sizes for people, through `Intl` in the active interface
+ * Dates and times for people (numbers, sizes and durations: ./numbers.ts), through `Intl` in the active interface
  * language (`i18n.global.locale`) and the device's time zone. petite-vue-i18n has no `d()`/`n()`:
  * every formatted value in the app goes through this module, so a change of language (setLocale)
  * changes them too. Formatters are cached per locale and options.
@@ -13,7 +13,7 @@ export const activeLocale = (): string => i18n.global.locale.value
 
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>()
 
-function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(kind: string, options: object, make: (locale: string) => T): T {
+export function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.RelativeTimeFormat>(kind: string, options: object, make: (locale: string) => T): T {
   const locale = activeLocale()
   const key = `${kind}|${locale}|${JSON.stringify(options)}`
   let f = cache.get(key) as T | undefined
@@ -25,7 +25,6 @@ function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat | Intl.Relativ
 }
 
 const dtf = (options: Intl.DateTimeFormatOptions) => cached('dt', options, (l) => new Intl.DateTimeFormat(l, options))
-const nf = (options: Intl.NumberFormatOptions) => cached('n', options, (l) => new Intl.NumberFormat(l, options))
 const rtf = (options: Intl.RelativeTimeFormatOptions) => cached('rt', options, (l) => new Intl.RelativeTimeFormat(l, options))
 
 function dayKey(ms: number): string {
@@ -95,34 +94,6 @@ export function formatRelative(ms: number, now = Date.now()): string {
   const h = Math.round(min / 60)
   if (h < 24) return f.format(-h, 'hour')
   return f.format(-daysAgo(ms, now), 'day')
-}
-
-/**
- * A duration in its largest sensible unit, short: "45 sec", "4 min", "2 hr", "3 days" in the
- * locale ("4 Min.", "4 min", "٤ دقائق"), for "waiting 4 min" style labels (put it in a translated
- * sentence with `t('…', { duration })`). Negative durations count as 0.
- */
-export function formatDuration(durationMs: number): string {
-  const s = Math.max(0, Math.floor(durationMs / 1000))
-  if (s < 60) return nf({ style: 'unit', unit: 'second', unitDisplay: 'short' }).format(s)
-  const min = Math.floor(s / 60)
-  if (min < 60) return nf({ style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(min)
-  const h = Math.floor(min / 60)
-  if (h < 24) return nf({ style: 'unit', unit: 'hour', unitDisplay: 'short' }).format(h)
-  return nf({ style: 'unit', unit: 'day', unitDisplay: 'long' }).format(Math.floor(h / 24))
-}
-
-/** A number with the locale's digits and grouping: "1,234" (en), "1.234" (de), "١٬٢٣٤" (ar). */
-export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}): string {
-  return nf(options).format(n)
-}
-
-/** A file size in binary units (1 KB = 1024 B): "512 B", "12 KB", "3.4 MB" (one decimal under 10 MB) in the locale. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return nf({ style: 'unit', unit: 'byte', unitDisplay: 'short' }).format(n)
-  if (n < 1024 * 1024) return nf({ style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 0 }).format(n / 1024)
-  const mb = n / (1024 * 1024)
-  return nf({ style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: mb >= 10 ? 0 : 1 }).format(mb)
 }
 
 /** Machine-readable time for `<time datetime>`: ISO 8601 in UTC. */
