@@ -252,6 +252,21 @@ export interface PushPayload {
   body: string
   /** For offers: when the offer runs out (epoch ms). */
   expiresAt?: number
+  /** The words the service worker adds itself, in the receiving agent's language. */
+  words?: PushWords
+}
+
+/** What the service worker writes around a push, worded by the server in the agent's language. */
+export interface PushWords {
+  locale: Locale
+  /** Offer buttons. */
+  accept: string
+  reject: string
+  /** Several messages folded into one notification: pipe plural forms in CLDR order with `{n}`. */
+  newMessages: string
+  /** An Accept from the notification that came too late: title and default reason. */
+  acceptFailed: string
+  noLongerOffered: string
 }
 
 /**

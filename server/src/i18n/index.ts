@@ -3,7 +3,7 @@
 // language serves the app and its notifications. Simple `{name}` placeholders and vue-i18n's pipe
 // plurals (`one | other`, Arabic's six CLDR forms) chosen by Intl.PluralRules.
 import { readFileSync } from 'node:fs'
-import type { Locale } from '../api-types.js'
+import type { Locale, PushWords } from '../api-types.js'
 
 /** Interface languages Parley ships, as src/shared/i18n SUPPORTED_LOCALES. */
 export const LOCALES = ['en', 'de', 'es', 'ar'] as const satisfies readonly Locale[]
@@ -11,7 +11,7 @@ export const LOCALES = ['en', 'de', 'es', 'ar'] as const satisfies readonly Loca
 export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
 
 /** The push texts the server writes (keys of the `push` namespace). */
-export type PushKey = 'newMessage' | 'attachment' | 'customer' | 'newChat' | 'transferred'
+export type PushKey = 'newMessage' | 'attachment' | 'customer' | 'newChat' | 'transferred' | 'test' | 'accept' | 'reject' | 'newMessages' | 'acceptFailed' | 'noLongerOffered'
 
 // English as written in en.json: used when a locale file can't be read (the server still starts).
 const ENGLISH: Record<PushKey, string> = {
@@ -20,6 +20,12 @@ const ENGLISH: Record<PushKey, string> = {
   customer: 'Customer',
   newChat: 'New chat in {queue}',
   transferred: 'Transferred to you in {queue}',
+  test: 'Notifications are working.',
+  accept: 'Accept',
+  reject: 'Reject',
+  newMessages: '{n} new message | {n} new messages',
+  acceptFailed: "Couldn't accept the chat",
+  noLongerOffered: 'The chat is no longer offered to you.',
 }
 
 // server/src/i18n and server/dist/i18n are both three levels below the repository root.
@@ -59,6 +65,16 @@ export function pushText(locale: string | null | undefined, key: PushKey, params
   let message = messages.get(l)?.[key] ?? messages.get('en')?.[key] ?? ENGLISH[key]
   if (typeof params.n === 'number') message = pluralForm(message, l, params.n)
   return message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole))
+}
+
+/** The words the service worker adds to a push (buttons, "3 new messages"), in `locale` (null → English). */
+export function pushWords(locale: string | null | undefined): PushWords {
+  const l: Locale = isLocale(locale) ? locale : 'en'
+  const raw = (key: PushKey) => messages.get(l)?.[key] ?? messages.get('en')?.[key] ?? ENGLISH[key]
+  return {
+    locale: l, accept: raw('accept'), reject: raw('reject'), newMessages: raw('newMessages'),
+    acceptFailed: raw('acceptFailed'), noLongerOffered: raw('noLongerOffered'),
+  }
 }
 
 /** FSI … PDI around user text inside a sentence (a queue or customer name), so it keeps its own direction. */

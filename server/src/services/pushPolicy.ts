@@ -5,7 +5,7 @@ import type { DB } from '../db/schema.js'
 import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { pickedAgentOf } from '../db/repositories/conversations.js'
 import { userLocale } from '../db/repositories/users.js'
-import { isolate, pushText } from '../i18n/index.js'
+import { isolate, pushText, pushWords } from '../i18n/index.js'
 import type { Published } from './pubsub.js'
 import type { DeliveryOptions } from './pushTransport.js'
 
@@ -47,7 +47,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       const rules = await getPushRules(db)
       const newMessage = pushText(agent.locale, 'newMessage')
       const body = rules.preview ? (m.text || (m.attachments.length ? pushText(agent.locale, 'attachment') : newMessage)).slice(0, 120) : newMessage
-      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? pushText(agent.locale, 'customer'), body }, delivery: {} }]
+      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? pushText(agent.locale, 'customer'), body, words: pushWords(agent.locale) }, delivery: {} }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation) {
       const c: Conversation = event.data.conversation
@@ -64,7 +64,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
         userId: c.offeredTo,
         payload: {
           kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || pushText(locale, 'customer'),
-          body: pushText(locale, transferred ? 'transferred' : 'newChat', { queue }), expiresAt: c.offerExpiresAt,
+          body: pushText(locale, transferred ? 'transferred' : 'newChat', { queue }), expiresAt: c.offerExpiresAt, words: pushWords(locale),
         },
         delivery: { ttl },
       }]

@@ -34,7 +34,7 @@ describe('push notifications', () => {
     expect(push!.headers.ttl).toBeDefined()
     expect(push!.headers.urgency).toBe('high')
     expect(String(push!.headers.authorization)).toMatch(new RegExp(`^vapid t=.+, k=${key}$`))
-    expect(sub.decrypt(push!)).toEqual({ kind: 'message', conversationId: chat.id, title: 'Petra Push', body: 'Where is my parcel?' })
+    expect(sub.decrypt(push!)).toMatchObject({ kind: 'message', conversationId: chat.id, title: 'Petra Push', body: 'Where is my parcel?', words: { locale: 'en', accept: 'Accept' } })
 
     // The push service says the subscription is gone: it is removed.
     answerOnce.set(sub.path, 410)
@@ -165,7 +165,13 @@ describe('push notifications', () => {
     await s.push.idle()
     const pushes = pushesTo(sub.path).map((r) => sub.decrypt(r))
     // No preview allowed: the body is the German "New message".
-    expect(pushes.at(-1)).toEqual({ kind: 'message', conversationId: chat.id, title: 'Hanna Heise', body: 'Neue Nachricht' })
+    expect(pushes.at(-1)).toEqual({
+      kind: 'message', conversationId: chat.id, title: 'Hanna Heise', body: 'Neue Nachricht',
+      words: {
+        locale: 'de', accept: 'Annehmen', reject: 'Ablehnen', newMessages: '{n} neue Nachricht | {n} neue Nachrichten',
+        acceptFailed: 'Chat konnte nicht angenommen werden', noLongerOffered: 'Der Chat wird dir nicht mehr angeboten.',
+      },
+    })
 
     // An offer in German: "Neuer Chat in …".
     const q = await admin.req('POST', '/api/admin/queues', { name: 'Notruf', address: 'notruf', routingMode: 'offer', memberIds: [me.body.user.id] })
@@ -174,6 +180,10 @@ describe('push notifications', () => {
     await s.push.idle()
     const offer = pushesTo(sub.path).map((r) => sub.decrypt(r)).find((p) => p.conversationId === offered.id)
     expect(offer).toMatchObject({ kind: 'offer', title: 'Olaf Offer', body: 'Neuer Chat in \u2068Notruf\u2069' })
+    // The test notification too.
+    expect((await greta.req('POST', '/api/push/test')).body.sent).toBe(1)
+    await s.push.idle()
+    expect(pushesTo(sub.path).map((r) => sub.decrypt(r)).find((p) => p.kind === 'test')).toMatchObject({ title: 'Parley', body: 'Benachrichtigungen funktionieren.' })
 
     // Back to the browser's language (null): English again; an unknown language is refused.
     expect((await greta.req('PATCH', '/api/me', { locale: null })).body.user.locale).toBe(null)
