@@ -1,7 +1,7 @@
 import type { FileRules } from '@/kernel/contract'
 import { formatBytes } from '@/shared/utils/formatBytes'
 import { activeLocale } from '@/shared/i18n/format'
-import { i18n, isolate } from '@/shared/i18n'
+import { i18n } from '@/shared/i18n'
 
 const t = i18n.global.t
 
@@ -37,7 +37,7 @@ export function typeAllowed(rules: FileRules, ext: string): boolean {
  */
 export function checkFile(rules: FileRules, file: { name: string; type: string; size: number }, opts: { recorded?: boolean } = {}): string | null {
   if (file.size > rules.maxBytes) {
-    return t('errors.file.tooBig', { name: isolate(file.name), size: formatBytes(file.size), max: formatBytes(rules.maxBytes) })
+    return t('errors.file.tooBig', { name: file.name, size: formatBytes(file.size), max: formatBytes(rules.maxBytes) })
   }
   if (opts.recorded) {
     return rules.videoRecording ? null : t('errors.file.recordingOff')

@@ -2,7 +2,7 @@ import type { Conversation } from '@/kernel/contract'
 import type { Delivered, EnqueueInput, OutboxItem } from '@/kernel/outbox/outbox'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { formatTime } from '@/shared/utils/time'
-import { i18n, isolate } from '@/shared/i18n'
+import { i18n } from '@/shared/i18n'
 
 export type ActionResult =
   | { state: 'done'; result: Delivered }
@@ -25,7 +25,7 @@ const WHAT = { note: 'actions.failed.note', end: 'actions.failed.end', transfer:
  */
 export function failureText(item: OutboxItem, conversation: Conversation | null, me: string | null): string {
   const what = t(WHAT[item.kind as keyof typeof WHAT] ?? 'actions.failed.message')
-  const other = (name: string | null) => (name ? isolate(name) : t('actions.why.anotherAgent'))
+  const other = (name: string | null) => (name ? name : t('actions.why.anotherAgent'))
   let why = item.error || t('actions.why.refused')
   if (conversation?.state === 'ended' && conversation.endedAt) {
     const time = formatTime(conversation.endedAt)
@@ -43,7 +43,7 @@ export function pendingText(item: OutboxItem): string {
   if (item.kind === 'end') return t('actions.pendingEnd')
   if (item.kind === 'transfer') {
     const target = item.transfer?.targetName
-    return target ? t('actions.pendingTransfer', { target: isolate(target) }) : t('actions.pendingTransferElsewhere')
+    return target ? t('actions.pendingTransfer', { target: target }) : t('actions.pendingTransferElsewhere')
   }
   return t('actions.waitingToSend')
 }

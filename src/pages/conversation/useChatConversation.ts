@@ -2,7 +2,7 @@ import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import { isApiError } from '@/kernel/http/errors'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
-import { i18n, isolate } from '@/shared/i18n'
+import { i18n } from '@/shared/i18n'
 import { errorText } from '@/shared/i18n/errors'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { mergeThread } from '@/shared/utils/thread'
@@ -31,7 +31,7 @@ export function useChatConversation(id: Ref<string>) {
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
-  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: isolate(name.value) }) : ''))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: name.value }) : ''))
 
   async function load() {
     loadError.value = ''
