@@ -31,6 +31,6 @@ describe('file rules', () => {
 
   it('takes the type from the MIME type when the name has none', () => {
     expect(fileExtension({ name: 'photo', type: 'image/jpeg' })).toBe('jpg')
-    expect(formatBytes(1536)).toBe('2 kB')
+    expect(formatBytes(1536)).toBe('2 KB')
   })
 })

@@ -18,7 +18,7 @@ describe('preparing an attachment', () => {
     })
     expect(prepareAttachment(rules, { blob: blob(4096, 'image/png'), name: 'big.png' }, 0, url)).toEqual({
       ok: false,
-      error: '“big.png” is 4 kB: the maximum file size is 2 kB.',
+      error: '“big.png” is 4 KB: the maximum file size is 2 KB.',
     })
   })
 

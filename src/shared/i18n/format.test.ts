@@ -32,7 +32,7 @@ describe('format in the active locale', () => {
     expect(formatBytes(3.5 * 1024 * 1024)).toBe('3,5 MB')
     i18n.global.locale.value = 'en'
     expect(formatTime(t)).toBe('2:05 PM')
-    expect(formatBytes(500)).toBe('500 byte')
+    expect(formatBytes(500)).toBe('500 B')
   })
 
   it('says how long ago and how long', () => {

@@ -4,6 +4,7 @@
  * shows no numbers, doesn't load it.
  */
 import { cached } from './format'
+import { i18n } from './index'
 
 const nf = (options: Intl.NumberFormatOptions) => cached('n', options, (l) => new Intl.NumberFormat(l, options))
 
@@ -27,10 +28,15 @@ export function formatNumber(n: number, options: Intl.NumberFormatOptions = {}):
   return nf(options).format(n)
 }
 
-/** A file size in binary units (1 KB = 1024 B): "512 B", "12 KB", "3.4 MB" (one decimal under 10 MB) in the locale. */
+/**
+ * A file size in binary units (1 KB = 1024 B): "512 B", "12 KB", "3.4 MB" (one decimal under
+ * 10 MB); the number in the locale's digits and separators, the unit as the locale writes it
+ * (`ui.size.*`: "3,4 MB", "3.4 م.ب").
+ */
 export function formatBytes(n: number): string {
-  if (n < 1024) return nf({ style: 'unit', unit: 'byte', unitDisplay: 'short' }).format(n)
-  if (n < 1024 * 1024) return nf({ style: 'unit', unit: 'kilobyte', unitDisplay: 'short', maximumFractionDigits: 0 }).format(n / 1024)
+  const t = i18n.global.t
+  if (n < 1024) return t('ui.size.b', { n: nf({}).format(n) })
+  if (n < 1024 * 1024) return t('ui.size.kb', { n: nf({ maximumFractionDigits: 0 }).format(n / 1024) })
   const mb = n / (1024 * 1024)
-  return nf({ style: 'unit', unit: 'megabyte', unitDisplay: 'short', maximumFractionDigits: mb >= 10 ? 0 : 1 }).format(mb)
+  return t('ui.size.mb', { n: nf({ maximumFractionDigits: mb >= 10 ? 0 : 1 }).format(mb) })
 }
