@@ -37,9 +37,10 @@ export default defineConfig({
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/shared/i18n/locales/**', import.meta.url))],
       module: 'petite-vue-i18n',
-      runtimeOnly: true,
-      // Messages are precompiled, so the runtime never compiles one: the compiler (~9 KB gzip) is dropped.
-      dropMessageCompiler: true,
+      // Tests read the JSON as text (src/shared/i18n/testSetup.ts): they need the compiler. The build's
+      // messages are precompiled, so its runtime never compiles one: the compiler (~5 KB gzip) is dropped.
+      runtimeOnly: !isTest,
+      dropMessageCompiler: !isTest,
       compositionOnly: true,
       fullInstall: false,
       strictMessage: false,
@@ -81,6 +82,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'server/src/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['src/shared/i18n/testSetup.ts'],
     fileParallelism: false,
     testTimeout: 20000,
     hookTimeout: 20000,

@@ -204,7 +204,7 @@ test('action menu: customer and conversation details, history, internal notes, t
   await close()
 
   const conv = await menu('Conversation details')
-  for (const text of ['Source', 'web', 'Destination', 'support', 'Arrival time', 'picked', 'Admin']) await expect(conv).toContainText(text)
+  for (const text of ['Source', 'web', 'Destination', 'support', 'Arrival time', 'Ongoing', 'Admin']) await expect(conv).toContainText(text)
   await close()
 
   const history = await menu('Conversation history')

@@ -134,3 +134,52 @@ test('every screen', async ({ page, browser }, info) => {
 
   expect(small, 'touch targets under 44 px').toEqual({})
 })
+
+test('the agent app in Arabic and in German', async ({ page }, info) => {
+  test.setTimeout(180_000)
+  const dir = `screenshots/${info.project.name}`
+  const admin = await apiAs()
+  for (const locale of ['ar', 'de'] as const) {
+    // An agent of their own queue who chose this language, with a picked chat and a waiting one.
+    const username = `shot${locale}${uid()}`.toLowerCase()
+    const res = await admin.post('/api/admin/users', {
+      data: { username, displayName: locale === 'ar' ? 'ليلى' : 'Jürgen', role: 'agent', password: 'agent-pass-1', maxConcurrent: 5, queueIds: [] },
+    })
+    const agentId = (await res.json()).user.id as string
+    const address = `shots-${locale}-${uid()}`.toLowerCase()
+    await createQueue(admin, locale === 'ar' ? 'الدعم' : 'Kundenbetreuung', address, 'picklist', [agentId])
+    const me = await apiAs(username, 'agent-pass-1')
+    await me.patch('/api/me', { data: { locale } })
+    const picked = await apiChat(locale === 'ar' ? 'سارة أحمد' : 'Dana Schmidt', { address })
+    await picked.say(locale === 'ar' ? 'مرحبا، طلبي رقم 4711 لم يصل بعد.' : 'Hallo, meine Bestellung 4711 ist noch nicht angekommen.')
+    await me.post(`/api/conversations/${picked.id}/pick`, { data: {} })
+    await (await apiChat(locale === 'ar' ? 'Mona Lisa' : 'Wanda Wartend', { address })).say(locale === 'ar' ? 'هل من أحد هنا؟' : 'Ist da jemand?')
+
+    await page.context().clearCookies()
+    await page.goto('/login')
+    await page.evaluate(() => localStorage.clear())
+    await page.reload()
+    await page.getByLabel('Username').fill(username)
+    await page.getByLabel('Password', { exact: true }).fill('agent-pass-1')
+    await page.getByRole('button', { name: 'Sign in' }).click()
+    await expect(page.locator('html')).toHaveAttribute('lang', locale)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: `${dir}/20-${locale}-conversations.png` })
+    await page.goto('/picklist')
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: `${dir}/21-${locale}-picklist.png` })
+    await page.goto(`/conversations/${picked.id}`)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: `${dir}/22-${locale}-conversation.png` })
+    await page.getByRole('button', { name: locale === 'ar' ? 'إجراءات أخرى' : 'Weitere Aktionen' }).click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: `${dir}/23-${locale}-action-menu.png` })
+    await page.keyboard.press('Escape')
+    await page.goto('/history')
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: `${dir}/24-${locale}-history.png` })
+    await page.goto('/settings')
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: `${dir}/25-${locale}-settings.png`, fullPage: true })
+  }
+})

@@ -28,10 +28,15 @@ export interface User {
   awayReason?: AwayReason | null
   /** When the server set them Away (epoch ms), null with awayReason null. (Always sent; optional for data an older app cached.) */
   awaySince?: number | null
+  /** The interface language I chose (also my push notifications' language); null = my browser's. */
+  locale: Locale | null
 }
 
 /** Why the server (not the user) set a user Away. */
 export type AwayReason = 'missed_offers'
+
+/** Interface languages Parley ships (src/shared/i18n SUPPORTED_LOCALES; server/src/i18n LOCALES). */
+export type Locale = 'en' | 'de' | 'es' | 'ar'
 
 export interface QueueRef {
   id: string
@@ -279,6 +284,21 @@ export interface PushPayload {
   body: string
   /** For offers: when the offer runs out (epoch ms). */
   expiresAt?: number
+  /** The words the service worker adds itself, in the receiving agent's language. */
+  words?: PushWords
+}
+
+/** What the service worker writes around a push, worded by the server in the agent's language. */
+export interface PushWords {
+  locale: Locale
+  /** Offer buttons. */
+  accept: string
+  reject: string
+  /** Several messages folded into one notification: pipe plural forms in CLDR order with `{n}`. */
+  newMessages: string
+  /** An Accept from the notification that came too late: title and default reason. */
+  acceptFailed: string
+  noLongerOffered: string
 }
 
 /**

@@ -1,4 +1,6 @@
+import { watch } from 'vue'
 import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
+import { i18n } from '@/shared/i18n'
 import { useSessionStore } from '@/entities/user/store'
 import { safeRedirect } from '@/shared/utils/redirect'
 
@@ -15,9 +17,13 @@ declare module 'vue-router' {
      * runtime starts the socket, outbox drain and push after that). Other pages: right after mount.
      */
     paintsFromCache?: boolean
-    title?: string
+    /** The page's name in the tab and history: a key under `app.title` (translated when shown). */
+    title?: TitleKey
   }
 }
+
+/** Page names (`app.title.*` in the locale files). */
+export type TitleKey = 'signIn' | 'conversations' | 'picklist' | 'history' | 'settings' | 'conversation' | 'agents' | 'queues' | 'devices' | 'files' | 'allOpen' | 'canned' | 'chat'
 
 const ListPage = () => import('@/pages/conversations/ConversationListPage.vue')
 
@@ -27,28 +33,28 @@ export const routes: RouteRecordRaw[] = [
     path: '/login',
     name: 'login',
     component: () => import('@/pages/auth/LoginPage.vue'),
-    meta: { guestOnly: true, title: 'Sign in' },
+    meta: { guestOnly: true, title: 'signIn' },
   },
   {
     path: '/',
     component: () => import('@/app/layouts/AgentLayout.vue'),
     meta: { requiresAuth: true },
     children: [
-      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'Conversations', paintsFromCache: true } },
-      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist', paintsFromCache: true } },
-      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History', paintsFromCache: true } },
+      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'conversations', paintsFromCache: true } },
+      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'picklist', paintsFromCache: true } },
+      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'history', paintsFromCache: true } },
       {
         path: 'settings',
         name: 'settings',
         component: () => import('@/pages/settings/SettingsPage.vue'),
-        meta: { title: 'Settings' },
+        meta: { title: 'settings' },
       },
       {
         path: 'conversations/:id',
         name: 'conversation',
         component: () => import('@/pages/conversation/ChatPage.vue'),
         props: true,
-        meta: { title: 'Conversation', paintsFromCache: true },
+        meta: { title: 'conversation', paintsFromCache: true },
       },
     ],
   },
@@ -63,12 +69,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('@/pages/admin/AdminView.vue'),
         children: [
           { path: '', redirect: '/admin/agents' },
-          { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'Agents' } },
-          { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'Queues' } },
-          { path: 'devices', name: 'admin-devices', component: () => import('@/pages/admin/AdminDevicesView.vue'), meta: { title: 'Devices' } },
-          { path: 'open', name: 'admin-open', component: () => import('@/pages/admin/AdminOpenView.vue'), meta: { title: 'All open' } },
-          { path: 'canned', name: 'admin-canned', component: () => import('@/pages/admin/AdminCannedView.vue'), meta: { title: 'Canned responses' } },
-          { path: 'files', name: 'admin-files', component: () => import('@/pages/admin/AdminFilesView.vue'), meta: { title: 'File Type Settings' } },
+          { path: 'agents', name: 'admin-agents', component: () => import('@/pages/admin/AdminAgentsView.vue'), meta: { title: 'agents' } },
+          { path: 'queues', name: 'admin-queues', component: () => import('@/pages/admin/AdminQueuesView.vue'), meta: { title: 'queues' } },
+          { path: 'devices', name: 'admin-devices', component: () => import('@/pages/admin/AdminDevicesView.vue'), meta: { title: 'devices' } },
+          { path: 'open', name: 'admin-open', component: () => import('@/pages/admin/AdminOpenView.vue'), meta: { title: 'allOpen' } },
+          { path: 'canned', name: 'admin-canned', component: () => import('@/pages/admin/AdminCannedView.vue'), meta: { title: 'canned' } },
+          { path: 'files', name: 'admin-files', component: () => import('@/pages/admin/AdminFilesView.vue'), meta: { title: 'files' } },
         ],
       },
     ],
@@ -78,7 +84,7 @@ export const routes: RouteRecordRaw[] = [
     path: '/chat/:address',
     name: 'customer-chat',
     component: () => import('@/pages/customer-chat/CustomerChatView.vue'),
-    meta: { title: 'Chat' },
+    meta: { title: 'chat' },
   },
   { path: '/:pathMatch(.*)*', redirect: '/conversations' },
 ]
@@ -115,10 +121,13 @@ export function createAppRouter() {
     return true
   })
 
-  router.afterEach((to) => {
+  const setTitle = (to: RouteLocationNormalized) => {
     const title = to.meta.title
-    document.title = title ? `${title} · Parley` : 'Parley'
-  })
+    document.title = title ? i18n.global.t('app.pageTitle', { page: i18n.global.t(`app.title.${title}`) }) : i18n.global.t('app.name')
+  }
+  router.afterEach(setTitle)
+  // A new interface language renames the open page at once.
+  watch(i18n.global.locale, () => setTitle(router.currentRoute.value))
 
   return router
 }

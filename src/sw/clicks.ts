@@ -113,8 +113,9 @@ export async function handleNotificationClick(env: ClickEnv, action: string, dat
       // Offline: open the conversation; the app shows what it can.
     }
     if (res && !res.ok) {
-      const reason = await errorText(res, 'The chat is no longer offered to you.')
-      await env.showNotification("Couldn't accept the chat", { body: reason, tag: `conv-${id}`, icon: '/icon-192.png', data: { conversationId: id, kind: 'generic', count: 1, url: '/conversations' } satisfies NotificationData })
+      // In the agent's language when the push brought its words (the server's reason stays as worded).
+      const reason = await errorText(res, typeof d.noLongerOffered === 'string' ? d.noLongerOffered : 'The chat is no longer offered to you.')
+      await env.showNotification(typeof d.acceptFailed === 'string' ? d.acceptFailed : "Couldn't accept the chat", { body: reason, tag: `conv-${id}`, icon: '/icon-192.png', data: { conversationId: id, kind: 'generic', count: 1, url: '/conversations' } satisfies NotificationData })
       await openApp(env, '/conversations', null)
       return
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildNotification, parsePayload, showPush, type NotificationRegistration } from './notifications'
+import { buildNotification, countText, parsePayload, showPush, type NotificationRegistration } from './notifications'
 
 function fakeRegistration() {
   const list: { title: string; tag: string; body?: string; data: unknown; options: NotificationOptions; closed: boolean; close(): void }[] = []
@@ -92,5 +92,18 @@ describe('showPush', () => {
     expect(assigned.options.data).toMatchObject({ kind: 'assigned', url: '/conversations/c9' })
     expect(assigned.options.actions).toBeUndefined()
     expect(parsePayload(JSON.stringify({ kind: 'assigned', conversationId: null, title: 't', body: 'b' }))).toBeNull()
+  })
+
+  it('words the count and the offer buttons in the agent\'s language, by the push\'s words', async () => {
+    const words = { locale: 'ar', accept: 'قبول', reject: 'رفض', newMessages: 'لا رسائل جديدة | رسالة جديدة واحدة | رسالتان جديدتان | {n} رسائل جديدة | {n} رسالة جديدة | {n} رسالة جديدة', acceptFailed: 'تعذّر قبول المحادثة', noLongerOffered: 'لم تعد هذه المحادثة معروضة عليك.' }
+    const first = buildNotification(parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c1', title: 'سارة', body: 'مرحبا', words })), [])
+    expect(first.options.body).toBe('مرحبا')
+    const second = buildNotification(parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c1', title: 'سارة', body: 'هل من أحد؟', words })), [first.options.data])
+    expect(second.options.body).toBe('رسالتان جديدتان')
+    expect(countText(words.newMessages, 'ar', 3)).toBe('3 رسائل جديدة')
+    expect(countText('{n} neue Nachricht | {n} neue Nachrichten', 'de', 3)).toBe('3 neue Nachrichten')
+    const offer = buildNotification(parsePayload(JSON.stringify({ kind: 'offer', conversationId: 'c2', title: 'Bob', body: 'x', words })), [])
+    expect(offer.options.actions).toEqual([{ action: 'accept', title: 'قبول' }, { action: 'reject', title: 'رفض' }])
+    expect(offer.options.data).toMatchObject({ acceptFailed: 'تعذّر قبول المحادثة' })
   })
 })

@@ -1,4 +1,4 @@
-import type { PushPayload } from '../kernel/contract'
+import type { PushPayload, PushWords } from '../kernel/contract'
 
 /** What every Parley notification carries in `data`. */
 export interface NotificationData {
@@ -10,6 +10,9 @@ export interface NotificationData {
   url: string
   /** Offers: when they run out (epoch ms). */
   expiresAt?: number
+  /** Offers: what a late Accept says, in the agent's language (from the push's words). */
+  acceptFailed?: string
+  noLongerOffered?: string
 }
 
 /** NotificationOptions with the members TypeScript's lib leaves out (not in every browser). */
@@ -44,10 +47,36 @@ export function parsePayload(text: string | null | undefined): PushPayload | nul
       title: v.title,
       body: v.body,
       ...(typeof v.expiresAt === 'number' ? { expiresAt: v.expiresAt } : {}),
+      ...(isWords(v.words) ? { words: v.words } : {}),
     }
   } catch {
     return null
   }
+}
+
+const WORD_KEYS = ['locale', 'accept', 'reject', 'newMessages', 'acceptFailed', 'noLongerOffered'] as const
+
+function isWords(w: unknown): w is PushWords {
+  return !!w && typeof w === 'object' && WORD_KEYS.every((k) => typeof (w as Record<string, unknown>)[k] === 'string')
+}
+
+/** English, for pushes sent before the server worded them (or without words). */
+const ENGLISH: PushWords = {
+  locale: 'en', accept: 'Accept', reject: 'Reject', newMessages: '{n} new message | {n} new messages',
+  acceptFailed: "Couldn't accept the chat", noLongerOffered: 'The chat is no longer offered to you.',
+}
+
+/** "3 new messages" in the words' language: the pipe form for `n` by Intl.PluralRules (forms in CLDR order), `{n}` filled. */
+export function countText(pattern: string, locale: string, n: number): string {
+  const forms = pattern.split(' | ')
+  let form = forms[0] ?? pattern
+  if (forms.length > 1) {
+    const rules = new Intl.PluralRules(locale)
+    const have = rules.resolvedOptions().pluralCategories as string[]
+    const order = ['zero', 'one', 'two', 'few', 'many', 'other'].filter((c) => have.includes(c))
+    form = forms[Math.min(Math.max(0, order.indexOf(rules.select(n))), forms.length - 1)] ?? form
+  }
+  return form.replace(/\{n\}/g, new Intl.NumberFormat(locale).format(n))
 }
 
 export function conversationUrl(conversationId: string | null): string {
@@ -75,13 +104,14 @@ export function buildNotification(p: PushPayload | null, previous: unknown[], no
     }
   }
   const url = conversationUrl(p.conversationId)
+  const words = p.words ?? ENGLISH
   switch (p.kind) {
     case 'message': {
       const before = previous.filter(isData).filter((d) => d.kind === 'message').reduce((n, d) => Math.max(n, Number(d.count) || 0), 0)
       const count = before + 1
       return {
         title: p.title || 'Customer',
-        options: { ...base, body: count > 1 ? `${count} new messages` : p.body, data: { conversationId: p.conversationId, kind: 'message', count, url } },
+        options: { ...base, body: count > 1 ? countText(words.newMessages, words.locale, count) : p.body, data: { conversationId: p.conversationId, kind: 'message', count, url } },
       }
     }
     case 'offer':
@@ -92,8 +122,11 @@ export function buildNotification(p: PushPayload | null, previous: unknown[], no
           ...base,
           body: p.body,
           requireInteraction: true,
-          actions: [{ action: 'accept', title: 'Accept' }, { action: 'reject', title: 'Reject' }],
-          data: { conversationId: p.conversationId, kind: p.kind, count: 1, url, ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}) },
+          actions: [{ action: 'accept', title: words.accept }, { action: 'reject', title: words.reject }],
+          data: {
+            conversationId: p.conversationId, kind: p.kind, count: 1, url, ...(p.expiresAt ? { expiresAt: p.expiresAt } : {}),
+            acceptFailed: words.acceptFailed, noLongerOffered: words.noLongerOffered,
+          },
         },
       }
     case 'assigned':

@@ -19,6 +19,8 @@ export interface UsersTable {
   /** Why the server set them Away ('missed_offers'), null when they chose it. */
   away_reason: 'missed_offers' | null
   away_since: number | null
+  /** Interface language (api-types Locale); null = the browser's. */
+  locale: string | null
 }
 
 export interface SessionsTable {

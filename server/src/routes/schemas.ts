@@ -16,7 +16,7 @@ export const userSchema = {
   properties: {
     id: { type: 'string' }, username: { type: 'string' }, displayName: { type: 'string' },
     role: { type: 'string' }, presence: { type: 'string' }, maxConcurrent: { type: 'integer' }, active: { type: 'boolean' },
-    notifyMessages: { type: 'boolean' }, awayReason: nullable('string'), awaySince: nullable('number'),
+    notifyMessages: { type: 'boolean' }, awayReason: nullable('string'), awaySince: nullable('number'), locale: { type: ['string', 'null'] },
   },
 } as const
 

@@ -4,6 +4,8 @@ import type { Conversation, Message, PushPayload, PushRules } from '../api-types
 import type { DB } from '../db/schema.js'
 import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { pickedAgentOf } from '../db/repositories/conversations.js'
+import { userLocale } from '../db/repositories/users.js'
+import { isolate, pushText, pushWords } from '../i18n/index.js'
 import type { Published } from './pubsub.js'
 import type { DeliveryOptions } from './pushTransport.js'
 
@@ -32,6 +34,7 @@ export interface Notification { userId: string; payload: PushPayload; delivery: 
  *    An update that only says the waiting time changed (`cause` 'waiting') is no new offer.
  *  - A supervisor's direct assignment (`cause` 'assign', state picked): the agent who got it.
  *  - The server set an agent Away after missed offers (`user`, cause 'missed_offers'): that agent.
+ * Texts are in the receiving agent's language (users.locale; English when none is chosen).
  * Stateful only for that once-per-offer memory (60 s, per process).
  */
 export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Notification[]> {
@@ -53,8 +56,9 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       const agent = await pickedAgentOf(db, m.conversationId)
       if (!agent || !agent.notifyMessages) return []
       const rules = await getPushRules(db)
-      const body = rules.preview ? (m.text || (m.attachments.length ? '📎 Attachment' : 'New message')).slice(0, 120) : 'New message'
-      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? 'Customer', body }, delivery: {} }]
+      const newMessage = pushText(agent.locale, 'newMessage')
+      const body = rules.preview ? (m.text || (m.attachments.length ? pushText(agent.locale, 'attachment') : newMessage)).slice(0, 120) : newMessage
+      return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? pushText(agent.locale, 'customer'), body, words: pushWords(agent.locale) }, delivery: {} }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation && p.cause === 'assign') {
       const c: Conversation = event.data.conversation
@@ -74,11 +78,13 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       setTimeout(() => recentOffers.delete(key), 60_000).unref()
       const transferred = p.cause === 'transfer'
       const ttl = Math.max(1, Math.round((c.offerExpiresAt - Date.now()) / 1000))
+      const locale = await userLocale(db, c.offeredTo)
+      const queue = isolate(c.queue.name)
       return [{
         userId: c.offeredTo,
         payload: {
-          kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer',
-          body: transferred ? `Transferred to you in ${c.queue.name}` : `New chat in ${c.queue.name}`, expiresAt: c.offerExpiresAt,
+          kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || pushText(locale, 'customer'),
+          body: pushText(locale, transferred ? 'transferred' : 'newChat', { queue }), expiresAt: c.offerExpiresAt, words: pushWords(locale),
         },
         delivery: { ttl },
       }]

@@ -1,5 +1,9 @@
 import type { FileRules } from '@/kernel/contract'
 import { formatBytes } from '@/shared/utils/formatBytes'
+import { activeLocale } from '@/shared/i18n/format'
+import { i18n } from '@/shared/i18n'
+
+const t = i18n.global.t
 
 /** Sizes are formatted by the UI kit's helper; re-exported for existing callers. */
 export { formatBytes }
@@ -33,15 +37,15 @@ export function typeAllowed(rules: FileRules, ext: string): boolean {
  */
 export function checkFile(rules: FileRules, file: { name: string; type: string; size: number }, opts: { recorded?: boolean } = {}): string | null {
   if (file.size > rules.maxBytes) {
-    return `“${file.name}” is ${formatBytes(file.size)}: the maximum file size is ${formatBytes(rules.maxBytes)}.`
+    return t('errors.file.tooBig', { name: file.name, size: formatBytes(file.size), max: formatBytes(rules.maxBytes) })
   }
   if (opts.recorded) {
-    return rules.videoRecording ? null : 'Video recording is turned off by your administrator.'
+    return rules.videoRecording ? null : t('errors.file.recordingOff')
   }
   const ext = fileExtension(file)
   if (!ext || !typeAllowed(rules, ext)) {
-    const kind = ext ? `.${ext} files are` : 'This kind of file is'
-    return `${kind} not allowed. Allowed file types: ${rules.allowedTypes.join(', ') || 'none'}.`
+    const allowed = rules.allowedTypes.length ? new Intl.ListFormat(activeLocale(), { type: 'unit', style: 'short' }).format(rules.allowedTypes) : t('errors.file.none')
+    return ext ? t('errors.file.typeNotAllowed', { ext, allowed }) : t('errors.file.kindNotAllowed', { allowed })
   }
   return null
 }

@@ -31,7 +31,7 @@ const { useConversationStore } = await import('./store')
 
 beforeEach(async () => {
   setActivePinia(createPinia())
-  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true }
+  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, locale: null }
   await localCache.claim('me')
   await localCache.putConversations([
     conv({ id: 'older', lastMessageAt: 100, lastMessage: { text: 'Hello', authorKind: 'customer', createdAt: 100 } }),

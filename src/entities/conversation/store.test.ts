@@ -37,7 +37,7 @@ const { useConversationStore } = await import('./store')
 function setup() {
   setActivePinia(createPinia())
   const session = useSessionStore()
-  session.user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null }
+  session.user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null, locale: null }
   return { store: useConversationStore(), messages: useMessageStore() }
 }
 

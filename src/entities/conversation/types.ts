@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import type { Conversation, PublicConversation } from '@/kernel/contract'
 
 export type { Conversation } from '@/kernel/contract'
@@ -15,7 +16,7 @@ export function viewOf(c: Conversation, me: string | null): ListView | null {
 
 /** The customer's name, or their phone when there is no name. */
 export function customerLabel(c: Conversation): string {
-  return c.customer.name.trim() || c.customer.phone || c.customer.email || 'Unknown customer'
+  return c.customer.name.trim() || c.customer.phone || c.customer.email || i18n.global.t('list.unknownCustomer')
 }
 
 export function isPickedBy(c: Conversation, me: string | null): boolean {
@@ -37,12 +38,11 @@ export function isOfferedTo(c: Conversation, me: string | null): boolean {
 }
 
 export const SORT_OPTIONS = [
-  { value: 'arrival', label: 'Arrival time' },
-  { value: 'latest', label: 'Latest message' },
-  { value: 'unread', label: 'Unread first' },
-  { value: 'name', label: 'Customer name' },
-  // Shown through i18n (agentDay.sort.waiting) by the sort menu.
-  { value: 'waiting', label: 'Waiting longest' },
+  { value: 'arrival' },
+  { value: 'latest' },
+  { value: 'unread' },
+  { value: 'name' },
+  { value: 'waiting' },
 ] as const
 
 export type ConversationSort = (typeof SORT_OPTIONS)[number]['value']
@@ -53,8 +53,9 @@ export function isConversationSort(v: unknown): v is ConversationSort {
   return SORT_OPTIONS.some((o) => o.value === v)
 }
 
+/** The order's name in the interface language. */
 export function sortLabel(sort: ConversationSort): string {
-  return SORT_OPTIONS.find((o) => o.value === sort)?.label ?? ''
+  return i18n.global.t(`list.sort.${sort}`)
 }
 
 const nameCollator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true })

@@ -56,7 +56,7 @@ const { useNoteStore } = await import('@/entities/note/store')
 /** A fresh app start (new Pinia) on the same device (the same IndexedDB). */
 function start() {
   setActivePinia(createPinia())
-  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null }
+  useSessionStore().user = { id: 'me', username: 'me', displayName: 'Me', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, awayReason: null, awaySince: null, locale: null }
   return { messages: useMessageStore(), conversations: useConversationStore(), notes: useNoteStore() }
 }
 

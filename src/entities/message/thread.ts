@@ -1,3 +1,5 @@
+import { dayLabel, formatDate } from '@/shared/i18n/format'
+import { i18n } from '@/shared/i18n'
 import type { Conversation } from '@/kernel/contract'
 import type { ThreadItem } from '@/shared/utils/thread'
 
@@ -9,13 +11,8 @@ export type ThreadMessage = ThreadItem
 /** What an agent message shows under it. */
 export type MessageState = 'sending' | 'failed' | 'sent' | 'delivered' | 'read'
 
-export const STATE_LABELS: Record<MessageState, string> = {
-  sending: 'Sending…',
-  failed: 'Not sent',
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-}
+/** The state's words under a message ("Sent", "Read"…) in the interface language. */
+export const stateLabel = (state: MessageState): string => i18n.global.t(`chat.messageState.${state}`)
 
 type Receipts = Pick<Conversation, 'customerDeliveredSeq' | 'customerReadSeq'>
 
@@ -50,21 +47,8 @@ function dayKey(ms: number): string {
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`
 }
 
-const dateFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' })
-
-/** "Today", "Yesterday", or the date ("12 Nov 2026"). */
-export function dayLabel(ms: number, now = Date.now()): string {
-  const key = dayKey(ms)
-  if (key === dayKey(now)) return 'Today'
-  const y = new Date(now)
-  y.setDate(y.getDate() - 1)
-  if (key === dayKey(y.getTime())) return 'Yesterday'
-  return dateFmt.format(ms)
-}
-
-export function formatDate(ms: number): string {
-  return dateFmt.format(ms)
-}
+/** "Today", "Yesterday", or the date ("12 Nov 2026"), in the interface language (see shared/i18n/format). */
+export { dayLabel, formatDate }
 
 function sameAuthor(a: ThreadMessage, b: ThreadMessage): boolean {
   return a.authorKind === b.authorKind && (a.authorName ?? '') === (b.authorName ?? '')

@@ -13,7 +13,7 @@ export function logout(): Promise<void> {
   return apiVoid('POST', 'auth/logout')
 }
 
-export type MePatch = Partial<Pick<User, 'presence' | 'notifyMessages'>>
+export type MePatch = Partial<Pick<User, 'presence' | 'notifyMessages' | 'locale'>>
 
 /** Change my own settings; `keepalive` lets the change reach the server even if the page goes away. */
 export async function updateMe(patch: MePatch): Promise<User> {

@@ -21,7 +21,7 @@ vi.stubGlobal('localStorage', {
 
 const { useSessionStore } = await import('./store')
 
-const agent: User = { id: 'u1', username: 'dana', displayName: 'Dana', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true }
+const agent: User = { id: 'u1', username: 'dana', displayName: 'Dana', role: 'agent', presence: 'available', maxConcurrent: 5, active: true, notifyMessages: true, locale: null }
 
 /** Lets the store's promise chain reach the fetch. */
 const settle = () => new Promise((r) => setTimeout(r, 0))

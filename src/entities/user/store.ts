@@ -5,6 +5,7 @@ import { ApiError, isApiError, isNetworkError } from '@/kernel/http/errors'
 import { completePendingSignOut, recordSignOut, type SignOutState } from '@/kernel/account/signOut'
 import { isChannelMessage, OUTBOX_CHANNEL } from '@/kernel/messages'
 import * as api from './api'
+import { applyUserLocale, i18n } from '@/shared/i18n'
 
 const LAST_USER_KEY = 'parley.lastUser'
 
@@ -44,6 +45,8 @@ export const useSessionStore = defineStore('session', () => {
   function setUser(u: User | null) {
     user.value = u
     writeLastUser(u)
+    // The language chosen on any device: this one starts in it next time, and switches now.
+    if (u) applyUserLocale(u.locale)
   }
 
   /** The server's answer to GET /api/auth/me for this start (or the sign-out it completed first). */
@@ -90,7 +93,7 @@ export const useSessionStore = defineStore('session', () => {
 
   async function signIn(username: string, password: string): Promise<User> {
     // The previous session on this device ends first (a sign-out made offline).
-    if ((await completeSignOut()) === 'pending') throw new ApiError(0, 'network', "Can't reach Parley. Check your connection and try again.")
+    if ((await completeSignOut()) === 'pending') throw new ApiError(0, 'network', i18n.global.t('errors.network'))
     const u = await api.login(username, password)
     setUser(u)
     checked.value = true
@@ -134,7 +137,7 @@ export const useSessionStore = defineStore('session', () => {
       setUser(u)
       return u
     } catch (e) {
-      if (isNetworkError(e)) throw new ApiError(0, 'network', "You're offline: nothing changed. Try again when you're back online.")
+      if (isNetworkError(e)) throw new ApiError(0, 'offline_nothing_changed', i18n.global.t('errors.offlineNothingChanged'))
       throw e
     }
   }

@@ -1,14 +1,14 @@
+import { i18n } from '@/shared/i18n'
+
 /** Why the camera can't be used, each with its own message (the dialog offers the file picker). */
 export type CameraProblem = 'denied' | 'no-camera' | 'unsupported' | 'no-recorder' | 'busy' | 'failed'
 
-export const CAMERA_PROBLEMS: Record<CameraProblem, string> = {
-  denied: 'Camera access is blocked. Allow the camera for this site in your browser settings, or choose a file instead.',
-  'no-camera': 'No camera was found on this device. You can choose a file instead.',
-  unsupported: 'This browser can’t use the camera here. You can choose a file instead.',
-  'no-recorder': 'This browser can’t record video. You can take a photo or choose a file instead.',
-  busy: 'The camera is in use by another app. Close it and try again, or choose a file instead.',
-  failed: 'The camera could not be started. Try again, or choose a file instead.',
-}
+const PROBLEM_KEYS = { denied: 'denied', 'no-camera': 'noCamera', unsupported: 'unsupported', 'no-recorder': 'noRecorder', busy: 'busy', failed: 'failed' } as const satisfies Record<CameraProblem, string>
+
+export const CAMERA_PROBLEMS: readonly CameraProblem[] = ['denied', 'no-camera', 'unsupported', 'no-recorder', 'busy', 'failed']
+
+/** What we tell the agent about a camera problem, in the interface language. */
+export const cameraProblemText = (p: CameraProblem): string => i18n.global.t(`chat.camera.problem.${PROBLEM_KEYS[p]}`)
 
 /** Maps a getUserMedia failure (a DOMException by name) to what we tell the agent. */
 export function cameraProblemOf(error: unknown): CameraProblem {

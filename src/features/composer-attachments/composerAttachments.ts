@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import { checkFile, type FileRules } from '@/entities/attachment/rules'
 
 /** The server links at most this many files to one message. */
@@ -30,7 +31,7 @@ export function prepareAttachment(
   current: number,
   makeUrl: (blob: Blob) => string | null,
 ): AddResult {
-  if (current >= MAX_ATTACHMENTS) return { ok: false, error: `You can attach up to ${MAX_ATTACHMENTS} files to one message.` }
+  if (current >= MAX_ATTACHMENTS) return { ok: false, error: i18n.global.t('errors.file.tooMany', { max: MAX_ATTACHMENTS }) }
   const info = { name: file.name, type: file.blob.type, size: file.blob.size }
   const refused = rules ? checkFile(rules, info, { recorded: file.recorded === true }) : null
   if (refused) return { ok: false, error: refused }

@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import { onBeforeUnmount, ref, shallowRef } from 'vue'
 import { cameraProblemOf, cameraSupport, type CameraProblem } from './cameraErrors'
 
@@ -108,7 +109,7 @@ function firstFrame(video: HTMLVideoElement, timeoutMs = 5000): Promise<void> {
     }
     const timer = setTimeout(() => {
       cleanup()
-      reject(new Error('The camera has no picture yet.'))
+      reject(new Error(i18n.global.t('chat.camera.noPicture')))
     }, timeoutMs)
     const cleanup = () => {
       clearTimeout(timer)
@@ -129,9 +130,9 @@ export async function capturePhoto(video: HTMLVideoElement, quality = 0.92): Pro
   canvas.width = w
   canvas.height = h
   const ctx = canvas.getContext('2d')
-  if (!ctx) return Promise.reject(new Error('This browser can’t take photos.'))
+  if (!ctx) return Promise.reject(new Error(i18n.global.t('chat.camera.noPhotos')))
   ctx.drawImage(video, 0, 0, w, h)
   return new Promise((resolve, reject) =>
-    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The photo could not be made.'))), 'image/jpeg', quality),
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(i18n.global.t('chat.camera.photoFailed')))), 'image/jpeg', quality),
   )
 }

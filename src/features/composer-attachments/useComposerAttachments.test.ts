@@ -34,7 +34,7 @@ describe('composer attachments', () => {
   it('adds what passes, names the first refusal, and clears it on the next good choice', () => {
     const att = useComposerAttachments(ref('c'))
     const error = att.add([png('ok.png'), png('huge.png', 5000), { blob: new Blob(['x'], { type: 'application/pdf' }), name: 'x.pdf' }])
-    expect(error).toMatch(/“huge.png” is 5 KB: the maximum file size is 1000 B/)
+    expect(error).toMatch(/“huge.png” is 5 KB: the maximum file size is 1,000 B/)
     expect(att.error.value).toBe(error)
     expect(att.list.value.map((a) => a.name)).toEqual(['ok.png'])
     att.add([png('fine.png')])

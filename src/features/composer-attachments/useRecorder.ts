@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
 import { AUDIO_BITRATE, chooseRecorderFormat, formatElapsed, formatOfBlobType, videoBitrate, type RecorderFormat } from './recorderFormat'
 
@@ -40,7 +41,7 @@ export function useRecorder() {
     error.value = ''
     const format = detectRecorderFormat()
     if (!format) {
-      error.value = 'This browser can’t record video.'
+      error.value = i18n.global.t('chat.camera.problem.noRecorder')
       return false
     }
     const chunks: Blob[] = []
@@ -53,7 +54,7 @@ export function useRecorder() {
         ...(hasAudio ? { audioBitsPerSecond: AUDIO_BITRATE } : {}),
       })
     } catch {
-      error.value = 'Recording could not be started.'
+      error.value = i18n.global.t('chat.camera.recordFailed')
       return false
     }
     recorder = r
@@ -68,7 +69,7 @@ export function useRecorder() {
       const seconds = Math.min(maxSeconds, (performance.now() - startedAt) / 1000)
       const actual = formatOfBlobType(r.mimeType || chunks[0]?.type || '', format)
       if (!chunks.length) {
-        error.value = 'Nothing was recorded. Try again.'
+        error.value = i18n.global.t('chat.camera.nothingRecorded')
         elapsed.value = 0
         return
       }
@@ -77,7 +78,7 @@ export function useRecorder() {
       result.value = { blob, url: URL.createObjectURL(blob), format: actual, seconds }
     }
     r.onerror = () => {
-      error.value = 'Recording stopped because of an error.'
+      error.value = i18n.global.t('chat.camera.recordStopped')
     }
     startedAt = performance.now()
     elapsed.value = 0

@@ -1,14 +1,11 @@
+import { i18n } from '@/shared/i18n'
+
 export type ActionKind = 'customer' | 'details' | 'history' | 'notes' | 'transfer' | 'end'
 
-/** The guide's words, used as menu items and as the dialogs' names. */
-export const ACTION_LABELS: Record<ActionKind, string> = {
-  customer: 'Customer details',
-  details: 'Conversation details',
-  history: 'Conversation history',
-  notes: 'Internal notes',
-  transfer: 'Transfer',
-  end: 'End chat',
-}
+export const ACTION_KINDS: readonly ActionKind[] = ['customer', 'details', 'history', 'notes', 'transfer', 'end']
+
+/** The guide's words (actions.menu.*), used as menu items and as the dialogs' names, in the interface language. */
+export const actionLabel = (kind: ActionKind): string => i18n.global.t(`actions.menu.${kind}`)
 
 /** Transfer and End chat only when I have picked the conversation. */
 export function menuActions(pickedByMe: boolean): ActionKind[] {

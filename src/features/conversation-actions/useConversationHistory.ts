@@ -1,6 +1,7 @@
 import { ref, type Ref } from 'vue'
 import type { Conversation } from '@/kernel/contract'
-import { errorMessage } from '@/kernel/http/errors'
+import { errorText } from '@/shared/i18n/errors'
+import { i18n } from '@/shared/i18n'
 import { listMessages } from '@/entities/message/api'
 import { getHistory, type HistoryOrder } from './actionsApi'
 
@@ -32,7 +33,7 @@ export function useConversationHistory(conversationId: Ref<string>, initialOrder
   function preview(c: Conversation): string {
     const text = said.value[c.id]
     if (text) return text
-    return c.lastMessage?.text ?? 'No messages'
+    return c.lastMessage?.text ?? i18n.global.t('list.noMessages')
   }
 
   async function loadMore() {
@@ -50,7 +51,7 @@ export function useConversationHistory(conversationId: Ref<string>, initialOrder
       void fillPreviews(fresh)
       if (page.length < PAGE) done.value = true
     } catch (e) {
-      if (gen === generation) error.value = errorMessage(e, 'Could not load the conversation history.')
+      if (gen === generation) error.value = errorText(e, i18n.global.t('chat.history.loadFailed'))
     } finally {
       if (gen === generation) loading.value = false
     }

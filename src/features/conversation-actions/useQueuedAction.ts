@@ -2,6 +2,7 @@ import type { Conversation } from '@/kernel/contract'
 import type { Delivered, EnqueueInput, OutboxItem } from '@/kernel/outbox/outbox'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { formatTime } from '@/shared/utils/time'
+import { i18n } from '@/shared/i18n'
 
 export type ActionResult =
   | { state: 'done'; result: Delivered }
@@ -11,36 +12,40 @@ export type ActionResult =
 
 const SETTLE_MS = 8000
 
-export const WILL_BE_DONE = "Will be done when you're back online."
+const t = i18n.global.t
 
-const WHAT: Record<Exclude<OutboxItem['kind'], 'message' | undefined>, string> = {
-  note: 'Your note could not be saved',
-  end: 'The chat could not be ended',
-  transfer: 'The chat could not be transferred',
-}
+/** "Will be done when you're back online." in the interface language. */
+export const willBeDone = (): string => t('actions.willBeDone')
+
+const WHAT = { note: 'actions.failed.note', end: 'actions.failed.end', transfer: 'actions.failed.transfer' } as const
 
 /**
  * Why a queued action failed, in plain words, from what is known of the conversation now
  * ("Your note could not be saved: this chat was ended by Dana at 14:02").
  */
 export function failureText(item: OutboxItem, conversation: Conversation | null, me: string | null): string {
-  const what = WHAT[item.kind as keyof typeof WHAT] ?? 'Your message was not sent'
-  let why = item.error || 'the server refused it'
+  const what = t(WHAT[item.kind as keyof typeof WHAT] ?? 'actions.failed.message')
+  const other = (name: string | null) => (name ? name : t('actions.why.anotherAgent'))
+  let why = item.error || t('actions.why.refused')
   if (conversation?.state === 'ended' && conversation.endedAt) {
-    why = `this chat was ended by ${conversation.agentId === me ? 'you' : conversation.agentName ?? 'another agent'} at ${formatTime(conversation.endedAt)}`
+    const time = formatTime(conversation.endedAt)
+    why = conversation.agentId === me ? t('actions.why.endedByYou', { time }) : t('actions.why.endedBy', { name: other(conversation.agentName), time })
   } else if (conversation && conversation.agentId && conversation.agentId !== me && item.kind !== 'note') {
-    why = `${conversation.agentName ?? 'another agent'} is handling this chat now`
+    why = t('actions.why.handledBy', { name: other(conversation.agentName) })
   } else if (/not found/i.test(why)) {
-    why = 'this chat was transferred where you can no longer see it'
+    why = t('actions.why.transferredAway')
   }
-  return `${what}: ${why}.`
+  return t('actions.failedBecause', { what, why })
 }
 
 /** What a waiting action shows ("Waiting to send"). */
 export function pendingText(item: OutboxItem): string {
-  if (item.kind === 'end') return `End chat: ${WILL_BE_DONE}`
-  if (item.kind === 'transfer') return `Transfer to ${item.transfer?.targetName ?? 'another queue'}: ${WILL_BE_DONE}`
-  return 'Waiting to send'
+  if (item.kind === 'end') return t('actions.pendingEnd')
+  if (item.kind === 'transfer') {
+    const target = item.transfer?.targetName
+    return target ? t('actions.pendingTransfer', { target: target }) : t('actions.pendingTransferElsewhere')
+  }
+  return t('actions.waitingToSend')
 }
 
 /**

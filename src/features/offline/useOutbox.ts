@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import { shallowRef, type ShallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
 import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
@@ -106,7 +107,8 @@ function storageError(e: unknown): never {
 let onSentHook: OutboxOptions['onSent']
 
 /** Said when an item could be neither stored nor sent: the caller keeps the text where it was typed. */
-export const NOT_SENT_NOT_STORED = "Not sent: this device can't store it right now and Parley can't reach the server. Your text is still here: try again."
+/** "Not sent: this device can't store it…" in the interface language. */
+export const notSentNotStored = (): string => i18n.global.t('offline.notSentNotStored')
 
 /**
  * IndexedDB is unavailable (blocked by another tab, hanging, private mode): the item goes straight
@@ -127,7 +129,7 @@ async function sendWithoutStorage(input: EnqueueInput): Promise<{ item: OutboxIt
     onSentHook?.(item, result)
     return { item, settled: { outcome: 'sent', result } }
   } catch (e) {
-    if (isNetworkError(e) || !isApiError(e)) throw new Error(NOT_SENT_NOT_STORED, { cause: e })
+    if (isNetworkError(e) || !isApiError(e)) throw new Error(notSentNotStored(), { cause: e })
     return { item, settled: { outcome: 'failed', error: e.message, status: e.status, code: e.code } }
   } finally {
     setProgress(item.clientId, null)

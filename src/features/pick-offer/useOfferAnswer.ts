@@ -1,4 +1,6 @@
-import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { isApiError } from '@/kernel/http/errors'
+import { i18n } from '@/shared/i18n'
+import { errorText } from '@/shared/i18n/errors'
 import { customerLabel, type Conversation } from '@/entities/conversation/types'
 import { useConversationAction } from './useConversationAction'
 
@@ -12,14 +14,14 @@ export function useOfferAnswer() {
   const accept = (c: Conversation) =>
     run(c, () => store.accept(c.id), (e) =>
       gone(e)
-        ? { message: `The offer of ${customerLabel(c)} has run out or was taken by someone else`, gone: true }
-        : { message: errorMessage(e, `Could not accept ${customerLabel(c)}. Please try again.`), gone: false },
+        ? { message: i18n.global.t('list.offerGone', { name: customerLabel(c) }), gone: true }
+        : { message: errorText(e, i18n.global.t('list.acceptFailed', { name: customerLabel(c) })), gone: false },
     true)
 
   // A rejected offer that is gone anyway needs no sentence.
   const reject = (c: Conversation) =>
     run(c, () => store.reject(c.id), (e) =>
-      gone(e) ? { message: '', gone: true } : { message: errorMessage(e, `Could not reject ${customerLabel(c)}. Please try again.`), gone: false })
+      gone(e) ? { message: '', gone: true } : { message: errorText(e, i18n.global.t('list.rejectFailed', { name: customerLabel(c) })), gone: false })
 
   return { accept, reject, answeringId, offerError }
 }

@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 export type PushState = 'unsupported' | 'ios-needs-install' | 'denied' | 'off' | 'on'
 
 /** What the browser offers, read once (a plain object so the rules can be unit-tested). */
@@ -44,7 +45,7 @@ export function guessDeviceName(ua: string): string {
       : /Firefox|FxiOS/.test(ua) ? 'Firefox'
         : /Chrome|CriOS|Chromium/.test(ua) ? 'Chrome'
           : /Safari/.test(ua) ? 'Safari'
-            : 'Browser'
+            : i18n.global.t('push.browser')
   const os = /iPhone/.test(ua) ? 'iPhone'
     : /iPad/.test(ua) ? 'iPad'
       : /Android/.test(ua) ? 'Android'
@@ -53,5 +54,5 @@ export function guessDeviceName(ua: string): string {
             : /CrOS/.test(ua) ? 'ChromeOS'
               : /Linux/.test(ua) ? 'Linux'
                 : ''
-  return os ? `${browser} on ${os}` : browser
+  return os ? i18n.global.t('push.deviceGuess', { browser, os }) : browser
 }

@@ -76,7 +76,11 @@ afterEach(() => {
   vi.unstubAllGlobals()
 })
 
-const load = async () => (await import('./usePushNotifications')).usePushNotifications()
+const load = async () => {
+  // resetModules gave this test a fresh i18n instance: give it the English messages again.
+  await import('@/shared/i18n/testSetup')
+  return (await import('./usePushNotifications')).usePushNotifications()
+}
 
 describe('usePushNotifications', () => {
   it('never asks for permission on load; off until enabled', async () => {

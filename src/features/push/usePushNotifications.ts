@@ -1,15 +1,16 @@
 import { readonly, ref, shallowRef } from 'vue'
 import type { PushDevice } from '@/kernel/contract'
 import { apiJson, apiVoid } from '@/kernel/http/client'
-import { errorMessage, isApiError, isNetworkError } from '@/kernel/http/errors'
+import { isApiError, isNetworkError } from '@/kernel/http/errors'
+import { i18n } from '@/shared/i18n'
+import { errorText } from '@/shared/i18n/errors'
 import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { platformState, readPlatform, type PushState } from './platform'
 import { loadPushPref, savePushPref, type PushPref } from '@/kernel/push/prefs'
 
 export type { PushState } from './platform'
 
-export const WITHDRAWN = 'Notifications were turned off in the browser settings.'
-export const REMOVED = 'This device no longer gets notifications: it was removed from your devices. Turn them on again to get them here.'
+const t = i18n.global.t
 
 // One state for the whole app: the Settings section and the runtime's 'viewing' frame agree.
 const state = ref<PushState>('off')
@@ -79,7 +80,7 @@ async function refresh(): Promise<void> {
   notice.value = null
   if (blocked) {
     state.value = blocked
-    if (blocked === 'denied' && p?.enabled) notice.value = WITHDRAWN
+    if (blocked === 'denied' && p?.enabled) notice.value = t('push.withdrawn')
     if (blocked !== 'denied') return
     await loadDevices()
     return
@@ -93,10 +94,10 @@ async function refresh(): Promise<void> {
   }
   if (Notification.permission !== 'granted' || !sub) {
     state.value = 'off'
-    notice.value = WITHDRAWN
+    notice.value = t('push.withdrawn')
   } else if (listed && !devices.value.some((d) => d.id === p.deviceId)) {
     state.value = 'off'
-    notice.value = REMOVED
+    notice.value = t('push.removed')
   } else {
     state.value = 'on'
   }
@@ -106,7 +107,7 @@ async function refresh(): Promise<void> {
 async function enable(deviceName: string): Promise<boolean> {
   error.value = null
   testResult.value = null
-  const name = deviceName.trim().slice(0, 80) || 'This device'
+  const name = deviceName.trim().slice(0, 80) || t('push.thisDevice')
   busy.value = true
   try {
     // First, while the tap still counts as a user gesture (Safari asks only then).
@@ -116,12 +117,12 @@ async function enable(deviceName: string): Promise<boolean> {
       return false
     }
     if (permission !== 'granted') {
-      error.value = 'Notifications were not allowed. Tap "Enable notifications" again and choose Allow.'
+      error.value = t('push.notAllowed')
       return false
     }
     const reg = await registration(true)
     if (!reg) {
-      error.value = "Notifications need Parley's service worker, which isn't running here. Reload the page and try again."
+      error.value = t('push.noServiceWorker')
       return false
     }
     const { publicKey } = await apiJson<{ publicKey: string }>('GET', 'push/key')
@@ -134,7 +135,7 @@ async function enable(deviceName: string): Promise<boolean> {
     try {
       sub ??= await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
     } catch {
-      error.value = "This browser couldn't set up push notifications (its push service isn't reachable). Try again later."
+      error.value = t('push.setupFailed')
       return false
     }
     try {
@@ -143,7 +144,7 @@ async function enable(deviceName: string): Promise<boolean> {
     } catch (e) {
       // Refused (the device limit): don't keep a subscription nobody sends to.
       await sub.unsubscribe().catch(() => undefined)
-      error.value = errorMessage(e)
+      error.value = errorText(e)
       state.value = 'off'
       return false
     }
@@ -152,7 +153,7 @@ async function enable(deviceName: string): Promise<boolean> {
     await loadDevices()
     return true
   } catch (e) {
-    error.value = errorMessage(e)
+    error.value = errorText(e)
     return false
   } finally {
     busy.value = false
@@ -170,7 +171,7 @@ async function forgetHere(): Promise<void> {
 }
 
 /** Offline, removing a device is refused: it would keep getting pushes until the server hears it. */
-const OFFLINE_REFUSED = "You're offline: notifications stay on until Parley can reach the server. Try again when you're back online."
+
 
 /**
  * Sign-out: this device stops showing pushes at once (unsubscribed here) and answers its server
@@ -203,7 +204,7 @@ async function disable(): Promise<void> {
     state.value = blocked ?? 'off'
     await loadDevices()
   } catch (e) {
-    error.value = isNetworkError(e) ? OFFLINE_REFUSED : errorMessage(e)
+    error.value = isNetworkError(e) ? t('push.offlineStaysOn') : errorText(e)
   } finally {
     busy.value = false
   }
@@ -224,7 +225,7 @@ async function removeDevice(id: string): Promise<void> {
     }
     await loadDevices()
   } catch (e) {
-    error.value = isNetworkError(e) ? "You're offline: the device stays until Parley can reach the server. Try again when you're back online." : errorMessage(e)
+    error.value = isNetworkError(e) ? t('push.offlineDeviceStays') : errorText(e)
   } finally {
     busy.value = false
   }
@@ -233,16 +234,16 @@ async function removeDevice(id: string): Promise<void> {
 /** Asks the server for a test push to every device of mine. */
 async function sendTest(): Promise<void> {
   error.value = null
-  testResult.value = 'Sending a test notification…'
+  testResult.value = t('push.sendingTest')
   sending.value = true
   try {
     const { sent } = await apiJson<{ sent: number }>('POST', 'push/test')
     testResult.value = sent === 0
-      ? 'No device gets notifications yet: turn them on first.'
-      : `Test notification sent to ${sent} device${sent === 1 ? '' : 's'}.`
+      ? t('push.noDevices')
+      : t('push.testSent', sent)
   } catch (e) {
     testResult.value = null
-    error.value = errorMessage(e)
+    error.value = errorText(e)
   } finally {
     sending.value = false
   }

@@ -1,7 +1,9 @@
 import { computed, inject, nextTick, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { errorMessage, isApiError } from '@/kernel/http/errors'
+import { isApiError } from '@/kernel/http/errors'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
+import { i18n } from '@/shared/i18n'
+import { errorText } from '@/shared/i18n/errors'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { markFirstPaint } from '@/shared/utils/firstPaint'
 import { mergeThread } from '@/shared/utils/thread'
@@ -30,7 +32,7 @@ export function useChatConversation(id: Ref<string>) {
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
-  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${name.value} is typing…` : ''))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: name.value }) : ''))
 
   async function load() {
     loadError.value = ''
@@ -41,7 +43,7 @@ export function useChatConversation(id: Ref<string>) {
       await Promise.all([conversations.fetchOne(id.value), messages.fetch(id.value)])
     } catch (e) {
       if (isApiError(e) && e.status === 404) notFound.value = true
-      else if (!conversation.value) loadError.value = errorMessage(e, 'Could not load this conversation.')
+      else if (!conversation.value) loadError.value = errorText(e, i18n.global.t('chat.loadFailed'))
     }
   }
 

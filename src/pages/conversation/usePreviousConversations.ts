@@ -1,6 +1,7 @@
 import { computed, ref, watch, type Ref } from 'vue'
 import type { Conversation, Message } from '@/kernel/contract'
-import { errorMessage } from '@/kernel/http/errors'
+import { errorText } from '@/shared/i18n/errors'
+import { i18n } from '@/shared/i18n'
 import { listMessages } from '@/entities/message/api'
 import { getHistory } from '@/features/conversation-actions/actionsApi'
 
@@ -53,7 +54,7 @@ export function usePreviousConversations(conversation: Ref<Conversation | null>)
       sections.value = [...loaded.reverse(), ...sections.value]
       return loaded.length
     } catch (e) {
-      if (gen === generation) error.value = errorMessage(e, 'Could not load the previous conversations.')
+      if (gen === generation) error.value = errorText(e, i18n.global.t('chat.previous.loadFailed'))
       return 0
     } finally {
       if (gen === generation) loading.value = false

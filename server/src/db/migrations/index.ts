@@ -288,6 +288,13 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await sql`create index events_conversation_pos on events (conversation_id, pos)`.execute(db)
       },
     },
+    '0011_user_locale': {
+      // The agent's interface language ('en', 'de', 'es', 'ar'; null = the browser's), also the
+      // language of their push notifications.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('users').addColumn('locale', 'text').execute()
+      },
+    },
     '0012_agent_day': {
       // Issue 14 (the agent's day): how long the customer has waited for a reply, agents set Away
       // after missed offers, canned responses, and History paged by (ended_at, id).

@@ -234,11 +234,11 @@ export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id
 /** A conversation row as stored (what lockConversationRow returns). */
 export type ConversationRow = NonNullable<Awaited<ReturnType<typeof lockConversationRow>>>
 
-/** The agent who picked this conversation (it is in state picked) and whether they want message notifications; undefined otherwise. */
-export async function pickedAgentOf(db: Kysely<DB>, conversationId: string): Promise<{ id: string; notifyMessages: boolean } | undefined> {
+/** The agent who picked this conversation (it is in state picked), whether they want message notifications and their language (null: none chosen); undefined otherwise. */
+export async function pickedAgentOf(db: Kysely<DB>, conversationId: string): Promise<{ id: string; notifyMessages: boolean; locale: string | null } | undefined> {
   const row = await db.selectFrom('conversations as c').innerJoin('users as u', 'u.id', 'c.agent_id')
-    .select(['c.agent_id', 'u.notify_messages']).where('c.id', '=', conversationId).where('c.state', '=', 'picked').executeTakeFirst()
-  return row?.agent_id ? { id: row.agent_id, notifyMessages: row.notify_messages !== 0 } : undefined
+    .select(['c.agent_id', 'u.notify_messages', 'u.locale']).where('c.id', '=', conversationId).where('c.state', '=', 'picked').executeTakeFirst()
+  return row?.agent_id ? { id: row.agent_id, notifyMessages: row.notify_messages !== 0, locale: row.locale } : undefined
 }
 
 /** A conversation's state and agent (who may add files to it), or undefined. */

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable, Updateable } from 'kysely'
 import type { AdminUser, Role, TransferTarget, User } from '../../api-types.js'
+import { isLocale } from '../../i18n/index.js'
 import type { DbKind } from '../index.js'
 import type { DB, UsersTable } from '../schema.js'
 
@@ -15,7 +16,14 @@ export function toUser(r: Selectable<UsersTable>): User {
     notifyMessages: r.notify_messages !== 0,
     awayReason: r.away_reason ?? null,
     awaySince: r.away_since ?? null,
+    locale: isLocale(r.locale) ? r.locale : null,
   }
+}
+
+/** A user's chosen interface language (null: none chosen, or no such user). */
+export async function userLocale(db: Kysely<DB>, id: string): Promise<string | null> {
+  const row = await db.selectFrom('users').select('locale').where('id', '=', id).executeTakeFirst()
+  return row?.locale ?? null
 }
 
 export async function getUser(db: Kysely<DB>, id: string): Promise<User | undefined> {

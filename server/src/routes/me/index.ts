@@ -1,6 +1,7 @@
 import type { RouteTypes } from '../typeProvider.js'
 import type { FastifyInstance } from 'fastify'
 import type { TransferTarget } from '../../api-types.js'
+import { LOCALES } from '../../i18n/index.js'
 import type { AppContext } from '../../services/context.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
 import { getUser, transferTargets, updateUser } from '../../db/repositories/users.js'
@@ -19,14 +20,23 @@ export default async function meRoutes(fastify: FastifyInstance, { ctx }: { ctx:
     schema: {
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
-        properties: { presence: { type: 'string', enum: ['available', 'away'] }, notifyMessages: { type: 'boolean' } },
+        properties: {
+          presence: { type: 'string', enum: ['available', 'away'] }, notifyMessages: { type: 'boolean' },
+          // null: follow the browser's language again.
+          locale: { type: ['string', 'null'], enum: [...LOCALES, null] },
+        },
       },
       response: { 200: { type: 'object', properties: { user: userSchema } } },
     },
   }, async (req) => {
-    const { presence, notifyMessages } = req.body
-    if (notifyMessages !== undefined) await updateUser(ctx.db, userOf(req).id, { notify_messages: notifyMessages ? 1 : 0 })
-    // Presence last: its `user` frame then carries the notification choice too.
+    const { presence, notifyMessages, locale } = req.body
+    if (notifyMessages !== undefined || locale !== undefined) {
+      await updateUser(ctx.db, userOf(req).id, {
+        ...(notifyMessages !== undefined ? { notify_messages: notifyMessages ? 1 : 0 } : {}),
+        ...(locale !== undefined ? { locale } : {}),
+      })
+    }
+    // Presence last: its `user` frame then carries the notification and language choices too.
     if (presence) await choosePresence(ctx, userOf(req).id, presence)
     // Becoming available may let waiting chats be offered right away.
     if (req.body.presence === 'available') routeWaiting(ctx).catch((err: unknown) => req.log.error({ err }, 'routing failed'))

@@ -9,6 +9,8 @@ import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
 import { PushEndpointRefused } from '../../services/pushEndpoint.js'
 import { idParams } from '../schemas.js'
+import { userLocale } from '../../db/repositories/users.js'
+import { pushText, pushWords } from '../../i18n/index.js'
 import {
   countPushDevices, deletePushDevice, insertPushDevice, listPushDevices, pushDeviceByEndpoint, pushDeviceSession, setPushDeviceBlocked,
   updatePushSubscription,
@@ -90,9 +92,12 @@ export default async function pushRoutes(fastify: FastifyInstance, { ctx, push }
       return reply.status(204).send()
     })
 
-    agent.post('/api/push/test', async (req) => ({
-      sent: await push.sendToUser(userOf(req).id, { kind: 'test', conversationId: null, title: 'Parley', body: 'Notifications are working.' }, { ttl: 60 }),
-    }))
+    agent.post('/api/push/test', async (req) => {
+      // The test notification, in the user's language.
+      const locale = await userLocale(ctx.db, userOf(req).id)
+      const payload = { kind: 'test' as const, conversationId: null, title: 'Parley', body: pushText(locale, 'test'), words: pushWords(locale) }
+      return { sent: await push.sendToUser(userOf(req).id, payload, { ttl: 60 }) }
+    })
   })
 
   app.register(async (scope) => {

@@ -34,7 +34,7 @@ describe('push notifications', () => {
     expect(push!.headers.ttl).toBeDefined()
     expect(push!.headers.urgency).toBe('high')
     expect(String(push!.headers.authorization)).toMatch(new RegExp(`^vapid t=.+, k=${key}$`))
-    expect(sub.decrypt(push!)).toEqual({ kind: 'message', conversationId: chat.id, title: 'Petra Push', body: 'Where is my parcel?' })
+    expect(sub.decrypt(push!)).toMatchObject({ kind: 'message', conversationId: chat.id, title: 'Petra Push', body: 'Where is my parcel?', words: { locale: 'en', accept: 'Accept' } })
 
     // The push service says the subscription is gone: it is removed.
     answerOnce.set(sub.path, 410)
@@ -57,7 +57,7 @@ describe('push notifications', () => {
     await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'one' })
     await s.push.idle()
     expect(pushesTo(sub.path)).toHaveLength(0)
-    expect((await admin.req('PATCH', '/api/me', { notifyMessages: true })).body.user.notifyMessages).toBe(true)
+    expect((await admin.req('PATCH', '/api/me', { notifyMessages: true, locale: null })).body.user.notifyMessages).toBe(true)
 
     // The device has this conversation open: no push; once it looks elsewhere, pushes again.
     const sock = await TestSocket.open(s.url, {}, admin.cookie)
@@ -128,7 +128,7 @@ describe('push notifications', () => {
     const chat = await startChat(s.url, 'hotline', 'Olga Offer')
     await s.push.idle()
     const payload = sub.decrypt(pushesTo(sub.path)[0]!)
-    expect(payload).toMatchObject({ kind: 'offer', conversationId: chat.id, title: 'Olga Offer', body: 'New chat in Hotline' })
+    expect(payload).toMatchObject({ kind: 'offer', conversationId: chat.id, title: 'Olga Offer', body: 'New chat in \u2068Hotline\u2069' })
     expect(payload.expiresAt).toBeGreaterThan(Date.now())
   })
   it('a transfer to an agent is pushed as a transfer, told by how it happened and not by the thread text', async () => {
@@ -146,6 +146,48 @@ describe('push notifications', () => {
     await s.push.idle()
     const pushes = pushesTo(sub.path).map((r) => sub.decrypt(r))
     expect(pushes).toHaveLength(1)
-    expect(pushes[0]).toMatchObject({ kind: 'transfer', conversationId: chat.id, title: 'Tomas Transfer', body: 'Transferred to you in Relay' })
+    expect(pushes[0]).toMatchObject({ kind: 'transfer', conversationId: chat.id, title: 'Tomas Transfer', body: 'Transferred to you in \u2068Relay\u2069' })
+  })
+
+  it('pushes in the agent\'s chosen language: German texts for an agent with locale de', async () => {
+    await createQueue(s, 'heise', 'Heise')
+    await createAgent(s, 'greta', { queues: ['heise'] })
+    const greta = await signIn(s.url, 'greta', 'secret-pass')
+    const me = await greta.req('PATCH', '/api/me', { locale: 'de' })
+    expect(me.status).toBe(200)
+    expect(me.body.user.locale).toBe('de')
+    const sub = subscription()
+    expect((await greta.req('POST', '/api/push/devices', { name: 'Gretas Handy', subscription: sub.json })).status).toBe(201)
+    expect((await admin.req('PUT', '/api/admin/settings/push', { maxDevices: 3, preview: false })).status).toBe(200)
+    const chat = await startChat(s.url, 'heise', 'Hanna Heise')
+    expect((await greta.req('POST', `/api/conversations/${chat.id}/pick`)).status).toBe(200)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'Wo ist mein Paket?' })
+    await s.push.idle()
+    const pushes = pushesTo(sub.path).map((r) => sub.decrypt(r))
+    // No preview allowed: the body is the German "New message".
+    expect(pushes.at(-1)).toEqual({
+      kind: 'message', conversationId: chat.id, title: 'Hanna Heise', body: 'Neue Nachricht',
+      words: {
+        locale: 'de', accept: 'Annehmen', reject: 'Ablehnen', newMessages: '{n} neue Nachricht | {n} neue Nachrichten',
+        acceptFailed: 'Chat konnte nicht angenommen werden', noLongerOffered: 'Der Chat wird dir nicht mehr angeboten.',
+      },
+    })
+
+    // An offer in German: "Neuer Chat in …".
+    const q = await admin.req('POST', '/api/admin/queues', { name: 'Notruf', address: 'notruf', routingMode: 'offer', memberIds: [me.body.user.id] })
+    expect(q.status).toBe(201)
+    const offered = await startChat(s.url, 'notruf', 'Olaf Offer')
+    await s.push.idle()
+    const offer = pushesTo(sub.path).map((r) => sub.decrypt(r)).find((p) => p.conversationId === offered.id)
+    expect(offer).toMatchObject({ kind: 'offer', title: 'Olaf Offer', body: 'Neuer Chat in \u2068Notruf\u2069' })
+    // The test notification too.
+    expect((await greta.req('POST', '/api/push/test')).body.sent).toBe(1)
+    await s.push.idle()
+    expect(pushesTo(sub.path).map((r) => sub.decrypt(r)).find((p) => p.kind === 'test')).toMatchObject({ title: 'Parley', body: 'Benachrichtigungen funktionieren.' })
+
+    // Back to the browser's language (null): English again; an unknown language is refused.
+    expect((await greta.req('PATCH', '/api/me', { locale: null })).body.user.locale).toBe(null)
+    expect((await greta.req('PATCH', '/api/me', { locale: 'fr' })).status).toBe(400)
+    expect((await greta.req('GET', '/api/auth/me')).body.user.locale).toBe(null)
   })
 })

@@ -1,3 +1,4 @@
+import { i18n } from '@/shared/i18n'
 import type { Message } from '@/kernel/contract'
 import { mergeThread } from '@/shared/utils/thread'
 import { buildThreadRows, formatDate, type ThreadMessage, type ThreadRow } from '@/entities/message/thread'
@@ -22,7 +23,7 @@ export function toThread(messages: Message[]): ThreadMessage[] {
 }
 
 export function previousLabel(s: PreviousConversation): string {
-  return `Previous conversation · ${formatDate(s.conversation.arrivedAt)} · ${s.conversation.queue.name}`
+  return i18n.global.t('chat.previous.label', { date: formatDate(s.conversation.arrivedAt), queue: s.conversation.queue.name })
 }
 
 export interface ThreadItemsInput {
