@@ -12,7 +12,8 @@ export function moveFocus(key: string, items: HTMLElement[], columns = 1): boole
   if (key === 'Home') next = 0
   else if (key === 'End') next = n - 1
   else if (columns > 1) {
-    const forward = items[0] && getComputedStyle(items[0]).direction === 'rtl' ? -1 : 1
+    const rtl = typeof getComputedStyle === 'function' && items[0] !== undefined && getComputedStyle(items[0]).direction === 'rtl'
+    const forward = rtl ? -1 : 1
     const step = { ArrowRight: forward, ArrowLeft: -forward, ArrowDown: columns, ArrowUp: -columns }[key]
     if (step === undefined) return false
     next = Math.max(0, Math.min(n - 1, (i < 0 ? 0 : i) + step))
