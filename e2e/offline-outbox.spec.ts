@@ -197,6 +197,6 @@ test('offline, a note and End chat are queued after the message before them, and
   const stored = (await (await admin.get(`/api/conversations/${id}/notes`)).json()).notes as { text: string }[]
   expect(stored.map((n) => n.text)).toEqual([`${tag} note`])
   await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText(`${tag} 01`)
-  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText('Chat ended by Admin')
+  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText('Chat ended by \u2068Admin')
   await customer.context.close()
 })

@@ -28,6 +28,7 @@ import { startUploadSweep } from './services/attachments.js'
 import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
 import pushRoutes from './routes/push/index.js'
+import { maxGraphemesKeyword } from './routes/schemas.js'
 import { createPushService, type PushService } from './services/push.js'
 import { createUrlSigner, loadUrlSecret } from './services/signedUrls.js'
 
@@ -75,7 +76,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false }, plugins: [maxGraphemesKeyword] },
   })
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {

@@ -51,6 +51,27 @@ export function graphemeCount(text: string): number {
  */
 export const UNITS_PER_GRAPHEME = 8
 
+/**
+ * Length limits of user text, in graphemes, the same for the server's checks (JSON schemas'
+ * `maxGraphemes`) and the app's fields; and the lengths previews are cut to.
+ */
+export const TEXT_LIMITS = {
+  /** A chat message (agent or customer). */
+  message: 4000,
+  /** An internal note. */
+  note: 4000,
+  /** The note that goes with a transfer. */
+  transferNote: 2000,
+  /** A person's or a queue's name (customer, agent display name, queue). */
+  name: 100,
+  /** A push device's name. */
+  deviceName: 80,
+  /** A message's text in a push notification. */
+  pushPreview: 120,
+  /** A conversation's last message as lists show it (one or two lines). */
+  listPreview: 160,
+} as const
+
 /** Whether `text` is within `maxGraphemes` user-perceived characters (and the code-unit bound above). */
 export function fitsGraphemes(text: string, maxGraphemes: number): boolean {
   if (text.length <= maxGraphemes) return true

@@ -6,6 +6,7 @@ import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { pickedAgentOf } from '../db/repositories/conversations.js'
 import type { Published } from './pubsub.js'
 import type { DeliveryOptions } from './pushTransport.js'
+import { cutText, isolate, TEXT_LIMITS } from '../text.js'
 
 const DEFAULT_RULES: PushRules = { maxDevices: 3, preview: true }
 
@@ -18,13 +19,20 @@ export async function setPushRules(db: Kysely<DB>, rules: PushRules): Promise<Pu
   return rules
 }
 
+/**
+ * A message's text as a push shows it: at most TEXT_LIMITS.pushPreview graphemes (and 480 UTF-16
+ * units, so a payload stays far under the push services' 4 KB), cut between graphemes with "…".
+ */
+export const pushPreview = (text: string): string => cutText(text, TEXT_LIMITS.pushPreview, { maxUnits: 480 })
+
 /** One push to send: to every eligible device of `userId`. */
 export interface Notification { userId: string; payload: PushPayload; delivery: DeliveryOptions }
 
 /**
  * The policy: for a committed event, the notifications agents must get.
  *  - A customer's message in a picked conversation: its agent, unless they turned message
- *    notifications off; the text only when the admin allows previews (cut to 120 UTF-16 units).
+ *    notifications off; the text only when the admin allows previews (pushPreview: cut between
+ *    graphemes, never inside an emoji).
  *  - An offer (`conversation.updated` in state offered): the agent it is offered to, once per
  *    offer (a transfer describes one offer in an event per queue), kept until the offer expires.
  *    It reads "Transferred to you" when the event was published by a transfer (`cause`), else
@@ -42,7 +50,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       const agent = await pickedAgentOf(db, m.conversationId)
       if (!agent || !agent.notifyMessages) return []
       const rules = await getPushRules(db)
-      const body = rules.preview ? (m.text || (m.attachments.length ? '📎 Attachment' : 'New message')).slice(0, 120) : 'New message'
+      const body = rules.preview ? pushPreview(m.text || (m.attachments.length ? '📎 Attachment' : 'New message')) : 'New message'
       return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? 'Customer', body }, delivery: {} }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation) {
@@ -58,7 +66,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
         userId: c.offeredTo,
         payload: {
           kind: transferred ? 'transfer' : 'offer', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer',
-          body: transferred ? `Transferred to you in ${c.queue.name}` : `New chat in ${c.queue.name}`, expiresAt: c.offerExpiresAt,
+          body: transferred ? `Transferred to you in ${isolate(c.queue.name)}` : `New chat in ${isolate(c.queue.name)}`, expiresAt: c.offerExpiresAt,
         },
         delivery: { ttl },
       }]

@@ -8,7 +8,8 @@ import { hashToken } from '../../services/conversations.js'
 import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
 import { PushEndpointRefused } from '../../services/pushEndpoint.js'
-import { idParams } from '../schemas.js'
+import { idParams, userText } from '../schemas.js'
+import { TEXT_LIMITS } from '../../text.js'
 import {
   countPushDevices, deletePushDevice, insertPushDevice, listPushDevices, pushDeviceByEndpoint, pushDeviceSession, setPushDeviceBlocked,
   updatePushSubscription,
@@ -41,7 +42,7 @@ export default async function pushRoutes(fastify: FastifyInstance, { ctx, push }
         body: {
           type: 'object', required: ['name', 'subscription'], additionalProperties: false,
           properties: {
-            name: { type: 'string', minLength: 1, maxLength: 80 },
+            name: { ...userText(TEXT_LIMITS.deviceName), minLength: 1 },
             subscription: {
               type: 'object', required: ['endpoint', 'keys'],
               properties: {
