@@ -5,6 +5,7 @@ import { errorMessage, isApiError, isNetworkError } from '@/kernel/http/errors'
 import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { platformState, readPlatform, type PushState } from './platform'
 import { loadPushPref, savePushPref, type PushPref } from '@/kernel/push/prefs'
+import { cutText, TEXT_LIMITS, UNITS_PER_GRAPHEME } from '@/kernel/text'
 
 export type { PushState } from './platform'
 
@@ -106,7 +107,8 @@ async function refresh(): Promise<void> {
 async function enable(deviceName: string): Promise<boolean> {
   error.value = null
   testResult.value = null
-  const name = deviceName.trim().slice(0, 80) || 'This device'
+  // The server's limit, cut between graphemes (never half an emoji).
+  const name = cutText(deviceName.trim(), TEXT_LIMITS.deviceName, { ellipsis: '', maxUnits: TEXT_LIMITS.deviceName * UNITS_PER_GRAPHEME }) || 'This device'
   busy.value = true
   try {
     // First, while the tap still counts as a user gesture (Safari asks only then).

@@ -1,4 +1,6 @@
 // Client-side checks that mirror the server's JSON schemas (server/src/routes/admin/index.ts).
+// Names are counted in graphemes (kernel/text.ts), as the server counts them.
+import { fitsGraphemes, TEXT_LIMITS } from '@/kernel/text'
 
 export interface FieldError {
   field: string
@@ -37,7 +39,7 @@ export function checkUsername(errors: FieldError[], v: string) {
 }
 export function checkDisplayName(errors: FieldError[], v: string) {
   check(errors, 'displayName', v.trim().length > 0, 'Enter the name customers and colleagues see.')
-  check(errors, 'displayName', v.length <= 100, 'Use at most 100 characters.')
+  check(errors, 'displayName', fitsGraphemes(v, TEXT_LIMITS.name), 'Use at most 100 characters.')
 }
 export function checkPassword(errors: FieldError[], v: string, field = 'password') {
   check(errors, field, v.length >= 8, 'Use at least 8 characters.')
@@ -49,7 +51,7 @@ export function checkMaxConcurrent(errors: FieldError[], v: number | string) {
 }
 export function checkQueueName(errors: FieldError[], v: string) {
   check(errors, 'name', v.trim().length > 0, 'Enter a name for the queue.')
-  check(errors, 'name', v.length <= 100, 'Use at most 100 characters.')
+  check(errors, 'name', fitsGraphemes(v, TEXT_LIMITS.name), 'Use at most 100 characters.')
 }
 export function checkAddress(errors: FieldError[], v: string) {
   check(errors, 'address', ADDRESS_RE.test(v), v ? `Use ${hints.address.charAt(0).toLowerCase()}${hints.address.slice(1)}` : 'Enter an address.')
