@@ -70,6 +70,8 @@ export const TEXT_LIMITS = {
   pushPreview: 120,
   /** A conversation's last message as lists show it (one or two lines). */
   listPreview: 160,
+  /** A file name as a thread or a chip shows it (shortenFileName: the extension stays). */
+  fileName: 40,
 } as const
 
 /** Whether `text` is within `maxGraphemes` user-perceived characters (and the code-unit bound above). */

@@ -67,7 +67,9 @@ function isData(d: unknown): d is NotificationData {
 /** The notification to show for a push, given the data of the ones it replaces. */
 export function buildNotification(p: PushPayload | null, previous: unknown[], now = Date.now()): { title: string; options: ShowOptions } {
   const tag = tagFor(p)
-  const base = { tag, renotify: true, icon: ICON, timestamp: now }
+  // dir 'auto': the title (a customer's name) and the body (their words) take their direction from
+  // their own text, whatever the interface language.
+  const base = { tag, renotify: true, icon: ICON, timestamp: now, dir: 'auto' as const }
   if (!p) {
     return {
       title: 'Parley',
