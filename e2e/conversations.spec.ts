@@ -263,7 +263,7 @@ test('the thread: previous conversations on swipe down, message states, typing b
   await expect(log.getByText('Read').last()).toBeVisible()
 
   await customer.page.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('customer typing', { delay: 30 })
-  await expect(page.getByRole('status').filter({ hasText: `${name} is typing` })).toBeVisible()
+  await expect(page.getByRole('status').filter({ hasText: `${name}\u2069 is typing` })).toBeVisible()
   await customer.context.close()
 })
 

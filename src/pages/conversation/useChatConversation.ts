@@ -9,6 +9,7 @@ import { customerLabel, isPickedBy } from '@/entities/conversation/types'
 import { useMessageStore } from '@/entities/message/store'
 import type { ThreadMessage } from '@/entities/message/thread'
 import { useSessionStore } from '@/entities/user/store'
+import { isolate } from '@/kernel/text'
 
 /** One conversation on screen: loading, its thread (with the outbox), sending, typing, read marker. */
 export function useChatConversation(id: Ref<string>) {
@@ -29,7 +30,7 @@ export function useChatConversation(id: Ref<string>) {
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
-  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${name.value} is typing…` : ''))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? `${isolate(name.value)} is typing…` : ''))
 
   async function load() {
     loadError.value = ''
