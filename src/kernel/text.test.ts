@@ -102,6 +102,9 @@ describe.each([
 
   it('isolates text with FSI … PDI', () => {
     expect(t.isolate('محمد 4711')).toBe('\u2068محمد 4711\u2069')
+    // A stray PDI and an override in a name can't leak out of the isolate.
+    expect(t.isolate('Eve\u2069\u202egpj.exe')).toBe('\u2068Evegpj.exe\u2069')
+    expect(t.isolate('a\u200fb')).toBe('\u2068a\u200fb\u2069')
   })
 })
 

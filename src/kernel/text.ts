@@ -142,9 +142,14 @@ export function shortenFileName(name: string, maxGraphemes: number): string {
   return cutText(stem, room, { ellipsis: '' }).trimEnd() + '…' + ext
 }
 
+/** Explicit embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). */
+const EXPLICIT_BIDI = /[\u202a-\u202e\u2066-\u2069]/g
+
 /**
  * `text` wrapped in Unicode directional isolates (FSI … PDI, UAX #9): user text (a name) inside a
  * sentence keeps its own direction and does not reorder its neighbours, where no `<bdi>` can go
- * (plain-text system lines, notification bodies, titles, aria labels).
+ * (plain-text system lines, notification bodies, titles, aria labels). Explicit embeddings,
+ * overrides and isolates inside `text` are dropped, so a stray PDI can't end the isolate early and
+ * let an RLO in a name reverse the rest of the sentence; marks (LRM, RLM) stay.
  */
-export const isolate = (text: string): string => `\u2068${text}\u2069`
+export const isolate = (text: string): string => `\u2068${text.replace(EXPLICIT_BIDI, '')}\u2069`

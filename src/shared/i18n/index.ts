@@ -134,5 +134,6 @@ export function initialLocale(location: { pathname: string; search: string }, la
  * equivalent of `<bdi>`, so an Arabic name followed by a number in an English sentence, or a
  * Latin name in an Arabic one, keeps its own direction and doesn't reorder its neighbours. For
  * strings that leave the DOM too (titles, aria labels, notifications). In templates, prefer `<bdi>`.
+ * One implementation for the app, the worker and (as a copy) the server: kernel/text.ts.
  */
-export const isolate = (text: string): string => `\u2068${text}\u2069`
+export { isolate } from '@/kernel/text'
