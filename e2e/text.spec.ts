@@ -68,10 +68,15 @@ test('a Hebrew message lays out right to left in an English interface, an Englis
   await expect(row).toBeVisible()
   const rowName = row.locator('.row-name bdi')
   expect(await direction(rowName)).toBe('rtl')
+  // A new Hebrew message live in the row's preview: its full stop at its left end, not after it.
+  await chat.say(HEBREW)
+  const preview = row.locator('.row-preview')
+  await expect(preview).toContainText('ההזמנה')
+  expect((await boxOf(preview, '.')).right).toBeLessThanOrEqual((await boxOf(preview, 'שלום')).left + 0.5)
 
   await page.goto(`/conversations/${chat.id}`)
   const log = page.getByRole('log', { name: 'Messages' })
-  const hebrew = log.locator('.text', { hasText: 'ההזמנה' })
+  const hebrew = log.locator('.text', { hasText: 'ההזמנה' }).first()
   const english = log.locator('.text', { hasText: 'my order' })
   await expect(hebrew).toBeVisible()
   await expect(hebrew).toHaveAttribute('dir', 'auto')
