@@ -42,6 +42,13 @@ describe('showPush', () => {
     expect(open().every((n) => n.options.dir === 'auto')).toBe(true)
   })
 
+  it('cuts a long body between graphemes: an emoji at the cut stays whole', () => {
+    const p = parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c8', title: 'Ann', body: 'x'.repeat(119) + '👨‍👩‍👧‍👦 family and more' }))
+    expect(p!.body).toBe('x'.repeat(119) + '👨‍👩‍👧‍👦…')
+    // What the server already cut stays as it is.
+    expect(parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c8', title: 'Ann', body: p!.body }))!.body).toBe(p!.body)
+  })
+
   it('keeps one notification per conversation and counts its messages', async () => {
     const { reg, open } = fakeRegistration()
     await showPush(reg, parsePayload(msg('c1', 'Hello')))

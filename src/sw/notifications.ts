@@ -1,4 +1,5 @@
 import type { PushPayload } from '../kernel/contract'
+import { cutText, TEXT_LIMITS } from '../kernel/text'
 
 /** What every Parley notification carries in `data`. */
 export interface NotificationData {
@@ -29,7 +30,10 @@ export interface NotificationRegistration {
 const KINDS: readonly string[] = ['message', 'offer', 'transfer', 'test']
 const ICON = '/icon-192.png'
 
-/** The push's JSON, or null when it isn't a PushPayload (a generic notification is shown then). */
+/**
+ * The push's JSON, or null when it isn't a PushPayload (a generic notification is shown then).
+ * Title and body are cut between graphemes to TEXT_LIMITS.name / .pushPreview, never inside an emoji.
+ */
 export function parsePayload(text: string | null | undefined): PushPayload | null {
   if (!text) return null
   try {
@@ -41,8 +45,9 @@ export function parsePayload(text: string | null | undefined): PushPayload | nul
     return {
       kind: v.kind as PushPayload['kind'],
       conversationId: v.conversationId,
-      title: v.title,
-      body: v.body,
+      // Cut between graphemes (the server cuts the same way; this holds for any sender).
+      title: cutText(v.title, TEXT_LIMITS.name),
+      body: cutText(v.body, TEXT_LIMITS.pushPreview),
       ...(typeof v.expiresAt === 'number' ? { expiresAt: v.expiresAt } : {}),
     }
   } catch {
