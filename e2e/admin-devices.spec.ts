@@ -1,7 +1,7 @@
 import { createECDH, randomBytes, randomUUID } from 'node:crypto'
 import { expect, test } from '@playwright/test'
 import { apiAs, createAgent, uid } from './api'
-import { signIn } from './helpers'
+import { iso, signIn } from './helpers'
 
 test('admin: devices with notifications — the limit setting, block and delete', async ({ page }) => {
   const admin = await apiAs()
@@ -30,15 +30,15 @@ test('admin: devices with notifications — the limit setting, block and delete'
   expect(third.status()).toBe(409)
   expect((await third.json()).error.message).toContain('at most 2 devices')
 
-  await page.getByRole('button', { name: `Block Work phone of ${agent.displayName}` }).click()
+  await page.getByRole('button', { name: `Block ${iso('Work phone')} of ${iso(agent.displayName)}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Block' }).click()
-  await expect(page.getByRole('button', { name: `Unblock Work phone of ${agent.displayName}` })).toBeVisible()
+  await expect(page.getByRole('button', { name: `Unblock ${iso('Work phone')} of ${iso(agent.displayName)}` })).toBeVisible()
   // Blocking signed that device's session out.
   expect((await agentApi.get('/api/auth/me')).status()).toBe(401)
 
-  await page.getByRole('button', { name: `Delete Tablet of ${agent.displayName}` }).click()
+  await page.getByRole('button', { name: `Delete ${iso('Tablet')} of ${iso(agent.displayName)}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click()
-  await expect(page.getByRole('button', { name: `Delete Tablet of ${agent.displayName}` })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: `Delete ${iso('Tablet')} of ${iso(agent.displayName)}` })).toHaveCount(0)
   await page.getByLabel('Maximum devices per user').fill('3')
   await page.getByRole('button', { name: 'Save settings' }).click()
 })

@@ -1,7 +1,7 @@
 // The agent's conversation handling, section by section of the product guide, on a phone.
 import { expect, test, type Page } from '@playwright/test'
 import { apiAs, apiChat, createAgent, createQueue, newDeviceKey, queueByAddress, uid } from './api'
-import { mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeDown, swipeLeft, uniqueName } from './helpers'
+import { iso, mainNav, revealRow, rowOf, signIn, startCustomerChat, swipeDown, swipeLeft, uniqueName } from './helpers'
 
 const openList = async (page: Page, name: 'Conversations' | 'Picklist' | 'History') => {
   await mainNav(page).getByRole('link', { name }).click()
@@ -321,7 +321,7 @@ test('admin: create an agent and a queue; deactivating the agent signs them out 
   const agentApi = await apiAs(username, 'newbie-pass-1')
   expect((await agentApi.post(`/api/conversations/${held.id}/pick`, { data: {} })).ok()).toBe(true)
 
-  await page.getByRole('button', { name: `Deactivate Newbie ${username}` }).click()
+  await page.getByRole('button', { name: `Deactivate ${iso(`Newbie ${username}`)}` }).click()
   await page.getByRole('dialog').getByRole('button', { name: 'Deactivate' }).click()
   await expect(agentPage.getByRole('button', { name: 'Sign in' })).toBeVisible({ timeout: 5000 })
   await expect(page.getByRole('listitem').filter({ hasText: `Newbie ${username}` })).toContainText('Deactivated — 1 chat returned to its queue')

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test'
-import { revealRow, send, signIn, startCustomerChat, uniqueName } from './helpers'
+import { iso, revealRow, send, signIn, startCustomerChat, uniqueName } from './helpers'
 
 test('a web chat answered end to end: customer asks, agent picks, replies and ends', async ({ browser, page }) => {
   const name = uniqueName('Carla')
@@ -26,7 +26,7 @@ test('a web chat answered end to end: customer asks, agent picks, replies and en
 
   // The customer sees the reply live, with the agent's name.
   await expect(customerLog).toContainText('Hi! 😊')
-  await expect(customer.page.getByText(/chatting with Admin/)).toBeVisible()
+  await expect(customer.page.getByText(`You're chatting with ${iso('Admin')}`)).toBeVisible()
 
   // End chat asks first; Cancel keeps the chat going.
   await page.getByRole('button', { name: 'More actions' }).click()

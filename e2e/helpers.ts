@@ -52,6 +52,23 @@ export async function swipeLeft(page: Page, target: import('@playwright/test').L
   await cdp.detach()
 }
 
+/** The same from the element's left edge rightwards (the swipe toward the start, right to left). */
+export async function swipeRight(page: Page, target: import('@playwright/test').Locator, fraction: number) {
+  const box = await target.boundingBox()
+  if (!box) throw new Error('nothing to swipe')
+  const cdp = await page.context().newCDPSession(page)
+  const y = box.y + box.height / 2
+  const startX = box.x + 10
+  const endX = startX + box.width * fraction
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [{ x: startX, y }] })
+  for (let i = 1; i <= 12; i++) {
+    await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: [{ x: startX + ((endX - startX) * i) / 12, y }] })
+    await page.waitForTimeout(16)
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] })
+  await cdp.detach()
+}
+
 /** A touch swipe downwards on an element (pull to load). */
 export async function swipeDown(page: Page, target: import('@playwright/test').Locator, distance = 250) {
   const box = await target.boundingBox()
@@ -96,3 +113,6 @@ export async function revealRow(page: Page, name: string) {
   await expect(row).toBeVisible()
   return row
 }
+
+/** User text inside a translated sentence (an aria-label, a status) is isolated: FSI … PDI (isolate() in src/shared/i18n). */
+export const iso = (text: string) => `\u2068${text}\u2069`

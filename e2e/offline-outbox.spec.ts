@@ -3,7 +3,7 @@
 // sends on a Background Sync event.
 import { expect, test, type BrowserContext, type Page } from '@playwright/test'
 import { apiAs, uid } from './api'
-import { signIn, startCustomerChat } from './helpers'
+import { iso, signIn, startCustomerChat } from './helpers'
 
 // A real 8x8 PNG (the server checks magic bytes and makes a thumbnail with sharp).
 const PNG = Buffer.from(
@@ -101,21 +101,28 @@ test('a network cut after the 5th and a 503 on the 10th: still 20, once each, in
   const { id, customer, admin } = await pickedChat(browser, page)
   const tag = `OC${uid()}`
   let refused = false
+  let batches = 0
   // Offline and the cut hold for the service worker too: Chromium's offline emulation covers pages,
   // not the worker, whose Background Sync may send while the page is offline (context.route sees both).
   let cut = true
-  await context.route('**/api/conversations/*/messages', async (route) => {
+  // Single sends and batches (the outbox sends the messages queued in a row as one batch).
+  await context.route(/\/api\/conversations\/[^/]+\/messages(\/batch)?$/, async (route) => {
     const req = route.request()
     if (req.method() !== 'POST') return route.continue()
     if (cut) return route.abort('internetdisconnected')
-    const text = (req.postDataJSON() as { text: string }).text
-    if (text === `${tag} 10` && !refused) {
+    const body = req.postDataJSON() as { text?: string; messages?: { text: string }[] }
+    const texts = body.messages?.map((m) => m.text) ?? [body.text ?? '']
+    if (body.messages) batches++
+    if (texts.includes(`${tag} 10`) && !refused) {
       refused = true
       return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Service unavailable' } }) })
     }
-    if (text === `${tag} 05`) {
-      const response = await route.fetch()
-      // The network drops as the 5th is acknowledged: its answer arrives, nothing after it does.
+    const fifth = texts.indexOf(`${tag} 05`)
+    if (fifth >= 0) {
+      // The network drops as the 5th is acknowledged: the server gets the messages up to it (a
+      // batch is cut there), their answer arrives, nothing after it does.
+      const postData = body.messages ? JSON.stringify({ messages: body.messages.slice(0, fifth + 1) }) : undefined
+      const response = await route.fetch(postData ? { postData } : {})
       cut = true
       await context.setOffline(true)
       return route.fulfill({ response })
@@ -134,6 +141,7 @@ test('a network cut after the 5th and a 503 on the 10th: still 20, once each, in
   await context.setOffline(false)
   await expect.poll(() => serverTexts(admin, id, tag), { timeout: 30_000 }).toEqual(expected.map((n) => `${tag} ${n}`))
   expect(refused).toBe(true)
+  expect(batches).toBeGreaterThan(0)
   await expect.poll(() => customerSees(customer.page, tag), { timeout: 15_000 }).toEqual(expected)
   await customer.context.close()
 })
@@ -197,6 +205,6 @@ test('offline, a note and End chat are queued after the message before them, and
   const stored = (await (await admin.get(`/api/conversations/${id}/notes`)).json()).notes as { text: string }[]
   expect(stored.map((n) => n.text)).toEqual([`${tag} note`])
   await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText(`${tag} 01`)
-  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText('Chat ended by \u2068Admin')
+  await expect(customer.page.getByRole('log', { name: 'Messages' })).toContainText(`Chat ended by ${iso('Admin')}`)
   await customer.context.close()
 })

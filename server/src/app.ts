@@ -25,6 +25,7 @@ import adminRoutes from './routes/admin/index.js'
 import attachmentRoutes from './routes/attachments/index.js'
 import { createDbStore, createDiskStore, type BlobStore } from './services/storage.js'
 import { startUploadSweep } from './services/attachments.js'
+import { createImagePool } from './services/imagePool.js'
 import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
 import pushRoutes from './routes/push/index.js'
@@ -124,7 +125,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(adminRoutes, { ctx })
   // Several processes on PostgreSQL must all reach every file: keep them in the database then.
   const store = config.databaseUrl && config.sharedFiles ? createDbStore(ctx.db) : createDiskStore(join(config.dataDir, 'files'))
-  await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir, quota: config.uploadQuota })
+  // Images are decoded in worker threads, a bounded pool started on the first upload (issue 12).
+  const images = createImagePool(config.imagePool)
+  app.addHook('onClose', async () => images.close())
+  await app.register(attachmentRoutes, { ctx, store, dataDir: config.dataDir, quota: config.uploadQuota, images })
   // Files uploaded but never sent go after a day (issue 10, point 9).
   const stopSweep = startUploadSweep(ctx.db, store, app.log)
   app.addHook('onClose', async () => stopSweep())

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path'
 import { parsePushServiceHosts } from './services/pushEndpoint.js'
+import { defaultImagePool, type ImagePoolOptions } from './services/imagePool.js'
 
 export interface Config {
   port: number
@@ -52,6 +53,8 @@ export interface Config {
   attachmentUrlSeconds: number
   /** Uploads per conversation per hour: files (UPLOAD_QUOTA_FILES, 60) and bytes (UPLOAD_QUOTA_MB, 300 MB). */
   uploadQuota: { files: number; bytes: number }
+  /** Images decoded at once in worker threads (IMAGE_WORKERS, default CPUs − 1, 1..4) and waiting beyond them (IMAGE_QUEUE, default 16; 0 allowed); more answer 503. */
+  imagePool: ImagePoolOptions
 }
 
 /** A positive number from the environment, or the default; anything else stops the start with a clear message. */
@@ -107,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadQuota: {
       files: Math.round(positive(env, 'UPLOAD_QUOTA_FILES', 60, 100_000)),
       bytes: Math.round(positive(env, 'UPLOAD_QUOTA_MB', 300, 1_000_000) * 1024 * 1024),
+    },
+    imagePool: {
+      threads: Math.round(positive(env, 'IMAGE_WORKERS', defaultImagePool().threads, 64)),
+      queue: env.IMAGE_QUEUE === '0' ? 0 : Math.round(positive(env, 'IMAGE_QUEUE', defaultImagePool().queue, 10_000)),
     },
   }
 }

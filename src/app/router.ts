@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '@/entities/user/store'
 import { safeRedirect } from '@/shared/utils/redirect'
 
@@ -10,6 +10,11 @@ declare module 'vue-router' {
     requiresAdmin?: boolean
     /** Only for signed-out visitors (the sign-in page). */
     guestOnly?: boolean
+    /**
+     * The page paints its offline copy first and calls `markFirstPaint()` when it has (the agent
+     * runtime starts the socket, outbox drain and push after that). Other pages: right after mount.
+     */
+    paintsFromCache?: boolean
     title?: string
   }
 }
@@ -29,9 +34,9 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/app/layouts/AgentLayout.vue'),
     meta: { requiresAuth: true },
     children: [
-      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'Conversations' } },
-      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist' } },
-      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History' } },
+      { path: 'conversations', name: 'conversations', component: ListPage, props: { view: 'conversations' }, meta: { title: 'Conversations', paintsFromCache: true } },
+      { path: 'picklist', name: 'picklist', component: ListPage, props: { view: 'picklist' }, meta: { title: 'Picklist', paintsFromCache: true } },
+      { path: 'history', name: 'history', component: ListPage, props: { view: 'history' }, meta: { title: 'History', paintsFromCache: true } },
       {
         path: 'settings',
         name: 'settings',
@@ -43,7 +48,7 @@ export const routes: RouteRecordRaw[] = [
         name: 'conversation',
         component: () => import('@/pages/conversation/ChatPage.vue'),
         props: true,
-        meta: { title: 'Conversation' },
+        meta: { title: 'Conversation', paintsFromCache: true },
       },
     ],
   },
@@ -76,6 +81,15 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: '/conversations' },
 ]
 
+/** Starts loading the lazy components of a route (the router loads them again from the module cache). */
+function preload(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    for (const component of Object.values(record.components ?? {})) {
+      if (typeof component === 'function' && component.length === 0) void (component as () => Promise<unknown>)()?.catch?.(() => undefined)
+    }
+  }
+}
+
 export function createAppRouter() {
   const router = createRouter({
     history: createWebHistory(import.meta.env.BASE_URL),
@@ -87,8 +101,12 @@ export function createAppRouter() {
     const needsAuth = to.matched.some((r) => r.meta.requiresAuth)
     const guestOnly = to.matched.some((r) => r.meta.guestOnly)
     if (!needsAuth && !guestOnly) return true
+    // The page's code loads while the session is checked, not after.
+    if (needsAuth) preload(to)
     const session = useSessionStore()
-    const user = await session.ensureChecked()
+    // An agent page with a user remembered here does not wait for the server (a 401 still leads to
+    // sign-in); the sign-in page does, so it never flashes past an expired session.
+    const user = await session.ensureChecked({ wait: !needsAuth })
     if (needsAuth && !user) return { path: '/login', query: to.fullPath === '/conversations' ? {} : { redirect: to.fullPath } }
     if (guestOnly && user) return safeRedirect(to.query.redirect)
     if (to.matched.some((r) => r.meta.requiresAdmin) && user?.role !== 'admin') return '/conversations'

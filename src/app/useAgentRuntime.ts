@@ -1,9 +1,9 @@
-import { onBeforeUnmount, onMounted, provide } from 'vue'
+import { effectScope, onBeforeUnmount, onMounted, provide, watch } from 'vue'
 import { useRouter } from 'vue-router'
 import { typedEvent, type Conversation, type Message, type Note } from '@/kernel/contract'
 import { setUnauthorizedHandler } from '@/kernel/http/client'
 import { deleteSetting, getSetting, setSetting } from '@/kernel/db'
-import { disposeOutbox, initOutbox, useOutbox } from '@/features/offline/useOutbox'
+import { disposeOutbox, initOutbox, startOutbox, useOutbox } from '@/features/offline/useOutbox'
 import { RealtimeSocket } from '@/kernel/realtime/socket'
 import { isReplayAck } from '@/kernel/outbox/send'
 import { typingSenderKey } from '@/shared/realtime/keys'
@@ -12,15 +12,23 @@ import { useConversationStore } from '@/entities/conversation/store'
 import { useLocalData } from '@/entities/conversation/useLocalData'
 import { useMessageStore } from '@/entities/message/store'
 import { useNoteStore } from '@/entities/note/store'
-import { useOpenFromNotification, usePushNotifications, useViewingReporter } from '@/features/push'
 import { useSessionStore } from '@/entities/user/store'
 import { runSignOutResets } from '@/entities/user/resets'
+import { afterFirstPaint, afterNextFrame } from '@/shared/utils/firstPaint'
 
 const CURSOR_KEY = 'realtime.cursor'
+
+/** Push (its module loads after the first paint): the `viewing` report, notification clicks. */
+type PushParts = { viewing: { report: () => Promise<void> }; forgetThisDevice: () => Promise<string | null> }
 
 /**
  * The signed-in agent's background work: the outbox, the realtime socket and what its events
  * do to the stores. Lives as long as the agent layout.
+ *
+ * Start-up order: the offline copy is claimed for this agent and the outbox read at once (the
+ * first screen paints from IndexedDB, see `paintsFromCache` in router.ts); the socket, the outbox
+ * drain, push and the file rules start only after that paint (`afterFirstPaint`), so none of
+ * their work competes with it.
  */
 export function useAgentRuntime() {
   const router = useRouter()
@@ -33,7 +41,18 @@ export function useAgentRuntime() {
   const loadFileRules = () => void fileRules.load().catch(() => undefined)
   const outbox = useOutbox()
 
+  let started = false
+  let active = true
+  let signingOut = false
+  /** Push and notification clicks, set up after the first paint (effects stopped with the layout). */
+  const pushScope = effectScope()
+  let push: Promise<PushParts> | null = null
+
+  let leaving = false
+
   function toSignIn() {
+    if (leaving) return
+    leaving = true
     session.expire()
     socket.stop()
     const current = router.currentRoute.value
@@ -62,7 +81,7 @@ export function useAgentRuntime() {
       // After the replay: reload the lists and the open conversation (everything if local data was lost).
       local.resync({ reconnected, reset })
       void outbox.flush()
-      void viewing.report()
+      void push?.then((p) => p.viewing.report())
     },
     onTyping: ({ conversationId, who }) => {
       if (who === 'customer') conversations.setTyping(conversationId)
@@ -76,13 +95,22 @@ export function useAgentRuntime() {
   })
 
   // Push: no push for the conversation on screen here; a notification click routes this window.
-  const viewing = useViewingReporter({
-    send: (frame) => socket.send(frame),
-    conversationId: () => (router.currentRoute.value.name === 'conversation' ? String(router.currentRoute.value.params.id) : null),
-  })
-  useOpenFromNotification(router)
+  function startPush(): Promise<PushParts> {
+    push ??= import('@/features/push').then((m) => {
+      const viewing = pushScope.run(() => {
+        m.useOpenFromNotification(router)
+        return m.useViewingReporter({
+          send: (frame) => socket.send(frame),
+          conversationId: () => (router.currentRoute.value.name === 'conversation' ? String(router.currentRoute.value.params.id) : null),
+        })
+      })!
+      return { viewing, forgetThisDevice: () => m.usePushNotifications().forgetThisDevice() }
+    })
+    return push
+  }
 
-  // Messages (with their uploads) and queued actions; sending lives in kernel/outbox/send.ts.
+  // Messages (with their uploads) and queued actions; sending lives in kernel/outbox/send.ts. Made
+  // (and its items read, for the thread) now; it starts sending after the first paint.
   initOutbox({
     onSent: (item, result) => {
       // Done, in a chat this agent can't see any more: it leaves this device's lists too.
@@ -99,18 +127,41 @@ export function useAgentRuntime() {
     socket.sendTyping(conversationId)
   })
 
-  onMounted(() => {
-    setUnauthorizedHandler(() => toSignIn())
+  /** The network side of the runtime, once the first screen has painted. */
+  function startNetwork() {
+    if (started || !active) return
+    started = true
     local.start()
     socket.start()
     loadFileRules()
+    startOutbox()
     void outbox.resume()
+    void startPush()
+  }
+
+  // The server said this session is over (the start's own check answered 401 after the remembered
+  // user was shown): sign in again. Another agent's session here: start again as that agent.
+  watch(
+    () => session.user?.id ?? null,
+    (now, before) => {
+      if (signingOut || !active) return
+      if (now === null) toSignIn()
+      else if (before && now !== before) location.reload()
+    },
+  )
+
+  onMounted(() => {
+    setUnauthorizedHandler(() => toSignIn())
+    const wait = router.currentRoute.value.meta.paintsFromCache ? afterFirstPaint() : afterNextFrame()
+    void wait.then(startNetwork)
   })
 
   onBeforeUnmount(() => {
+    active = false
     setUnauthorizedHandler(null)
     local.stop()
     socket.stop()
+    pushScope.stop()
   })
 
   /**
@@ -121,12 +172,15 @@ export function useAgentRuntime() {
   async function signOut() {
     local.stop()
     socket.stop()
-    // A shared phone: the next agent must not get this agent's pushes (unsubscribed here at once).
-    const deviceId = await usePushNotifications().forgetThisDevice()
+    signingOut = true
     try {
+      // A shared phone: the next agent must not get this agent's pushes (unsubscribed here at once).
+      // (Its module may fail to load, say after an update without the old files: sign out anyway.)
+      const deviceId = await startPush().then((p) => p.forgetThisDevice(), () => null)
       await session.signOut(deviceId)
     } catch (e) {
       // Neither storage nor network: nothing happened, and the agent is told so (SettingsPage).
+      signingOut = false
       local.start()
       socket.start()
       throw e

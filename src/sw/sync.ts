@@ -4,7 +4,7 @@
 // same-origin requests), under the same per-conversation Web Locks.
 import { openParleyDbBounded, type ParleyDatabase } from '../kernel/db'
 import { Outbox } from '../kernel/outbox/outbox'
-import { httpTransport, sendItem } from '../kernel/outbox/send'
+import { batchSender, httpTransport, sendItem } from '../kernel/outbox/send'
 import { completePendingSignOut } from '../kernel/account/signOut'
 import { broadcast, OUTBOX_SYNC_TAG, SIGNOUT_SYNC_TAG } from '../kernel/messages'
 
@@ -20,7 +20,7 @@ interface SyncEvent extends ExtendableEvent {
 export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: () => void): Promise<void> {
   const db = await openDb()
   try {
-    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, httpTransport, ctx) })
+    const outbox = new Outbox({ db: async () => db, send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) })
     let changed = false
     outbox.subscribe(() => (changed = true))
     const { retry, unauthorized } = await outbox.sendAll()

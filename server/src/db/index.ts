@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationProvider } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import type { DB } from './schema.js'
 import { migrations } from './migrations/index.js'
 
@@ -46,13 +46,4 @@ async function migrate(db: Kysely<DB>, kind: DbKind): Promise<void> {
     const failed = results?.find((r) => r.status === 'Error')
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${String(error)}`)
   }
-}
-
-/**
- * On PostgreSQL, serialise event inserts so event ids commit in id order; otherwise a
- * socket replaying "id > cursor" could skip an id that was allocated earlier but committed later.
- * SQLite has a single writer, so nothing to do there.
- */
-export async function lockEventLog(trx: Kysely<DB>, kind: DbKind): Promise<void> {
-  if (kind === 'postgres') await sql`select pg_advisory_xact_lock(7261001)`.execute(trx)
 }

@@ -102,6 +102,12 @@ export interface NotesTable {
 
 export interface EventsTable {
   id: Generated<number>
+  /**
+   * PostgreSQL only (0010): the event's place in the stream, the cursor clients hold:
+   * transaction id × EVENTS_PER_TRANSACTION + the event's index in its transaction
+   * (repositories/events.ts). SQLite has no such column: there the id is the place.
+   */
+  pos: Generated<number>
   type: string
   conversation_id: string
   queue_id: string

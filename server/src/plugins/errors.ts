@@ -65,6 +65,7 @@ export function registerErrorHandling(app: FastifyInstance, spa?: { sendIndex: (
   app.setErrorHandler((thrown: FastifyError | HttpError, req, reply) => {
     const err = databaseRefusal(thrown) ?? malformedBody(thrown) ?? thrown
     if (err instanceof HttpError) {
+      if (err.headers) reply.headers(err.headers)
       return reply.status(err.statusCode).send({ error: { code: err.code, message: err.message } })
     }
     if ('validation' in err && err.validation) {

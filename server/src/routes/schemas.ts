@@ -118,13 +118,46 @@ export const sendBody = {
   },
 } as const
 
+/** A batch of messages for one conversation (the outbox), in order: 1..50 items, each as the single send. */
+export const batchBody = {
+  type: 'object',
+  required: ['messages'],
+  additionalProperties: false,
+  properties: { messages: { type: 'array', items: sendBody, minItems: 1, maxItems: 50 } },
+} as const
+
+/** The answer to a batch (services/conversations.ts, sendBatch). */
+export const batchReply = {
+  200: {
+    type: 'object',
+    properties: {
+      stored: { type: 'array', items: messageSchema },
+      failed: {
+        type: 'object',
+        properties: {
+          clientId: { type: 'string' }, index: { type: 'integer' }, status: { type: 'integer' },
+          error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+        },
+      },
+    },
+  },
+} as const
+
 /** A message as sent (agents and customers), typed from its schema. */
 export type SendBody = FromSchema<typeof sendBody>
 
 /** The rule the schema can't say: some text or at least one attachment. */
-export function checkSendBody(b: SendBody) {
+export function checkSendBody(b: SendBody, where = 'A message') {
   if (!b.text.trim() && !b.attachmentIds?.length) {
-    throw new HttpError(400, 'bad_request', 'A message needs text or an attachment')
+    throw new HttpError(400, 'bad_request', `${where} needs text or an attachment`)
+  }
+}
+
+/** The same for every item of a batch, and no clientId twice: a batch that fails these stores nothing (400). */
+export function checkBatchBody(b: { messages: SendBody[] }) {
+  b.messages.forEach((m, i) => checkSendBody(m, `Message ${i + 1} of the batch`))
+  if (new Set(b.messages.map((m) => m.clientId)).size !== b.messages.length) {
+    throw new HttpError(400, 'bad_request', 'A batch may not hold the same clientId twice')
   }
 }
 

@@ -1,17 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
-import { mkdir, readFile, rm, stat } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { fileTypeFromFile } from 'file-type'
-import sharp from 'sharp'
 import type { Kysely } from 'kysely'
 import type { Attachment, FileRules } from '../api-types.js'
 import type { AttachmentsTable, DB } from '../db/schema.js'
 import { HttpError } from './errors.js'
 import { typeAllowed } from './fileRules.js'
 import { videoDurationSeconds } from './mediaDuration.js'
+import type { ImagePool } from './imagePool.js'
 import type { BlobStore } from './storage.js'
 import { graphemes } from '../text.js'
 import { deleteIfUnsent, insertAttachment, toAttachment, unsentUploadsBefore, uploadsSince } from '../db/repositories/attachments.js'
@@ -74,6 +74,8 @@ export interface UploadInput {
   rules: FileRules
   /** Uploads allowed per conversation per hour (count and bytes); more answer 429. */
   quota: UploadQuota
+  /** Where images are decoded and thumbnailed, off the event loop (full: 503, nothing stored). */
+  images: ImagePool
 }
 
 export interface UploadQuota { files: number; bytes: number }
@@ -98,7 +100,8 @@ export async function checkUploadQuota(db: Kysely<DB>, conversationId: string, q
 /**
  * Streams an upload to a temporary file (the size limit is enforced by the multipart parser while
  * streaming), decides its type by magic bytes, checks the admin's rules, stores it under a random
- * key and makes a thumbnail (and a JPEG preview for HEIC). On any refusal nothing stays on disk.
+ * key and makes a thumbnail (and a JPEG preview for HEIC) in the image pool's worker threads. On any
+ * refusal (415, 413, 429, 503 when the pool is full) nothing stays on disk.
  */
 export async function storeUpload(db: Kysely<DB>, store: BlobStore, tmpDir: string, input: UploadInput): Promise<Attachment> {
   await mkdir(tmpDir, { recursive: true })
@@ -139,28 +142,19 @@ export async function storeUpload(db: Kysely<DB>, store: BlobStore, tmpDir: stri
     let thumbKey: string | null = null
     let previewKey: string | null = null
     if (kind === 'image') {
-      let source: Buffer | string = temp
-      if (ext === 'heic' || ext === 'heif') {
+      const r = await input.images.render({ path: temp, heic: ext === 'heic' || ext === 'heif', thumbPx: THUMB_PX })
+      if (!r.ok) throw new HttpError(415, 'unsupported_type', 'This image could not be read')
+      width = r.width
+      height = r.height
+      if (r.preview) {
         // Most browsers can't show HEIC: keep a JPEG rendering beside the original.
-        const { default: convert } = await import('heic-convert')
-        const jpeg = Buffer.from(await convert({ buffer: await readFile(temp), format: 'JPEG', quality: 0.85 }))
         previewKey = randomBytes(18).toString('base64url')
-        await store.putBuffer(previewKey, jpeg)
+        await store.putBuffer(previewKey, Buffer.from(r.preview.buffer, r.preview.byteOffset, r.preview.byteLength))
         keys.push(previewKey)
-        source = jpeg
       }
-      try {
-        const img = sharp(source, { animated: false })
-        const meta = await img.metadata()
-        width = meta.autoOrient?.width ?? meta.width ?? null
-        height = meta.autoOrient?.height ?? meta.height ?? null
-        const thumb = await img.rotate().resize(THUMB_PX, THUMB_PX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer()
-        thumbKey = randomBytes(18).toString('base64url')
-        await store.putBuffer(thumbKey, thumb)
-        keys.push(thumbKey)
-      } catch {
-        throw new HttpError(415, 'unsupported_type', 'This image could not be read')
-      }
+      thumbKey = randomBytes(18).toString('base64url')
+      await store.putBuffer(thumbKey, Buffer.from(r.thumb.buffer, r.thumb.byteOffset, r.thumb.byteLength))
+      keys.push(thumbKey)
     }
     const { size } = await stat(temp)
     const row: AttachmentsTable = {

@@ -105,6 +105,40 @@ export async function sendMessage(
   })
 }
 
+/** What a batch send answers: the stored prefix, and the item that failed (the rest were not tried). */
+export interface BatchResult {
+  /** In order; an item sent before (same clientId) is answered with the message stored then. */
+  stored: Message[]
+  failed?: { clientId: string; index: number; status: number; error: { code: string; message: string } }
+}
+
+/**
+ * Sends a batch of messages to one conversation, in order, each exactly as `sendMessage` (its own
+ * transaction: ownership, ended chat, attachments, idempotency per clientId), stopping at the first
+ * item refused: everything before it stays stored and is returned, the refusal is reported with its
+ * index. A repeated batch stores nothing twice. Errors that are not refusals (HttpError) are thrown.
+ */
+export async function sendBatch(
+  ctx: AppContext,
+  input: {
+    conversationId: string
+    messages: { clientId: string; text: string; attachmentIds?: string[] | undefined }[]
+    author: { kind: 'agent'; userId: string } | { kind: 'customer' }
+  },
+): Promise<BatchResult> {
+  const stored: Message[] = []
+  for (const [index, m] of input.messages.entries()) {
+    try {
+      const { message } = await sendMessage(ctx, { conversationId: input.conversationId, clientId: m.clientId, text: m.text.trim(), attachmentIds: m.attachmentIds, author: input.author })
+      stored.push(message)
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err
+      return { stored, failed: { clientId: m.clientId, index, status: err.statusCode, error: { code: err.code, message: err.message } } }
+    }
+  }
+  return { stored }
+}
+
 /** Moves an agent's read marker forward (never backwards: an older device may report late). */
 export const markRead = upsertReadMarker
 

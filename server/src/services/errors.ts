@@ -4,6 +4,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** Response headers that go with it (Retry-After on 503 and 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message)
   }

@@ -1,6 +1,5 @@
 import type { Transaction } from 'kysely'
 import type { EventDataByType, EventType, ServerEvent } from '../api-types.js'
-import { lockEventLog } from '../db/index.js'
 import type { DB } from '../db/schema.js'
 import { insertEvent } from '../db/repositories/events.js'
 import type { AppContext } from './context.js'
@@ -26,9 +25,10 @@ export type Emit = (e: EventInput) => Promise<void>
  * transaction and published only after it commits, so a socket never sees a change that
  * was rolled back, and a replay from the log sees exactly what was published.
  *
- * The events are written after `fn`, just before the commit: on PostgreSQL the log's lock (which
- * keeps ids in commit order) is then held for those inserts and the commit only, not for the
- * business logic, so writers to other conversations wait as little as possible.
+ * No lock is held around the log: on PostgreSQL an event's place in the stream is its transaction
+ * id (repositories/events.ts), and the bus streams only what lies below the oldest running
+ * transaction (services/pgPubSub.ts), so writers to different conversations never wait on each other.
+ * At most EVENTS_PER_TRANSACTION (4096) events per transaction: more throws and rolls back.
  */
 export async function withEvents<T>(
   ctx: AppContext,
@@ -41,9 +41,8 @@ export async function withEvents<T>(
       pending.push({ e, createdAt: Date.now() })
     }
     const value = await fn(trx, emit)
-    if (pending.length > 0) await lockEventLog(trx, ctx.kind)
-    for (const { e, createdAt } of pending) {
-      const id = await insertEvent(trx, { ...e, createdAt })
+    for (const [index, { e, createdAt }] of pending.entries()) {
+      const id = await insertEvent(trx, ctx.kind, { ...e, createdAt }, index)
       // The input pairs type and data already; TypeScript can't follow the pair through the spread.
       const event = { id, type: e.type, conversationId: e.conversationId, createdAt, data: e.data } as ServerEvent
       published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility, ...(e.cause ? { cause: e.cause } : {}) })

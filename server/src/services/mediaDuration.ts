@@ -1,5 +1,4 @@
 import { open, type FileHandle } from 'node:fs/promises'
-import { parseFile } from 'music-metadata'
 
 /**
  * The playing time of a stored video, in seconds, as its container states it (issue 10, point 9):
@@ -15,6 +14,8 @@ import { parseFile } from 'music-metadata'
 export async function videoDurationSeconds(path: string, ext: string): Promise<number | undefined> {
   const found: number[] = []
   try {
+    // Loaded on the first recorded video, not at start (issue 12).
+    const { parseFile } = await import('music-metadata')
     const meta = await parseFile(path, { duration: true, skipCovers: true })
     if (Number.isFinite(meta.format.duration)) found.push(meta.format.duration!)
   } catch {

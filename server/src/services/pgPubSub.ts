@@ -1,52 +1,138 @@
 import pg from 'pg'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { currentSchema, getStoredEvent } from '../db/repositories/events.js'
+import { currentSchema, horizonPos, readLogAfter } from '../db/repositories/events.js'
 import type { PubSub, Published } from './pubsub.js'
 
-
-/** What goes through NOTIFY (payloads stop at 8000 bytes, so large events travel by id). */
+/** What goes through NOTIFY: "the log grew" (events are read from the log), or a whole non-event message. */
 type Wire =
-  | { k: 'event'; id: number }
-  /** Small events travel whole, saving every process a read of the log. */
-  | { k: 'full'; e: Extract<Published, { kind: 'event' }> }
+  | { k: 'wake' }
   | { k: 'msg'; msg: Exclude<Published, { kind: 'event' }> }
 
+/** Tuning of the log tail (ms and rows); tests may shorten the timings. */
+export interface PgBusOptions {
+  /** Rows read from the log per query (500). */
+  batch: number
+  /** While committed events wait above the horizon, the log is read again after this, doubling up to `maxRetryMs` (2 → 100). */
+  retryMs: number
+  maxRetryMs: number
+  /** The log is read at least this often, in case a notification was lost with a connection (1000). */
+  pollMs: number
+}
+
+const DEFAULTS: PgBusOptions = { batch: 500, retryMs: 2, maxRetryMs: 100, pollMs: 1000 }
+
+/** Counters for the bench and tests: how often the log was read and how many notifications were sent. */
+export interface PgBusStats {
+  logReads: number
+  notifies: number
+  events: number
+}
+
 /**
- * PubSub across server processes on one PostgreSQL database, with LISTEN/NOTIFY. Each process,
- * the publisher included, hears every notification (large events are read back from the log by
- * id), so every process delivers the same events, in commit order (event inserts hold an
- * advisory lock, so commit order is id order).
+ * PubSub across server processes on one PostgreSQL database.
+ *
+ * Events are not carried by NOTIFY: every process reads them from the log (`events`), in place
+ * order, and hands a subscriber only those placed below the horizon of transactions still running
+ * (repositories/events.ts, horizonPos). Below it nothing can be added any more, so a socket that saw
+ * an event has seen every event placed before it, and its cursor is safe to replay from — without a
+ * lock among writers. An event committed above the horizon waits until the transactions before it
+ * end (the log is read again after 2, 4, … 100 ms, or at once on the next notification).
+ *
+ * NOTIFY only says "the log grew" (at most one notification in flight per process: what is
+ * published meanwhile goes with the next one) and carries the other messages (typing, control,
+ * revocations) whole. The publishing process reads its own log at once, without waiting for its
+ * notification.
  */
-export async function createPgPubSub(connectionString: string, db: Kysely<DB>, log: (err: unknown) => void = console.error): Promise<PubSub & { close(): Promise<void> }> {
+export async function createPgPubSub(
+  connectionString: string, db: Kysely<DB>, log: (err: unknown) => void = console.error, options: Partial<PgBusOptions> = {},
+): Promise<PubSub & { close(): Promise<void>; stats: PgBusStats }> {
+  const opts = { ...DEFAULTS, ...options }
   const handlers = new Set<(msg: Published) => void>()
+  const stats: PgBusStats = { logReads: 0, notifies: 0, events: 0 }
   // One channel per schema: installs (or test runs) sharing a database never hear each other.
   const CHANNEL = `parley_bus_${((await currentSchema(db)) ?? 'public').replace(/[^a-z0-9_]/gi, '')}`
   let client: pg.Client | undefined
   let closed = false
-  // Deliveries are chained so events leave in the order their notifications arrived.
+  // Messages (not events) are delivered in the order their notifications arrived.
   let chain = Promise.resolve()
 
   const dispatch = (msg: Published) => { for (const h of handlers) h(msg) }
 
-  async function onWire(w: Wire) {
-    if (w.k === 'event') {
-      const stored = await getStoredEvent(db, w.id)
-      if (!stored) return
-      dispatch({ kind: 'event', ...stored, conversationId: stored.event.conversationId })
-    } else if (w.k === 'full') {
-      dispatch(w.e)
-    } else {
-      dispatch(w.msg)
+  // --- the log tail ---------------------------------------------------------------------------
+  // Everything placed at or below `position` has been dispatched. A process starts at the horizon:
+  // what was final before it started is history (sockets replay it from the log).
+  let position = (await horizonPos(db)) - 1
+  let reading = false
+  let again = false
+  let retryMs = opts.retryMs
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+
+  /** Reads and dispatches what became final; true when committed events wait above the horizon. */
+  async function readOnce(): Promise<boolean> {
+    for (;;) {
+      const horizon = await horizonPos(db)
+      const rows = await readLogAfter(db, 'postgres', position, opts.batch)
+      stats.logReads++
+      let waiting = false
+      for (const r of rows) {
+        if (r.event.id >= horizon) {
+          waiting = true
+          break
+        }
+        position = r.event.id
+        stats.events++
+        dispatch({ kind: 'event', ...r, conversationId: r.event.conversationId })
+      }
+      if (rows.length === opts.batch && !waiting) continue
+      // Every event placed below the horizon was in `rows`: the stream stands just below it.
+      position = Math.max(position, horizon - 1)
+      return waiting
     }
   }
 
+  function wake() {
+    if (closed) return
+    if (reading) {
+      again = true
+      return
+    }
+    reading = true
+    clearTimeout(retryTimer)
+    retryTimer = undefined
+    void (async () => {
+      let waiting: boolean
+      try {
+        do {
+          again = false
+          waiting = await readOnce()
+        } while (again && !closed)
+      } catch (err) {
+        if (!closed) log(err)
+        waiting = true
+      } finally {
+        reading = false
+      }
+      if (closed) return
+      if (waiting) {
+        retryTimer = setTimeout(wake, retryMs)
+        retryMs = Math.min(opts.maxRetryMs, retryMs * 2)
+      } else {
+        retryMs = opts.retryMs
+      }
+    })()
+  }
+  const pollTimer = setInterval(wake, opts.pollMs)
+  pollTimer.unref()
+
+  // --- notifications --------------------------------------------------------------------------
   async function connect(): Promise<void> {
     const c = new pg.Client({ connectionString })
     c.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return
       const w = JSON.parse(n.payload) as Wire
-      chain = chain.then(() => onWire(w)).catch(log)
+      if (w.k === 'wake') wake()
+      else chain = chain.then(() => dispatch(w.msg)).catch(log)
     })
     c.on('error', (err) => {
       log(err)
@@ -55,14 +141,18 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
     await c.connect()
     await c.query(`LISTEN ${CHANNEL}`)
     client = c
+    // Whatever was committed while no one listened.
+    wake()
   }
   await connect()
 
-  // One connection, one batch at a time: two connections could reorder the events of one
-  // transaction (a conversation's end before its "Chat ended" message), and listeners would see
-  // ids out of order. What is published while a batch is on its way goes in the next batch.
+  // One connection, one batch at a time: two connections could reorder the messages of one
+  // transaction (a revocation before the control message that explains it). What is published
+  // while a batch is on its way goes in the next batch; wakes in one batch collapse into one.
   const notifier = new pg.Pool({ connectionString, max: 1 })
+  const WAKE = JSON.stringify({ k: 'wake' } satisfies Wire)
   let queued: string[] = []
+  let wakeQueued = false
   let sending: Promise<void> | null = null
   const channel = pg.escapeLiteral(CHANNEL)
   function send(): Promise<void> {
@@ -70,6 +160,8 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
       while (queued.length > 0) {
         const batch = queued
         queued = []
+        wakeQueued = false
+        stats.notifies += batch.length
         // One simple-protocol query, a statement per notification: they run in order in one
         // transaction, and PostgreSQL delivers a transaction's notifications in that order.
         await notifier.query(batch.map((p) => `select pg_notify(${channel}, ${pg.escapeLiteral(p)});`).join('\n')).catch(log)
@@ -80,24 +172,29 @@ export async function createPgPubSub(connectionString: string, db: Kysely<DB>, l
     return sending
   }
   return {
+    stats,
     publish(msg) {
-      let payload: string
       if (msg.kind === 'event') {
-        payload = JSON.stringify({ k: 'full', e: msg } satisfies Wire)
-        // NOTIFY payloads stop at 8000 bytes: larger events go by id and are read from the log.
-        if (Buffer.byteLength(payload) > 7500) payload = JSON.stringify({ k: 'event', id: msg.event.id } satisfies Wire)
+        // The event is in the log already (published after its commit): read it from there, here at
+        // once and in every other process on the notification.
+        wake()
+        if (wakeQueued) return
+        wakeQueued = true
+        queued.push(WAKE)
       } else {
-        payload = JSON.stringify({ k: 'msg', msg } satisfies Wire)
+        queued.push(JSON.stringify({ k: 'msg', msg } satisfies Wire))
       }
-      queued.push(payload)
       void send()
     },
     subscribe(handler) {
       handlers.add(handler)
       return () => handlers.delete(handler)
     },
+    eventPosition: () => position,
     async close() {
       closed = true
+      clearInterval(pollTimer)
+      clearTimeout(retryTimer)
       await client?.end().catch(() => undefined)
       await send()
       await notifier.end()

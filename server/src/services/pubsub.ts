@@ -3,7 +3,8 @@ import type { ServerEvent, ServerFrame } from '../api-types.js'
 /**
  * What crosses from the code that changes data to the sockets that show it.
  * `queueId` and `visibility` let the hub decide who may see an event without a query.
- * In-process today; a PostgreSQL LISTEN/NOTIFY implementation can replace it for several processes.
+ * In-process on SQLite (pubsub.ts); across processes on PostgreSQL (pgPubSub.ts: events streamed
+ * from the log below the horizon of running transactions, the rest over LISTEN/NOTIFY).
  */
 export type Published =
   /**
@@ -30,8 +31,15 @@ export type EventCause = 'transfer'
 export type RevokeReason = 'signed_out' | 'password_changed' | 'deactivated' | 'device_blocked' | 'expired'
 
 export interface PubSub {
+  /** Events: call once per committed event, after the commit (withEvents does). */
   publish(msg: Published): void
   subscribe(handler: (msg: Published) => void): () => void
+  /**
+   * Where the bus's event stream stands: every event placed at or below it has been handed to the
+   * subscribers, every later one will be, in place order. Read it right after subscribing to bound a
+   * replay from the log. Absent on the in-process bus (SQLite), where the log's newest id serves.
+   */
+  eventPosition?(): number
 }
 
 export function createLocalPubSub(): PubSub {

@@ -2,13 +2,15 @@
 // delivery with retries, and the outbound endpoint guard (pushEndpoint.ts). Who gets which push
 // is decided elsewhere (pushPolicy.ts).
 import type { Agent } from 'node:https'
-import webpush from 'web-push'
 import type { Kysely } from 'kysely'
 import type { PushPayload } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { deletePushDevice, markPushed, pushTargets } from '../db/repositories/pushDevices.js'
 import { checkPushEndpoint, createPushAgent, isRefusal } from './pushEndpoint.js'
+
+/** web-push (and its crypto and HTTP dependencies) loads on the first push or the first start, not with every process. */
+const loadWebPush = async () => (await import('web-push')).default
 
 /** Waits before the 2nd, 3rd and 4th attempt of a push the service refused for now (5xx, 429), in ms. */
 const RETRY_MS = [1000, 5000, 25000]
@@ -20,7 +22,7 @@ export async function vapidKeys(db: Kysely<DB>): Promise<VapidKeys> {
   const existing = await getSetting<VapidKeys>(db, 'vapid')
   if (existing) return existing
   // Insert-if-absent, then read back: two processes starting together agree on one pair.
-  await putSetting(db, 'vapid', webpush.generateVAPIDKeys(), false)
+  await putSetting(db, 'vapid', (await loadWebPush()).generateVAPIDKeys(), false)
   return (await getSetting<VapidKeys>(db, 'vapid'))!
 }
 
@@ -78,7 +80,7 @@ export function createPushTransport(db: Kysely<DB>, opts: PushTransportOptions):
         // Checked before every attempt, not only at registration: the allow-list may have shrunk
         // since, and a row may predate the rule.
         checkEndpoint(device.endpoint)
-        await webpush.sendNotification(
+        await (await loadWebPush()).sendNotification(
           { endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } },
           body,
           { TTL: ttl, urgency, contentEncoding: 'aes128gcm', vapidDetails: { subject: opts.subject, ...keys }, agent, timeout: 15_000 },

@@ -387,26 +387,31 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (conn.closed) return
       if (identity.kind === 'agent') armExpiry(sessionEnds)
       unsubscribeEvents = ctx.pubsub.subscribe(onPublished)
+      // The replay reads the log up to where the bus stood when this socket subscribed: every later
+      // event reaches onPublished (buffered until the replay is sent). On PostgreSQL that is below
+      // the horizon of running transactions (pgPubSub.ts), so a cursor given out is never passed by
+      // an event committed later; on SQLite (one writer) the log's newest id.
+      const upTo = ctx.pubsub.eventPosition?.() ?? await latestEventId(ctx.db, ctx.kind)
       // The file rules as they are now, sent with ready: a change the admin made after the app read
       // them over HTTP but before this socket subscribed would otherwise never reach it (changes
       // after the subscription come as a control message).
       const files = await freshFileRules()
 
-      const latest = await latestEventId(ctx.db)
       const cursor = frame.cursor
       let reset = false
       if (cursor === undefined) {
-        lastSent = latest
-      } else if (cursor > latest) {
-        // The client saw a log this server doesn't have (data wiped or another install): reload.
-        reset = true
-        lastSent = latest
+        lastSent = upTo
+      } else if (cursor > upTo) {
+        // Ahead of this process (another one streamed further): nothing to replay, unless the client
+        // saw a log this server doesn't have (data wiped or another install): then reload.
+        reset = cursor > await latestEventId(ctx.db, ctx.kind)
+        lastSent = reset ? upTo : cursor
       } else {
         const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }
-        const missed = await readEvents(ctx.db, cursor, scope, MAX_REPLAY + 1)
+        const missed = await readEvents(ctx.db, ctx.kind, { cursor, upTo }, scope, MAX_REPLAY + 1)
         if (missed.length > MAX_REPLAY) {
           reset = true
-          lastSent = latest
+          lastSent = upTo
         } else {
           lastSent = cursor
           for (const e of missed) deliver(e)
@@ -415,7 +420,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       replaying = false
       for (const p of buffer.splice(0)) deliver(p)
       send({ type: 'settings', files })
-      send({ type: 'ready', cursor: Math.max(lastSent, latest), ...(reset ? { reset: true } : {}) })
+      send({ type: 'ready', cursor: Math.max(lastSent, upTo), ...(reset ? { reset: true } : {}) })
     }
 
     function typing(conversationId: string) {

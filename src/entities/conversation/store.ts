@@ -81,7 +81,10 @@ export const useConversationStore = defineStore('conversations', () => {
     return lists[view].value
   }
 
-  /** The offline copy: what the server says later wins (only unknown conversations are added). */
+  /**
+   * The offline copy: what the server says later wins (only unknown conversations are added).
+   * Resolves whether it held anything; never rejects, and waits at most for the bounded IndexedDB open.
+   */
   function hydrate(): Promise<boolean> {
     hydration ??= localCache.conversations().then((rows) => {
       for (const c of rows) if (!byId.value[c.id]) byId.value[c.id] = c
@@ -90,11 +93,25 @@ export const useConversationStore = defineStore('conversations', () => {
     return hydration
   }
 
-  /** Write through to the offline copy: what the agent can see is kept, the rest forgotten. */
+  /**
+   * Write through to the offline copy: what the agent can see is kept, the rest forgotten. The
+   * changes of one task (a batch of sent messages, a burst of events) go in one write, as they are then.
+   */
+  let unpersisted = new Set<string>()
   function persist(id: string) {
-    const c = byId.value[id]
-    if (c && viewOf(c, me.value) !== null) void localCache.putConversations([c])
-    else if (!c || c.id !== openId.value) void localCache.forgetConversation(id)
+    if (!unpersisted.size) queueMicrotask(persistNow)
+    unpersisted.add(id)
+  }
+  function persistNow() {
+    const ids = unpersisted
+    unpersisted = new Set()
+    const keep: Conversation[] = []
+    for (const id of ids) {
+      const c = byId.value[id]
+      if (c && viewOf(c, me.value) !== null) keep.push(c)
+      else if (!c || c.id !== openId.value) void localCache.forgetConversation(id)
+    }
+    void localCache.putConversations(keep)
   }
 
   /** From the server's answer (its `unread` is the starting value). */
@@ -336,7 +353,7 @@ export const useConversationStore = defineStore('conversations', () => {
 
   return {
     byId, loaded, loading, openId, typingUntil, sortBy, conversations, offers, picklist, history, totalUnread,
-    list, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
+    list, hydrate, setSort, setFromServer, upsertFromEvent, fetchList, refreshLoaded, refreshAll, fetchOne, noteMessage, clearUnread,
     applyRead, flushRead, applyEvent, setOpen, remove, pick, accept, reject, setTyping, isTyping, reset,
   }
 })

@@ -37,9 +37,26 @@ export const useMessageStore = defineStore('messages', () => {
    */
   function upsert(m: Message): boolean {
     const added = merge(m)
-    void localCache.putMessages(m.conversationId, [m])
+    keepOffline(m)
     if (added) for (const l of addedListeners) l(m)
     return added
+  }
+
+  /**
+   * Messages to write to the offline copy, per conversation: the upserts of one task (a batch the
+   * outbox sent, a burst of socket events) go in one IndexedDB transaction per conversation.
+   */
+  let unwritten = new Map<string, Message[]>()
+  function keepOffline(m: Message) {
+    if (!unwritten.size) queueMicrotask(writeOffline)
+    const list = unwritten.get(m.conversationId)
+    if (list) list.push(m)
+    else unwritten.set(m.conversationId, [m])
+  }
+  function writeOffline() {
+    const all = unwritten
+    unwritten = new Map()
+    for (const [conversationId, list] of all) void localCache.putMessages(conversationId, list)
   }
 
   /** The socket's events about messages. */
@@ -61,7 +78,7 @@ export const useMessageStore = defineStore('messages', () => {
     return true
   }
 
-  /** The offline copy of a conversation's latest messages (what is already held wins). */
+  /** The offline copy of a conversation's latest messages (what is already held wins); never rejects. */
   function hydrate(conversationId: string): Promise<void> {
     hydrated[conversationId] ??= localCache.messages(conversationId).then((rows) => {
       for (const m of rows) if (!forConversation(conversationId).some((x) => x.id === m.id || x.clientId === m.clientId)) merge(m)
@@ -129,5 +146,5 @@ export const useMessageStore = defineStore('messages', () => {
     hydrated = {}
   }
 
-  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
+  return { byConversation, loaded, hasOlder, loadingOlder, forConversation, hydrate, upsert, onAdded, applyEvent, fetch, fetchOlder, lastSeq, reset }
 })

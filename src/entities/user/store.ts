@@ -29,8 +29,10 @@ function writeLastUser(user: User | null) {
 /** Who is signed in. */
 export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null)
-  /** GET /api/auth/me has answered (or failed) once. */
+  /** Who is signed in is known for this start: the server answered, or a remembered user stands in meanwhile. */
   const checked = ref(false)
+  /** The server's GET /api/auth/me has answered (or failed) once this start. */
+  const verified = ref(false)
   const isSignedIn = computed(() => user.value !== null)
   let pending: Promise<User | null> | null = null
   /**
@@ -44,9 +46,8 @@ export const useSessionStore = defineStore('session', () => {
     writeLastUser(u)
   }
 
-  /** Asks the server once per start; offline, the last known user is trusted until it answers. */
-  function ensureChecked(): Promise<User | null> {
-    if (checked.value) return Promise.resolve(user.value)
+  /** The server's answer to GET /api/auth/me for this start (or the sign-out it completed first). */
+  function verify(): Promise<User | null> {
     pending ??= completeSignOut()
       .then((state) => {
         // A sign-out waits for (or just reached) the server: this device is signed out either way.
@@ -64,9 +65,27 @@ export const useSessionStore = defineStore('session', () => {
       })
       .finally(() => {
         checked.value = true
+        verified.value = true
         pending = null
       })
     return pending
+  }
+
+  /**
+   * Who is signed in, asked of the server once per start. Offline, the last known user is trusted
+   * until it answers. With `wait: false` (the agent pages) and a user remembered on this device,
+   * that user is answered at once and the server is asked meanwhile: the first screen paints from
+   * the offline copy without waiting for the network, and a 401 still ends in sign-in (`user`
+   * becomes null, which the agent layout watches).
+   */
+  function ensureChecked(opts: { wait?: boolean } = {}): Promise<User | null> {
+    if (checked.value) return Promise.resolve(user.value)
+    const remembered = opts.wait === false ? readLastUser() : null
+    const answer = verify()
+    if (!remembered) return answer
+    user.value = remembered
+    checked.value = true
+    return Promise.resolve(remembered)
   }
 
   async function signIn(username: string, password: string): Promise<User> {
@@ -145,5 +164,5 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  return { user, checked, isSignedIn, signOutPending, ensureChecked, signIn, signOut, update, refresh, expire }
+  return { user, checked, verified, isSignedIn, signOutPending, ensureChecked, signIn, signOut, update, refresh, expire }
 })

@@ -4,7 +4,7 @@ import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/ker
 import { isApiError, isNetworkError } from '@/kernel/http/errors'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
 import { uuid } from '@/kernel/uuid'
-import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { batchSender, httpTransport, sendItem } from '@/kernel/outbox/send'
 import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
 const items: ShallowRef<OutboxItem[]> = shallowRef([])
@@ -23,9 +23,10 @@ function setProgress(clientId: string, fraction: number | null) {
 }
 
 /**
- * Creates the app's outbox (once), loads what a previous session left, flushes, and flushes
- * again when the browser comes back online or the app comes to the foreground. Each new item
- * also registers a Background Sync, so the service worker sends it even if the app is closed.
+ * Creates the app's outbox (once) and reads what a previous session left (the thread shows it),
+ * without sending anything: `startOutbox()` does that, after the first screen has painted. Each
+ * new item also registers a Background Sync, so the service worker sends it even if the app is
+ * closed (an item enqueued before `startOutbox()` is sent at once too).
  */
 export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial<Pick<OutboxOptions, 'send'>>): Outbox {
   if (instance) return instance
@@ -33,6 +34,7 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   const outbox = new Outbox({
     db: getDb,
     send: (item, ctx) => sendItem(item, httpTransport, ctx),
+    batch: batchSender(httpTransport),
     onProgress: setProgress,
     ...options,
     onEnqueued: (item) => {
@@ -42,10 +44,20 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   })
   instance = outbox
   outbox.subscribe((list) => (items.value = list))
-  void outbox
-    .load()
-    .then(() => outbox.flush())
-    .catch(() => undefined)
+  loaded = outbox.load().catch(() => undefined)
+  return outbox
+}
+
+let loaded: Promise<unknown> = Promise.resolve()
+
+/**
+ * Starts sending: what is stored goes now, and again when the browser comes back online or the
+ * app to the foreground, or when a blocked database opens after all. Once per initOutbox.
+ */
+export function startOutbox(): void {
+  const outbox = instance
+  if (!outbox || cleanup) return
+  void loaded.then(() => outbox.flush()).catch(() => undefined)
 
   // The database opened after all (the other tab closed): show and send what it holds.
   const stopWatching = databaseBlocked.subscribe((blocked) => {
@@ -71,7 +83,6 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
     document.removeEventListener('visibilitychange', onVisible)
     channel?.close()
   }
-  return outbox
 }
 
 export function disposeOutbox(): void {

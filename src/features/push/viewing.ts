@@ -1,4 +1,4 @@
-import { onBeforeUnmount, watch } from 'vue'
+import { onScopeDispose, watch } from 'vue'
 import type { ClientFrame } from '@/kernel/contract'
 import { currentDeviceId } from './usePushNotifications'
 
@@ -19,7 +19,7 @@ export async function closeConversationNotifications(conversationId: string): Pr
 /**
  * Tells the server which conversation this device shows (none while the app is hidden), so it
  * sends no push for it here. Call `report()` again when the socket is ready (a new connection
- * starts with nothing on screen).
+ * starts with nothing on screen). Stops with the calling scope (a component, or an effectScope).
  */
 export function useViewingReporter(opts: ViewingOptions) {
   let last: string | null | undefined
@@ -35,7 +35,7 @@ export function useViewingReporter(opts: ViewingOptions) {
   const onVisibility = () => void report()
   document.addEventListener('visibilitychange', onVisibility)
   const stop = watch(opts.conversationId, () => void report())
-  onBeforeUnmount(() => {
+  onScopeDispose(() => {
     document.removeEventListener('visibilitychange', onVisibility)
     stop()
   })

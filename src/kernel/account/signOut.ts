@@ -7,7 +7,7 @@ import { isApiError, isNetworkError } from '../http/errors'
 import { broadcast, SIGNOUT_SYNC_TAG } from '../messages'
 import { getDb, type ParleyDatabase } from '../db'
 import { Outbox } from '../outbox/outbox'
-import { httpTransport, sendItem } from '../outbox/send'
+import { batchSender, httpTransport, sendItem } from '../outbox/send'
 import { requestBackgroundSync } from '../outbox/sync'
 
 /** settings key (IndexedDB) and localStorage key of a sign-out the server has not heard yet. */
@@ -113,7 +113,7 @@ async function run(db: () => Promise<ParleyDatabase>): Promise<SignOutState> {
   if (!pending) return 'none'
   try {
     await withDb(db, async (d) => {
-      const outbox = new Outbox({ db: async () => d, send: (item, ctx) => sendItem(item, httpTransport, ctx) })
+      const outbox = new Outbox({ db: async () => d, send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) })
       await outbox.sendAll()
       outbox.dispose()
     }, undefined)

@@ -3,10 +3,10 @@ import { isApiError } from '../http/errors'
 import type { ParleyDatabase } from '../db'
 import type { ChatRef, OutboxItem, OutboxKind, OutboxStoreName, OutboxTransfer } from '../db/schema'
 import { uuid } from '../uuid'
-import type { Delivered, SendContext } from './send'
+import type { BatchSender, Delivered, SendContext } from './send'
 
 export type { OutboxItem, OutboxKind } from '../db/schema'
-export type { Delivered } from './send'
+export type { BatchSender, Delivered } from './send'
 
 /** A file to send with a message (a File from a picker, or a Blob from the camera). */
 export interface EnqueueAttachment {
@@ -36,6 +36,11 @@ export interface OutboxOptions {
   store?: OutboxStoreName
   /** Sends one item (see send.ts); resolves with the server's answer, rejects (ideally with ApiError) otherwise. */
   send: (item: OutboxItem, ctx: SendContext) => Promise<Delivered>
+  /**
+   * Sends several pending items of a conversation in one request (send.ts `batchSender`): the
+   * leading run of items it `joins`, up to `max`, in order. Without it every item goes alone.
+   */
+  batch?: BatchSender
   /** The server acknowledged an item: hand what it answered to the stores. */
   onSent?: (item: OutboxItem, result: Delivered) => void
   /** The server refused an item for good (it is kept as 'failed', with the reason). */
@@ -83,7 +88,7 @@ export type Settled =
   /** Not sent yet (no network, server trouble, signed out): it stays queued and goes later. */
   | { outcome: 'queued' }
 
-type Optional = 'onSent' | 'onFailed' | 'onUnauthorized' | 'onProgress' | 'onEnqueued' | 'store'
+type Optional = 'onSent' | 'onFailed' | 'onUnauthorized' | 'onProgress' | 'onEnqueued' | 'store' | 'batch'
 type DrainResult = 'done' | 'retry' | 'unauthorized'
 
 export function webLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -278,54 +283,116 @@ export class Outbox {
     this.waiters.clear()
   }
 
-  /** Sends the conversation's pending items in order until one must wait. Call under its lock. */
+  /**
+   * Sends the conversation's pending items in order until one must wait. Call under its lock.
+   * With a batch sender, the leading run of messages goes in one request (up to `batch.max`); a
+   * batch refused as a whole, or a message refused inside one, is sent again alone, so the single
+   * send's answer decides (retry later, or "Not sent" with the server's reason).
+   */
   private async drain(conversationId: string): Promise<DrainResult> {
     const db = await this.opts.db()
+    const batch = this.opts.batch
+    /** How many of the next items go alone (after a batch the server refused). */
+    let alone = 0
     for (;;) {
       if (this.paused || this.disposed) return this.paused ? 'unauthorized' : 'done'
       // Read each time: another sender (the service worker) may have sent some meanwhile.
-      const item = await firstPending(db, this.storeName, conversationId)
+      const run = await pendingRun(db, this.storeName, conversationId, batch && alone === 0 ? batch.max : 1, batch?.joins)
+      const item = run[0]
       if (!item) return 'done'
 
-      let result: Delivered
-      try {
-        result = await this.opts.send(item, {
-          uploaded: (localId, attachmentId) => this.markUploaded(item.clientId, localId, attachmentId),
-          progress: (fraction) => this.opts.onProgress?.(item.clientId, fraction),
-        })
-      } catch (e) {
-        this.opts.onProgress?.(item.clientId, null)
-        const outcome = classifyFailure(e)
-        if (outcome === 'unauthorized') {
-          this.paused = true
-          this.settleAll({ outcome: 'queued' })
-          this.opts.onUnauthorized?.()
-          return 'unauthorized'
+      if (batch && run.length > 1) {
+        const ctxFor = (i: OutboxItem) => this.context(i)
+        let outcome: Awaited<ReturnType<BatchSender['send']>>
+        try {
+          outcome = await batch.send(run, ctxFor)
+        } catch (e) {
+          for (const i of run) this.opts.onProgress?.(i.clientId, null)
+          if (classifyFailure(e) === 'failed') {
+            // Refused as a whole (say, one message too long): each goes alone, to learn which.
+            alone = run.length
+            continue
+          }
+          const result = await this.failed(conversationId, item, e)
+          if (result) return result
+          continue
         }
-        const current = (await db.get(this.storeName, item.clientId)) ?? item
-        if (outcome === 'retry') {
-          await this.save({ ...current, attempts: current.attempts + 1 })
-          // Everything behind it in this conversation waits too: tell whoever waits on those.
-          for (const q of this.list(conversationId)) this.settle(q.clientId, { outcome: 'queued' })
-          return 'retry'
+        const sent = run.slice(0, outcome.delivered.length)
+        if (sent.length) await this.acknowledge(conversationId, sent, outcome.delivered)
+        const failed = outcome.failed
+        if (failed?.kind === 'refused') {
+          alone = 1
+        } else if (failed) {
+          const at = run[failed.index]!
+          this.opts.onProgress?.(at.clientId, null)
+          const result = await this.failed(conversationId, at, failed.error)
+          if (result) return result
         }
-        const reason = e instanceof Error && e.message ? e.message : 'The server refused it'
-        await this.save({ ...current, status: 'failed', error: reason, attempts: current.attempts + 1 })
-        this.opts.onFailed?.(item, e)
-        this.settle(item.clientId, {
-          outcome: 'failed', error: reason, status: isApiError(e) ? e.status : 400, code: isApiError(e) ? e.code : 'refused',
-        })
         continue
       }
 
-      this.opts.onProgress?.(item.clientId, null)
-      this.retries.delete(conversationId)
-      this.opts.onSent?.(item, result)
-      await db.delete(this.storeName, item.clientId)
-      this.items.delete(item.clientId)
-      this.emit()
-      this.settle(item.clientId, { outcome: 'sent', result })
+      alone = Math.max(0, alone - 1)
+      let result: Delivered
+      try {
+        result = await this.opts.send(item, this.context(item))
+      } catch (e) {
+        this.opts.onProgress?.(item.clientId, null)
+        const outcome = await this.failed(conversationId, item, e)
+        if (outcome) return outcome
+        continue
+      }
+      await this.acknowledge(conversationId, [item], [result])
     }
+  }
+
+  private context(item: OutboxItem): SendContext {
+    return {
+      uploaded: (localId, attachmentId) => this.markUploaded(item.clientId, localId, attachmentId),
+      progress: (fraction) => this.opts.onProgress?.(item.clientId, fraction),
+    }
+  }
+
+  /**
+   * A send of `item` failed: paused for sign-in, kept for a retry later, or marked failed with the
+   * server's reason. Answers how the drain ends, or null to carry on with the next item.
+   */
+  private async failed(conversationId: string, item: OutboxItem, e: unknown): Promise<DrainResult | null> {
+    const db = await this.opts.db()
+    const outcome = classifyFailure(e)
+    if (outcome === 'unauthorized') {
+      this.paused = true
+      this.settleAll({ outcome: 'queued' })
+      this.opts.onUnauthorized?.()
+      return 'unauthorized'
+    }
+    const current = (await db.get(this.storeName, item.clientId)) ?? item
+    if (outcome === 'retry') {
+      await this.save({ ...current, attempts: current.attempts + 1 })
+      // Everything behind it in this conversation waits too: tell whoever waits on those.
+      for (const q of this.list(conversationId)) this.settle(q.clientId, { outcome: 'queued' })
+      return 'retry'
+    }
+    const reason = e instanceof Error && e.message ? e.message : 'The server refused it'
+    await this.save({ ...current, status: 'failed', error: reason, attempts: current.attempts + 1 })
+    this.opts.onFailed?.(item, e)
+    this.settle(item.clientId, {
+      outcome: 'failed', error: reason, status: isApiError(e) ? e.status : 400, code: isApiError(e) ? e.code : 'refused',
+    })
+    return null
+  }
+
+  /** The server has `sent` (answered with `results`, same order): hand over, forget, tell. */
+  private async acknowledge(conversationId: string, sent: OutboxItem[], results: Delivered[]): Promise<void> {
+    this.retries.delete(conversationId)
+    for (const [i, item] of sent.entries()) {
+      this.opts.onProgress?.(item.clientId, null)
+      this.opts.onSent?.(item, results[i]!)
+    }
+    const tx = (await this.opts.db()).transaction(this.storeName, 'readwrite')
+    await Promise.all([...sent.map((item) => tx.store.delete(item.clientId)), tx.done])
+    for (const item of sent) this.items.delete(item.clientId)
+    this.emit()
+    for (const [i, item] of sent.entries()) this.settle(item.clientId, { outcome: 'sent', result: results[i]! })
   }
 
   /** Keeps an uploaded file's server id on the stored item (the Blob stays until the message is sent). */
@@ -376,15 +443,24 @@ export class Outbox {
 }
 
 /**
- * The conversation's first pending item, read with a cursor rather than the whole queue, which can
- * hold thousands of items (with their Blobs) after a long time offline.
+ * The conversation's first pending item, and the pending items right after it that `joins` lets
+ * go with it (up to `max` in all); read with a cursor rather than the whole queue, which can hold
+ * thousands of items (with their Blobs) after a long time offline. Failed items are passed over
+ * (they wait for Retry and hold up nothing); an item that can't join ends the run.
  */
-async function firstPending(db: ParleyDatabase, store: OutboxStoreName, conversationId: string): Promise<OutboxItem | undefined> {
+async function pendingRun(
+  db: ParleyDatabase, store: OutboxStoreName, conversationId: string, max: number, joins?: (first: OutboxItem, next: OutboxItem) => boolean,
+): Promise<OutboxItem[]> {
   const range = IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity])
+  const run: OutboxItem[] = []
   let cursor = await db.transaction(store).store.index('byConversation').openCursor(range)
-  while (cursor) {
-    if (cursor.value.status === 'pending') return cursor.value
+  while (cursor && run.length < max) {
+    const item = cursor.value
+    if (item.status === 'pending') {
+      if (run[0] && !joins?.(run[0], item)) break
+      run.push(item)
+    }
     cursor = await cursor.continue()
   }
-  return undefined
+  return run
 }

@@ -104,6 +104,105 @@ export async function sendItem(item: OutboxItem, transport: Transport, ctx: Send
   }
 }
 
+/** Most messages in one batch request (the server's limit). */
+export const BATCH_MAX = 50
+
+/**
+ * The server's answer to a batch send: the stored prefix in order (a repeated clientId answers the
+ * message stored the first time), and the item it refused, if any (the items after it were not tried).
+ */
+export interface BatchAnswer {
+  stored: Message[]
+  /** `status`: the HTTP status the single send would have answered (not in the lead's contract: optional). */
+  failed?: { clientId: string; index: number; status?: number; error: { code: string; message: string } }
+}
+
+/**
+ * How a batch went, for `items[0 .. delivered.length)` delivered in order. `failed` names the item
+ * that stopped it: `upload` (one of its files could not be uploaded) or `answered` (the server refused
+ * it with the single send's status): handle `error` as a single send's failure; or `refused` (refused without
+ * a status: send it alone to get the single send's answer and handling). Items after it were not sent.
+ */
+export interface BatchOutcome {
+  delivered: Delivered[]
+  failed?: { index: number; kind: 'upload' | 'answered'; error: unknown } | { index: number; kind: 'refused'; code: string; message: string }
+}
+
+/** Sends several queued items of one conversation in one request (see Outbox `batch`). */
+export interface BatchSender {
+  /** Most items per request. */
+  max: number
+  /** Whether `next` may go in the same request as `first` (and the items between them). */
+  joins: (first: OutboxItem, next: OutboxItem) => boolean
+  /**
+   * Uploads each item's files (each once, as a single send does), then posts the messages in one
+   * request. Rejects (ApiError) when the request as a whole failed: nothing of it counts as sent.
+   */
+  send: (items: OutboxItem[], ctxFor: (item: OutboxItem) => SendContext) => Promise<BatchOutcome>
+}
+
+const isMessageItem = (item: OutboxItem) => (item.kind ?? 'message') === 'message'
+
+/**
+ * Messages of one conversation (and, on the customer page, one chat token) go together; notes,
+ * End and Transfer always go alone.
+ */
+export function joinsBatch(first: OutboxItem, next: OutboxItem): boolean {
+  return isMessageItem(first) && isMessageItem(next) && first.conversationId === next.conversationId && first.chat?.token === next.chat?.token
+}
+
+/**
+ * Sends queued messages of one conversation in one request: `POST conversations/:id/messages/batch`
+ * (agent) or `POST public/conversation/messages/batch` (customer, with the chat's token), body
+ * `{messages: [{clientId, text, attachmentIds?}, ...]}` (1..BATCH_MAX, in order). Each item's files
+ * are uploaded first; a file that fails stops the batch before its item.
+ */
+export async function sendBatch(items: OutboxItem[], transport: Transport, ctxFor: (item: OutboxItem) => SendContext): Promise<BatchOutcome> {
+  const first = items[0]
+  if (!first) return { delivered: [] }
+  const auth = first.chat ? { token: first.chat.token } : undefined
+  const base = first.chat ? 'public/conversation' : conv(first.conversationId)
+  const bodies: Array<{ clientId: string; text: string; attachmentIds?: string[] }> = []
+  let uploadFailure: BatchOutcome['failed']
+  for (const [index, item] of items.entries()) {
+    try {
+      const attachmentIds = await uploadAll(item, transport, ctxFor(item), `${base}/attachments`, auth)
+      bodies.push({ clientId: item.clientId, text: item.text, ...(attachmentIds.length ? { attachmentIds } : {}) })
+    } catch (error) {
+      uploadFailure = { index, kind: 'upload', error }
+      break
+    }
+  }
+  if (!bodies.length) return { delivered: [], failed: uploadFailure }
+  const answer = await transport.postJson<BatchAnswer>(`${base}/messages/batch`, { messages: bodies }, auth)
+  const stored = Array.isArray(answer?.stored) ? answer.stored : null
+  // The stored prefix must be these items, in this order; anything else is not an answer to trust.
+  if (!stored || stored.length > bodies.length || stored.some((m, i) => m?.clientId !== bodies[i]!.clientId)) {
+    throw new ApiError(502, 'bad_answer', 'The server answered the batch with other messages')
+  }
+  if (answer.failed) {
+    if (answer.failed.index !== stored.length || answer.failed.clientId !== bodies[stored.length]?.clientId) {
+      throw new ApiError(502, 'bad_answer', 'The server answered the batch with another failed message')
+    }
+    const { status, error } = answer.failed
+    // With the single send's status, its rules decide at once; without it, the item goes again alone.
+    if (typeof status === 'number' && status >= 400 && status <= 599) {
+      return { delivered: stored, failed: { index: stored.length, kind: 'answered', error: new ApiError(status, error?.code ?? `http_${status}`, error?.message || 'The server refused it') } }
+    }
+    return { delivered: stored, failed: { index: stored.length, kind: 'refused', code: error?.code ?? 'refused', message: error?.message ?? '' } }
+  }
+  // Nothing stored and nothing refused: trying again at once would loop.
+  if (!stored.length) throw new ApiError(502, 'bad_answer', 'The server stored none of the batch')
+  return { delivered: stored, ...(stored.length === bodies.length && uploadFailure ? { failed: uploadFailure } : {}) }
+}
+
+/** The batch sender over a transport (the page's and the worker's). */
+export const batchSender = (transport: Transport = httpTransport): BatchSender => ({
+  max: BATCH_MAX,
+  joins: joinsBatch,
+  send: (items, ctxFor) => sendBatch(items, transport, ctxFor),
+})
+
 /** The customer page's message: its photos, then the message, with the chat's token. */
 async function sendChatItem(item: OutboxItem, transport: Transport, ctx: SendContext): Promise<Message> {
   const auth = { token: item.chat!.token }

@@ -1,6 +1,7 @@
 // The admin area's calls, on the kernel's one HTTP client (same-origin cookie session, JSON).
 import { apiJson, apiVoid } from '@/kernel/http/client'
 import { ApiError, errorFromThrown, isApiError } from '@/kernel/http/errors'
+import { i18n } from '@/shared/i18n'
 import type { AdminUser, PushDevice, PushRules, Queue, Role, RoutingMode, User } from '@/kernel/contract'
 
 export interface NewUser {
@@ -31,20 +32,39 @@ export class AdminApiError extends ApiError {
 
 const conflictFields: Record<string, string> = { username_taken: 'username', address_taken: 'address', self_lockout: 'role' }
 
+/** The admin's words for the server's error codes (its own messages are English). */
+const CODE_MESSAGES = {
+  username_taken: 'admin.errors.usernameTaken',
+  address_taken: 'admin.errors.addressTaken',
+  self_lockout: 'admin.errors.selfLockout',
+  invalid_reference: 'admin.errors.invalidReference',
+  bad_request: 'admin.errors.badRequest',
+  internal: 'admin.errors.internal',
+} as const
+
 /**
- * Whatever a call threw, as an AdminApiError worded for an admin. The parsing is the kernel's
- * (one parser for the whole app); this only names the field and words 401, 403 and timeouts.
+ * Whatever a call threw, as an AdminApiError worded for an admin in the active language. The
+ * parsing is the kernel's (one parser for the whole app); this names the field and words timeouts,
+ * 401, 403 and the known error codes; an unknown code keeps the server's (English) message, and a
+ * schema error ("Invalid request: body/username must match pattern …") says what the field's own
+ * check would say, without the schema's jargon.
  */
 export async function toAdminError(err: unknown): Promise<AdminApiError> {
   if (err instanceof AdminApiError) return err
+  const t = i18n.global.t
   const e = isApiError(err) ? err : errorFromThrown(err)
   if (e.isNetwork) {
-    const message = e.code === 'timeout' ? 'The server took too long to answer. Try again.' : "Can't reach the server. Check the connection and try again."
-    return new AdminApiError(message, 'network', 0)
+    return new AdminApiError(t(e.code === 'timeout' ? 'admin.errors.timeout' : 'admin.errors.offline'), 'network', 0)
   }
-  // Schema errors look like "Invalid request: body/username must match pattern …".
   const field = conflictFields[e.code] ?? /body\/(\w+)/.exec(e.message)?.[1]
-  const message = e.status === 401 ? 'Your session has ended. Sign in again.' : e.status === 403 ? 'Only admins can do this.' : e.message
+  const known = CODE_MESSAGES[e.code as keyof typeof CODE_MESSAGES]
+  const message =
+    e.status === 401 ? t('admin.errors.session')
+    : e.status === 403 ? t('admin.errors.forbidden')
+    : e.status >= 500 ? t('admin.errors.internal')
+    : known ? t(known)
+    : /^Invalid request/.test(e.message) ? t('admin.errors.badRequest')
+    : e.message
   return new AdminApiError(message, e.code, e.status, field)
 }
 

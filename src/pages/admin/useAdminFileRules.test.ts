@@ -1,7 +1,10 @@
-import { describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { setLocale } from '@/shared/i18n'
 import { MB, parseDraft, toDraft, typeProblem } from './useAdminFileRules'
 
 describe('File Type Settings validation', () => {
+  beforeAll(() => setLocale('en'))
+
   it('round-trips the rules through the form', () => {
     const rules = { allowedTypes: ['gif', 'jpg', 'png'], maxBytes: 10 * MB, videoRecording: true, maxVideoSeconds: 60 }
     const draft = toDraft(rules)
@@ -25,5 +28,17 @@ describe('File Type Settings validation', () => {
     expect(typeProblem('p.df', [])).toMatch(/letters or digits/)
     expect(typeProblem('png', ['png'])).toMatch(/already in the list/)
     expect(typeProblem('svg', [])).toMatch(/never accepted/)
+  })
+
+  it('says it in the interface language', async () => {
+    await setLocale('de')
+    try {
+      expect(typeProblem('png', ['png'])).toBe('png steht bereits in der Liste.')
+      expect(parseDraft({ allowedTypes: [], maxMb: '0', videoRecording: false, maxVideoSeconds: '1' }).errors[0]?.message).toBe(
+        'Geben Sie eine Größe von 0,01 bis 100 MB ein.',
+      )
+    } finally {
+      await setLocale('en')
+    }
   })
 })

@@ -1,6 +1,7 @@
 import { ref } from 'vue'
 import type { FileRules } from '@/kernel/contract'
 import { apiJson } from '@/kernel/http/client'
+import { i18n } from '@/shared/i18n'
 import { toAdminError } from './adminApi'
 import type { FieldError } from './adminValidation'
 
@@ -16,13 +17,15 @@ export const NEVER_TYPES = new Set(['html', 'htm', 'svg', 'xml', 'js', 'mjs', 'x
 /** A type as the list keeps it: lower case, without a leading dot. */
 export const normalizeType = (raw: string) => raw.trim().toLowerCase().replace(/^\./, '')
 
-/** Why a new entry can't join the list, or null. */
+const t = i18n.global.t
+
+/** Why a new entry can't join the list (in the active language), or null. */
 export function typeProblem(type: string, list: string[]): string | null {
-  if (!type) return 'Enter a file type, for example pdf.'
-  if (!/^[a-z0-9]{1,10}$/.test(type)) return 'A file type is 1 to 10 letters or digits, like pdf or mp4.'
-  if (NEVER_TYPES.has(type)) return `.${type} files can run code in a browser and are never accepted.`
-  if (list.includes(type)) return `${type} is already in the list.`
-  if (list.length >= MAX_TYPES) return `The list can hold up to ${MAX_TYPES} types.`
+  if (!type) return t('admin.files.enterType')
+  if (!/^[a-z0-9]{1,10}$/.test(type)) return t('admin.files.typeFormat')
+  if (NEVER_TYPES.has(type)) return t('admin.files.neverAccepted', { type })
+  if (list.includes(type)) return t('admin.files.duplicate', { type })
+  if (list.length >= MAX_TYPES) return t('admin.files.listFull', { max: MAX_TYPES })
   return null
 }
 
@@ -48,15 +51,15 @@ export function parseDraft(d: FileRulesDraft): { rules: FileRules; errors: [] } 
   const mb = /^\d+(\.\d+)?$/.test(mbText) ? Number(mbText) : NaN
   const maxBytes = Math.round(mb * MB)
   if (!Number.isFinite(mb) || maxBytes < MIN_BYTES || maxBytes > MAX_BYTES) {
-    errors.push({ field: 'maxBytes', message: 'Enter a size from 0.01 to 100 MB.' })
+    errors.push({ field: 'maxBytes', message: t('admin.files.sizeInvalid') })
   }
   const seconds = /^\d+$/.test(d.maxVideoSeconds.trim()) ? Number(d.maxVideoSeconds.trim()) : NaN
   if (!Number.isInteger(seconds) || seconds < 1 || seconds > MAX_VIDEO_SECONDS) {
-    errors.push({ field: 'maxVideoSeconds', message: `Enter a whole number of seconds from 1 to ${MAX_VIDEO_SECONDS}.` })
+    errors.push({ field: 'maxVideoSeconds', message: t('admin.files.secondsInvalid', { max: MAX_VIDEO_SECONDS }) })
   }
   const types = [...new Set(d.allowedTypes.map(normalizeType))]
   if (types.some((t) => !/^[a-z0-9]{1,10}$/.test(t)) || types.length > MAX_TYPES) {
-    errors.push({ field: 'allowedTypes', message: `Use up to ${MAX_TYPES} types of 1 to 10 letters or digits.` })
+    errors.push({ field: 'allowedTypes', message: t('admin.files.typesInvalid', { max: MAX_TYPES }) })
   }
   if (errors.length) return { rules: null, errors }
   return { rules: { allowedTypes: types, maxBytes, videoRecording: d.videoRecording, maxVideoSeconds: seconds }, errors: [] }

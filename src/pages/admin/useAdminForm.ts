@@ -1,6 +1,7 @@
 import { nextTick, ref, type Ref } from 'vue'
 import { toAdminError } from './adminApi'
-import { fieldLabels, type FieldError } from './adminValidation'
+import { i18n } from '@/shared/i18n'
+import { fieldLabel, type FieldError } from './adminValidation'
 
 /**
  * A form's submit state (the form is the AdminFormCard in `card`): busy flag and errors (client-side or from the server). Errors name their
@@ -12,7 +13,11 @@ export function useAdminForm(card: Readonly<Ref<{ $el: unknown } | null>>) {
   const errors = ref<FieldError[]>([])
 
   const invalid = (field: string) => errors.value.some((e) => e.field === field)
-  const describe = (e: FieldError) => (e.field && fieldLabels[e.field] ? `${fieldLabels[e.field]}: ${e.message}` : e.message)
+  /** An error as the summary lists it: "<field label>: <message>" (in the active language). */
+  const describe = (e: FieldError) => {
+    const label = e.field ? fieldLabel(e.field) : undefined
+    return label ? i18n.global.t('admin.fieldError', { field: label, message: e.message }) : e.message
+  }
 
   async function focusFirstInvalid() {
     await nextTick()
@@ -33,9 +38,7 @@ export function useAdminForm(card: Readonly<Ref<{ $el: unknown } | null>>) {
       return true
     } catch (err) {
       const e = await toAdminError(err)
-      const raw = e.field ? e.message.replace(/^Invalid request: body\/\w+ /, '') : e.message
-      const message = raw.charAt(0).toUpperCase() + raw.slice(1)
-      errors.value = [{ field: e.field ?? '', message }]
+      errors.value = [{ field: e.field ?? '', message: e.message }]
       await focusFirstInvalid()
       return false
     } finally {

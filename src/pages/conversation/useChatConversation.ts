@@ -1,8 +1,9 @@
-import { computed, inject, onBeforeUnmount, ref, watch, type Ref } from 'vue'
+import { computed, inject, nextTick, onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import { errorMessage, isApiError } from '@/kernel/http/errors'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
+import { markFirstPaint } from '@/shared/utils/firstPaint'
 import { mergeThread } from '@/shared/utils/thread'
 import { useConversationStore } from '@/entities/conversation/store'
 import { customerLabel, isPickedBy } from '@/entities/conversation/types'
@@ -35,6 +36,8 @@ export function useChatConversation(id: Ref<string>) {
   async function load() {
     loadError.value = ''
     notFound.value = false
+    // The offline copy paints first (the conversation and its latest messages); the network follows.
+    void Promise.all([conversations.hydrate(), messages.hydrate(id.value)]).then(() => nextTick()).then(markFirstPaint)
     try {
       await Promise.all([conversations.fetchOne(id.value), messages.fetch(id.value)])
     } catch (e) {

@@ -1,18 +1,32 @@
 import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
 import { useDrag } from '@vueuse/gesture'
+import { i18n, localeDirection } from '@/shared/i18n'
 
-/** Released past this share of the row's width, a left swipe leaves the row half-open. */
+/** Released past this share of the row's width, a swipe toward the start leaves the row half-open. */
 export const HALF_SWIPE = 0.25
 /** Released past this share, it is a full swipe (its action runs at once). */
 export const FULL_SWIPE = 0.7
 
-/** What a release at `offset` (px, negative = moved left) on a row `width` wide means. */
+/**
+ * What a release at `offset` on a row `width` wide means. `offset` is inline: px the row moved
+ * toward the text's end, negative = toward its start (left in English, right in Arabic); see
+ * inlineMovement.
+ */
 export function swipeOutcome(offset: number, width: number): 'full' | 'half' | 'none' {
   if (width <= 0) return 'none'
   const share = -offset / width
   if (share >= FULL_SWIPE) return 'full'
   if (share >= HALF_SWIPE) return 'half'
   return 'none'
+}
+
+/**
+ * A finger's horizontal movement (px, positive = to the right on screen) as inline movement
+ * (positive = toward the end of the line): the same left to right, mirrored right to left, so the
+ * swipe that reveals a row's actions is always the one toward the start, where they are not.
+ */
+export function inlineMovement(dx: number, dir: 'ltr' | 'rtl'): number {
+  return dir === 'rtl' ? -dx : dx
 }
 
 /** The one half-open row of the app (by conversation id): opening another closes it. */
@@ -56,8 +70,9 @@ export interface SwipeRowOptions {
 }
 
 /**
- * Left swipes on a list row with @vueuse/gesture: the row follows the finger (horizontal drags
- * only, so vertical scrolling keeps working); released past HALF_SWIPE it stays half-open, past
+ * Swipes toward the start of the line on a list row with @vueuse/gesture (to the left in English,
+ * to the right in Arabic; the actions sit at the line's end): the row follows the finger
+ * (horizontal drags only, so vertical scrolling keeps working); released past HALF_SWIPE it stays half-open, past
  * FULL_SWIPE it snaps back and `onFullSwipe` runs. Touch events on touch devices, pointer events
  * (mouse, pen) elsewhere.
  */
@@ -65,8 +80,12 @@ export function useSwipeRow(opts: SwipeRowOptions) {
   const dragging = ref(false)
   const dragOffset = ref(0)
   const isOpen = computed(() => openRowId.value === opts.id())
-  /** The row's horizontal offset in px (0 closed, negative moved left). */
+  /** The interface's direction: the document's, which follows the language (setLocale). */
+  const dir = computed(() => localeDirection(i18n.global.locale.value))
+  /** The row's inline offset in px (0 closed, negative moved toward the start). */
   const offset = computed(() => (dragging.value ? dragOffset.value : isOpen.value ? -opts.openWidth() : 0))
+  /** The same on screen, for `translateX` (px, negative = to the left). */
+  const screenOffset = computed(() => inlineMovement(offset.value, dir.value))
   /** After a drag the browser may still send a click: it must not open the conversation. */
   let swallowClickUntil = 0
 
@@ -75,7 +94,7 @@ export function useSwipeRow(opts: SwipeRowOptions) {
       if (tap) return
       const width = opts.target.value?.offsetWidth ?? 0
       const base = isOpen.value ? -opts.openWidth() : 0
-      const x = Math.max(-width, Math.min(0, base + mx))
+      const x = Math.max(-width, Math.min(0, base + inlineMovement(mx, dir.value)))
       if (!last && !canceled) {
         if (!dragging.value && openRowId.value && !isOpen.value) closeOpenRow()
         dragging.value = true
@@ -119,5 +138,5 @@ export function useSwipeRow(opts: SwipeRowOptions) {
     dragging.value = false
   })
 
-  return { offset, dragging, isOpen, onClickCapture, close }
+  return { offset, screenOffset, dragging, isOpen, onClickCapture, close }
 }

@@ -2,6 +2,7 @@
 // The customer authenticates with the chat token (Bearer); no cookie is involved.
 import { apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
+import { i18n } from '@/shared/i18n'
 import type { Message, PublicConversation, PublicStart } from '@/kernel/contract'
 
 export interface StartDetails {
@@ -30,11 +31,28 @@ export const customerApi = {
   receipts: (token: string, body: { deliveredSeq?: number; readSeq?: number }) => apiVoid('POST', 'public/conversation/receipts', { token, json: body }),
 }
 
-/** What to tell the customer about a failed call (the server's words, else a plain sentence). */
+/** The customer's words for the server's error codes (its own messages are English). */
+const CODE_MESSAGES = {
+  conversation_ended: 'customer.errors.chatEnded',
+  too_large: 'customer.errors.tooLarge',
+  unsupported_type: 'customer.errors.unsupported',
+  unsupported_media_type: 'customer.errors.unsupported',
+  upload_quota: 'customer.errors.uploadQuota',
+  video_too_long: 'customer.errors.videoTooLong',
+  unauthorized: 'customer.errors.linkInvalid',
+} as const
+
+/**
+ * What to tell the customer about a failed call, in the page's language: a sentence for each
+ * error code the customer can meet, a plain "try again" for the rest (the server's own message is
+ * English and written for developers).
+ */
 export function customerMessage(err: unknown): string {
-  if (!isApiError(err) || err.isNetwork) return 'Can’t reach the server. Check your connection and try again.'
-  if (err.status === 429) return 'Too many attempts. Please wait a moment and try again.'
-  return err.message || 'Something went wrong. Please try again.'
+  const t = i18n.global.t
+  if (!isApiError(err) || err.isNetwork) return t('customer.errors.offline')
+  if (err.status === 429 && err.code !== 'upload_quota') return t('customer.errors.tooMany')
+  const known = CODE_MESSAGES[err.code as keyof typeof CODE_MESSAGES]
+  return known ? t(known) : t('customer.errors.generic')
 }
 
 // The token of this browser's chat at an address. localStorage may be unavailable (private modes).

@@ -15,6 +15,7 @@ import { localAttachment } from '@/shared/utils/thread'
 import { useCustomerFileRules } from './useCustomerFileRules'
 import { useCustomerOutbox } from './useCustomerOutbox'
 import { useCustomerReceiptSync } from './useCustomerReceiptSync'
+import { i18n } from '@/shared/i18n'
 
 export type ChatPhase = 'loading' | 'missing' | 'unavailable' | 'form' | 'chat'
 
@@ -23,7 +24,7 @@ const AGENT_TYPING_MS = 4000
 const URL_REFRESH_MARGIN_MS = 60_000
 const TYPING_EVERY_MS = 2000
 /** Said under a message this device could not store (IndexedDB unavailable) and the server did not take. */
-const NOT_STORED = 'Not sent, and this device could not keep it. Tap to try again.'
+const notStored = () => i18n.global.t('customer.errors.notStored')
 
 export function useCustomerChat(address: Ref<string>) {
   const phase = ref<ChatPhase>('loading')
@@ -154,7 +155,7 @@ export function useCustomerChat(address: Ref<string>) {
       if (token.value === t && isApiError(err) && (err.status === 401 || err.status === 404)) {
         // The chat is gone for this browser: what it still held can never be sent.
         void outbox.discardChat(t)
-        forget('Your previous chat is no longer available. You can start a new one.')
+        forget(i18n.global.t('customer.errors.previousGone'))
       }
       return false
     }
@@ -321,7 +322,7 @@ export function useCustomerChat(address: Ref<string>) {
       const message = (await sendItem(item, httpTransport, { uploaded: async () => undefined, progress: (f) => patchUnstored({ progress: f }) })) as Message
       if (token.value === t) upsert(message)
     } catch (err) {
-      const message = isApiError(err) && !err.isTransient ? customerMessage(err) : NOT_STORED
+      const message = isApiError(err) && !err.isTransient ? customerMessage(err) : notStored()
       patchUnstored({ status: 'failed', error: message, canRetry: !(isApiError(err) && (err.status === 413 || err.status === 415)), progress: null })
       unstoredFiles.set(clientId, files)
     }

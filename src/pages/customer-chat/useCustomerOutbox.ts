@@ -4,7 +4,7 @@
 import { onBeforeUnmount, shallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from '@/kernel/outbox/outbox'
-import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { batchSender, httpTransport, sendItem } from '@/kernel/outbox/send'
 
 export type CustomerOutboxHooks = Pick<OutboxOptions, 'onSent' | 'onFailed' | 'onUnauthorized'>
 
@@ -18,6 +18,7 @@ export function useCustomerOutbox(hooks: CustomerOutboxHooks) {
     store: 'chatOutbox',
     db: getDb,
     send: (item, ctx) => sendItem(item, httpTransport, ctx),
+    batch: batchSender(httpTransport),
     onProgress: (clientId, fraction) => {
       const next = { ...progress.value }
       if (fraction === null) delete next[clientId]

@@ -1,7 +1,8 @@
 /**
  * Roving focus inside a popup (WAI-ARIA APG "Menu" and "Grid" keyboard patterns): arrow keys move
  * between `items` (wrapping in a list; clamped in a grid of `columns`), Home/End go to the first and
- * last. Framework-free; returns true when the key was handled (the caller then prevents default).
+ * last. In a grid laid out right to left (Arabic) ArrowLeft goes to the next item, as on screen.
+ * Framework-free; returns true when the key was handled (the caller then prevents default).
  */
 export function moveFocus(key: string, items: HTMLElement[], columns = 1): boolean {
   const n = items.length
@@ -11,7 +12,8 @@ export function moveFocus(key: string, items: HTMLElement[], columns = 1): boole
   if (key === 'Home') next = 0
   else if (key === 'End') next = n - 1
   else if (columns > 1) {
-    const step = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns }[key]
+    const forward = items[0] && getComputedStyle(items[0]).direction === 'rtl' ? -1 : 1
+    const step = { ArrowRight: forward, ArrowLeft: -forward, ArrowDown: columns, ArrowUp: -columns }[key]
     if (step === undefined) return false
     next = Math.max(0, Math.min(n - 1, (i < 0 ? 0 : i) + step))
   } else {

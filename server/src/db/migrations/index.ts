@@ -274,5 +274,19 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('rate_limits_reset').on('rate_limits').column('reset_at').execute()
       },
     },
+    '0010_event_positions': {
+      // PostgreSQL: an event's place in the stream is its transaction id (× 4096 + its index in the
+      // transaction), not its serial id, so writers need no lock around the log: everything below the
+      // oldest transaction still running is final (repositories/events.ts). Events already logged keep
+      // their id as their place; transaction ids × 4096 lie above any id a log reaches in practice.
+      async up(db: Kysely<unknown>) {
+        if (dialect !== 'postgres') return
+        await sql`alter table events add column pos bigint`.execute(db)
+        await sql`update events set pos = id`.execute(db)
+        await sql`alter table events alter column pos set not null`.execute(db)
+        await sql`create unique index events_pos on events (pos)`.execute(db)
+        await sql`create index events_conversation_pos on events (conversation_id, pos)`.execute(db)
+      },
+    },
   }
 }

@@ -1,6 +1,16 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { EventData, EventType, ServerEvent } from '../../api-types.js'
+import type { DbKind } from '../index.js'
 import type { DB, EventsTable } from '../schema.js'
+
+/**
+ * PostgreSQL: an event's place in the stream (`pos`, the id clients see and hold as their cursor) is
+ * its transaction id × this + its index in the transaction. Transaction ids grow, and every
+ * transaction below the horizon (`horizonPos`) has ended, so the stream below the horizon is final
+ * without any lock among writers. With 4096, positions stay exact JavaScript numbers up to
+ * transaction id 2^41 (2.2 × 10^12: 70 years at 1,000 transactions a second).
+ */
+export const EVENTS_PER_TRANSACTION = 4096
 
 /** An event as stored in the log: the event, and who may see it. */
 export interface StoredEvent {
@@ -9,10 +19,13 @@ export interface StoredEvent {
   visibility: 'public' | 'internal'
 }
 
-/** A log row as the event it stores (withEvents wrote a type with that type's data). */
+/** The column that orders the stream: `pos` on PostgreSQL, the id on SQLite (one writer, ids in commit order). */
+const place = (kind: DbKind) => (kind === 'postgres' ? 'pos' : 'id')
+
+/** A log row as the event it stores (withEvents wrote a type with that type's data); its id is its place. */
 export function toServerEvent(r: Selectable<EventsTable>): ServerEvent {
   return {
-    id: Number(r.id),
+    id: Number(r.pos ?? r.id),
     type: r.type as EventType,
     conversationId: r.conversation_id,
     createdAt: r.created_at,
@@ -20,53 +33,78 @@ export function toServerEvent(r: Selectable<EventsTable>): ServerEvent {
   } as ServerEvent
 }
 
-/** Appends an event to the log; `createdAt` in epoch ms. @returns its id (the socket cursor) */
+const toStored = (r: Selectable<EventsTable>): StoredEvent => ({ event: toServerEvent(r), queueId: r.queue_id, visibility: r.visibility })
+
+/**
+ * Appends an event to the log; `createdAt` in epoch ms; `index`: the event's index in its
+ * transaction, 0 ≤ index < EVENTS_PER_TRANSACTION (PostgreSQL; ignored on SQLite).
+ * @returns its place in the stream (the socket cursor)
+ */
 export async function insertEvent(
   db: Kysely<DB>,
+  kind: DbKind,
   e: { type: EventType; conversationId: string; queueId: string; visibility: 'public' | 'internal'; data: EventData; createdAt: number },
+  index: number,
 ): Promise<number> {
+  if (!(index >= 0 && index < EVENTS_PER_TRANSACTION)) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
+  const values = {
+    type: e.type,
+    conversation_id: e.conversationId,
+    queue_id: e.queueId,
+    visibility: e.visibility,
+    payload: JSON.stringify(e.data),
+    created_at: e.createdAt,
+  }
+  if (kind === 'sqlite') {
+    const row = await db.insertInto('events').values(values).returning('id').executeTakeFirstOrThrow()
+    return Number(row.id)
+  }
   const row = await db
     .insertInto('events')
-    .values({
-      type: e.type,
-      conversation_id: e.conversationId,
-      queue_id: e.queueId,
-      visibility: e.visibility,
-      payload: JSON.stringify(e.data),
-      created_at: e.createdAt,
-    })
-    .returning('id')
+    .values({ ...values, pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${index}` })
+    .returning('pos')
     .executeTakeFirstOrThrow()
-  return Number(row.id)
+  return Number(row.pos)
 }
 
-/** One logged event by id, with its scope, or undefined. */
-export async function getStoredEvent(db: Kysely<DB>, id: number): Promise<StoredEvent | undefined> {
-  const r = await db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst()
-  return r && { event: toServerEvent(r), queueId: r.queue_id, visibility: r.visibility }
+/**
+ * PostgreSQL: every event placed below the returned position is final (committed or rolled back):
+ * the oldest transaction still running, × EVENTS_PER_TRANSACTION. Events at or above it may still
+ * be joined by events of running transactions placed before them.
+ */
+export async function horizonPos(db: Kysely<DB>): Promise<number> {
+  const { rows } = await sql<{ h: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as h`.execute(db)
+  return Number(rows[0]!.h) * EVENTS_PER_TRANSACTION
 }
 
-/** Events after `cursor`, oldest first, filtered by the caller's scope. */
+/** The whole log after place `after`, oldest first, at most `limit` events (whoever may see them). */
+export async function readLogAfter(db: Kysely<DB>, kind: DbKind, after: number, limit: number): Promise<StoredEvent[]> {
+  const rows = await db.selectFrom('events').selectAll().where(place(kind), '>', after).orderBy(place(kind)).limit(limit).execute()
+  return rows.map(toStored)
+}
+
+/** Events after `cursor` up to `upTo` (both places), oldest first, filtered by the caller's scope. */
 export async function readEvents(
   db: Kysely<DB>,
-  cursor: number,
+  kind: DbKind,
+  range: { cursor: number; upTo: number },
   scope: { queueIds: string[] } | { conversationId: string },
   limit: number,
 ): Promise<StoredEvent[]> {
-  let q = db.selectFrom('events').selectAll().where('id', '>', cursor)
+  let q = db.selectFrom('events').selectAll().where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
   if ('conversationId' in scope) {
     q = q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
   } else {
     if (scope.queueIds.length === 0) return []
     q = q.where('queue_id', 'in', scope.queueIds)
   }
-  const rows = await q.orderBy('id').limit(limit).execute()
-  return rows.map((r) => ({ event: toServerEvent(r), queueId: r.queue_id, visibility: r.visibility }))
+  const rows = await q.orderBy(place(kind)).limit(limit).execute()
+  return rows.map(toStored)
 }
 
-/** The newest event id, 0 for an empty log. */
-export async function latestEventId(db: Kysely<DB>): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst()
+/** The newest event's place, 0 for an empty log (on PostgreSQL it may not be final yet). */
+export async function latestEventId(db: Kysely<DB>, kind: DbKind): Promise<number> {
+  const row = await db.selectFrom('events').select((eb) => eb.fn.max(place(kind)).as('max')).executeTakeFirst()
   return Number(row?.max ?? 0)
 }
 

@@ -11,6 +11,7 @@ import { checkUploadQuota, cleanFileName, storeUpload, type UploadQuota } from '
 import { getFileRules, setFileRules } from '../../services/fileRules.js'
 import { conversationIdForToken } from '../../services/conversations.js'
 import type { BlobStore } from '../../services/storage.js'
+import type { ImagePool } from '../../services/imagePool.js'
 import { idParams } from '../schemas.js'
 
 const attachmentReply = { 201: { type: 'object', properties: { attachment: { type: 'object', additionalProperties: true } } } } as const
@@ -27,10 +28,10 @@ const rulesSchema = {
 } as const
 type Variant = 'original' | 'thumb' | 'preview'
 
-interface Opts { ctx: AppContext; store: BlobStore; dataDir: string; quota: UploadQuota }
+interface Opts { ctx: AppContext; store: BlobStore; dataDir: string; quota: UploadQuota; images: ImagePool }
 
 /** Uploads, downloads and the admin's file rules. */
-export default async function attachmentRoutes(fastify: FastifyInstance, { ctx, store, dataDir, quota }: Opts) {
+export default async function attachmentRoutes(fastify: FastifyInstance, { ctx, store, dataDir, quota, images }: Opts) {
   const app = fastify.withTypeProvider<RouteTypes>()
   const { requireUser, requireAdmin, requireCustomer } = authHooks(ctx)
   const tmpDir = join(dataDir, 'tmp')
@@ -46,7 +47,7 @@ export default async function attachmentRoutes(fastify: FastifyInstance, { ctx, 
     const recordedField = data.fields.recorded
     const recorded = !!recordedField && !Array.isArray(recordedField) && 'value' in recordedField && recordedField.value === '1'
     return storeUpload(ctx.db, store, tmpDir, {
-      conversationId, uploader, fileName: cleanFileName(data.filename), stream: data.file, recorded, rules, quota,
+      conversationId, uploader, fileName: cleanFileName(data.filename), stream: data.file, recorded, rules, quota, images,
     })
   }
 

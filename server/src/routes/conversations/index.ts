@@ -6,12 +6,12 @@ import { notFound } from '../../services/errors.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
 import { agentCanSee, agentWroteMessage, getConversation, listConversations, listMessages } from '../../db/repositories/conversations.js'
 import {
-  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendMessage, transferConversation,
+  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendBatch, sendMessage, transferConversation,
   transferredWith,
 } from '../../services/conversations.js'
 import { agentWroteNote, customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
 import { replayAckSchema, replayAnswer, type Viewer } from '../../services/idempotency.js'
-import { conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, userText } from '../schemas.js'
+import { batchBody, batchReply, checkBatchBody, conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, userText } from '../schemas.js'
 import { TEXT_LIMITS } from '../../text.js'
 
 // A repeated request answers the resource, or only { ack } when the caller may no longer see it.
@@ -86,6 +86,18 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
     if (created) return reply.status(201).send({ message })
     const ack = { outcome: 'sent', conversationId: req.params.id, clientId: req.body.clientId, id: message.id } as const
     return reply.status(200).send(await replayAnswer(ctx.db, agent(req), ack, () => ({ message })))
+  })
+
+  // The outbox's batch (issue 12): each item as the single send above, in order, stopping at the
+  // first refused. Only while the agent can see the conversation (404 otherwise, as a GET): a
+  // repeat of a message sent before the chat left their sight goes through the single send, which
+  // answers it with an acknowledgement.
+  app.post('/api/conversations/:id/messages/batch', {
+    schema: { params: idParams, body: batchBody, response: batchReply },
+    preHandler: visible,
+  }, async (req) => {
+    checkBatchBody(req.body)
+    return sendBatch(ctx, { conversationId: req.params.id, messages: req.body.messages, author: { kind: 'agent', userId: userOf(req).id } })
   })
 
   app.post('/api/conversations/:id/pick', {

@@ -4,11 +4,11 @@ import type { AppContext } from '../../services/context.js'
 import { notFound } from '../../services/errors.js'
 import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
-import { sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
+import { sendBatch, sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
 import { withSignedUrls } from '../../services/signedUrls.js'
 import { queueByAddress } from '../../db/repositories/queues.js'
 import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
-import { messageSchema, publicConversationSchema, sendBody, checkSendBody, userText } from '../schemas.js'
+import { batchBody, batchReply, checkBatchBody, messageSchema, publicConversationSchema, sendBody, checkSendBody, userText } from '../schemas.js'
 import { TEXT_LIMITS } from '../../text.js'
 
 const addressParams = {
@@ -97,6 +97,18 @@ export default async function publicRoutes(fastify: FastifyInstance, { ctx, star
       // A repeat: the same rule as the agents' (a token sees only its own conversation).
       const ack = { outcome: 'sent', conversationId, clientId: req.body.clientId, id: message.id } as const
       return reply.status(200).send(await replayAnswer(ctx.db, { kind: 'customer', conversationId }, ack, () => ({ message: withSignedUrls(ctx.signer, message) })))
+    })
+
+    // The outbox's batch (issue 12): each item as the single send above. At most 5 batches a minute
+    // per chat token (250 messages; the single send allows 120): enough to drain what a customer
+    // wrote offline, not a way round the single send's limit by much.
+    scoped.post('/api/public/conversation/messages/batch', {
+      config: { rateLimit: { max: 5, timeWindow: '1 minute', keyGenerator: (req) => req.headers.authorization ?? req.ip } },
+      schema: { body: batchBody, response: batchReply },
+    }, async (req) => {
+      checkBatchBody(req.body)
+      const result = await sendBatch(ctx, { conversationId: req.customerConversationId!, messages: req.body.messages, author: { kind: 'customer' } })
+      return { ...result, stored: result.stored.map((m) => withSignedUrls(ctx.signer, m)) }
     })
 
     scoped.post('/api/public/conversation/receipts', {
