@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import * as app from './text'
 import * as server from '../../server/src/text'
+import { isolate as i18nIsolate } from '../shared/i18n'
 
 // One table, run against both copies of the module (the app's and the server's: see text.ts).
 const THUMB_TONE = '👍🏽' // U+1F44D U+1F3FD: 4 UTF-16 units
@@ -109,6 +110,10 @@ describe.each([
 })
 
 describe('the two copies', () => {
+  it("shared/i18n's isolate (kept out of the grapheme module for the first load) is the same function", () => {
+    for (const s of ['محمد 4711', 'Eve\u2069\u202egpj.exe', 'a\u200fb', '']) expect(i18nIsolate(s)).toBe(app.isolate(s))
+  })
+
   it('are the same file byte for byte (edit both)', () => {
     const a = readFileSync(new URL('./text.ts', import.meta.url), 'utf8')
     const b = readFileSync(new URL('../../server/src/text.ts', import.meta.url), 'utf8')

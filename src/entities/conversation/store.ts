@@ -7,7 +7,6 @@ import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
 import * as api from './api'
 import { DEFAULT_SORT, isAgentConversation, isConversationSort, isOfferedTo, sortConversations, viewOf, type ConversationSort, type ListView } from './types'
-import { cutText, TEXT_LIMITS } from '@/kernel/text'
 
 const TYPING_MS = 4000
 const SORT_KEY = 'parley.conversations.sort'
@@ -213,8 +212,7 @@ export const useConversationStore = defineStore('conversations', () => {
     const newer = !c.lastMessage || m.createdAt >= c.lastMessage.createdAt
     byId.value[m.conversationId] = {
       ...c,
-      // Cut as the server cuts list previews (between graphemes).
-      lastMessage: newer ? { text: cutText(m.text, TEXT_LIMITS.listPreview), authorKind: m.authorKind, createdAt: m.createdAt } : c.lastMessage,
+      lastMessage: newer ? { text: m.text, authorKind: m.authorKind, createdAt: m.createdAt } : c.lastMessage,
       lastMessageAt: newer ? m.createdAt : c.lastMessageAt,
       unread: m.authorKind === 'customer' && m.conversationId !== openId.value ? c.unread + 1 : c.unread,
     }
