@@ -249,7 +249,7 @@ test('the thread: previous conversations on swipe down, message states, typing b
   await signIn(page)
   await pickFromPicklist(page, name)
   const log = page.getByRole('log', { name: 'Messages' })
-  await expect(log).toContainText('Admin joined the chat')
+  await expect(log).toContainText('Admin\u2069 joined the chat')
 
   // A real touch pull-down at the top of the thread (the button does the same for keyboards).
   await expect(page.getByRole('button', { name: 'Load previous conversations' })).toBeVisible()
@@ -263,7 +263,7 @@ test('the thread: previous conversations on swipe down, message states, typing b
   await expect(log.getByText('Read').last()).toBeVisible()
 
   await customer.page.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('customer typing', { delay: 30 })
-  await expect(page.getByRole('status').filter({ hasText: `${name} is typing` })).toBeVisible()
+  await expect(page.getByRole('status').filter({ hasText: `${name}\u2069 is typing` })).toBeVisible()
   await customer.context.close()
 })
 

@@ -66,6 +66,7 @@ export interface Customer {
 }
 
 export interface MessagePreview {
+  /** The message's text cut to TEXT_LIMITS.listPreview graphemes (text.ts cutText: "…" after a cut). */
   text: string
   authorKind: AuthorKind
   createdAt: number

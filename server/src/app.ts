@@ -32,6 +32,7 @@ import pushRoutes from './routes/push/index.js'
 import cannedResponseRoutes from './routes/canned-responses/index.js'
 import supervisorRoutes from './routes/supervisor/index.js'
 import searchRoutes from './routes/search/index.js'
+import { maxGraphemesKeyword } from './routes/schemas.js'
 import { createPushService, type PushService } from './services/push.js'
 import { createUrlSigner, loadUrlSecret } from './services/signedUrls.js'
 
@@ -79,7 +80,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false }, plugins: [maxGraphemesKeyword] },
   })
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {

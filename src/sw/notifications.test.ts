@@ -44,6 +44,21 @@ describe('showPush', () => {
     expect(open()).toMatchObject([{ title: 'Parley', body: 'You have a new notification.' }])
   })
 
+  it('shows the customer\'s name and words in their own direction (dir auto), whatever the interface', async () => {
+    const { reg, open } = fakeRegistration()
+    await showPush(reg, parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c7', title: 'محمد 4711', body: 'שלום, ההזמנה שלי 4711 לא הגיעה.' })))
+    expect(open()[0]!.options).toMatchObject({ dir: 'auto', body: 'שלום, ההזמנה שלי 4711 לא הגיעה.' })
+    await showPush(reg, null)
+    expect(open().every((n) => n.options.dir === 'auto')).toBe(true)
+  })
+
+  it('cuts a long body between graphemes: an emoji at the cut stays whole', () => {
+    const p = parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c8', title: 'Ann', body: 'x'.repeat(119) + '👨‍👩‍👧‍👦 family and more' }))
+    expect(p!.body).toBe('x'.repeat(119) + '👨‍👩‍👧‍👦…')
+    // What the server already cut stays as it is.
+    expect(parsePayload(JSON.stringify({ kind: 'message', conversationId: 'c8', title: 'Ann', body: p!.body }))!.body).toBe(p!.body)
+  })
+
   it('keeps one notification per conversation and counts its messages', async () => {
     const { reg, open } = fakeRegistration()
     await showPush(reg, parsePayload(msg('c1', 'Hello')))

@@ -1,4 +1,5 @@
 import type { PushPayload, PushWords } from '../kernel/contract'
+import { cutText, TEXT_LIMITS } from '../kernel/text'
 
 /** What every Parley notification carries in `data`. */
 export interface NotificationData {
@@ -32,7 +33,10 @@ export interface NotificationRegistration {
 const KINDS: readonly string[] = ['message', 'offer', 'transfer', 'assigned', 'test', 'away']
 const ICON = '/icon-192.png'
 
-/** The push's JSON, or null when it isn't a PushPayload (a generic notification is shown then). */
+/**
+ * The push's JSON, or null when it isn't a PushPayload (a generic notification is shown then).
+ * Title and body are cut between graphemes to TEXT_LIMITS.name / .pushPreview, never inside an emoji.
+ */
 export function parsePayload(text: string | null | undefined): PushPayload | null {
   if (!text) return null
   try {
@@ -44,8 +48,9 @@ export function parsePayload(text: string | null | undefined): PushPayload | nul
     return {
       kind: v.kind as PushPayload['kind'],
       conversationId: v.conversationId,
-      title: v.title,
-      body: v.body,
+      // Cut between graphemes (the server cuts the same way; this holds for any sender).
+      title: cutText(v.title, TEXT_LIMITS.name),
+      body: cutText(v.body, TEXT_LIMITS.pushPreview),
       ...(typeof v.expiresAt === 'number' ? { expiresAt: v.expiresAt } : {}),
       ...(isWords(v.words) ? { words: v.words } : {}),
     }
@@ -96,7 +101,9 @@ function isData(d: unknown): d is NotificationData {
 /** The notification to show for a push, given the data of the ones it replaces. */
 export function buildNotification(p: PushPayload | null, previous: unknown[], now = Date.now()): { title: string; options: ShowOptions } {
   const tag = tagFor(p)
-  const base = { tag, renotify: true, icon: ICON, timestamp: now }
+  // dir 'auto': the title (a customer's name) and the body (their words) take their direction from
+  // their own text, whatever the interface language.
+  const base = { tag, renotify: true, icon: ICON, timestamp: now, dir: 'auto' as const }
   if (!p) {
     return {
       title: 'Parley',

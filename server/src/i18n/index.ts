@@ -11,7 +11,7 @@ export const LOCALES = ['en', 'de', 'es', 'ar'] as const satisfies readonly Loca
 export const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
 
 /** The push texts the server writes (keys of the `push` namespace). */
-export type PushKey = 'newMessage' | 'attachment' | 'customer' | 'newChat' | 'transferred' | 'test' | 'accept' | 'reject' | 'newMessages' | 'acceptFailed' | 'noLongerOffered'
+export type PushKey = 'newMessage' | 'attachment' | 'customer' | 'newChat' | 'transferred' | 'test' | 'accept' | 'reject' | 'newMessages' | 'acceptFailed' | 'noLongerOffered' | 'assigned' | 'awayTitle' | 'awayBody'
 
 // English as written in en.json: used when a locale file can't be read (the server still starts).
 const ENGLISH: Record<PushKey, string> = {
@@ -26,6 +26,9 @@ const ENGLISH: Record<PushKey, string> = {
   newMessages: '{n} new message | {n} new messages',
   acceptFailed: "Couldn't accept the chat",
   noLongerOffered: 'The chat is no longer offered to you.',
+  assigned: 'Assigned to you in {queue}',
+  awayTitle: "You're now Away",
+  awayBody: 'You missed offers in a row. Choose Available to get chats again.',
 }
 
 // server/src/i18n and server/dist/i18n are both three levels below the repository root.

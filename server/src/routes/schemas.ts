@@ -1,5 +1,7 @@
+import type { Ajv, SchemaValidateFunction } from 'ajv'
 import type { FromSchema } from 'json-schema-to-ts'
 import { HttpError } from '../services/errors.js'
+import { fitsGraphemes, TEXT_LIMITS, UNITS_PER_GRAPHEME } from '../text.js'
 
 // JSON schemas shared by routes. Response schemas also make Fastify serialise only the
 // listed fields, so nothing internal leaks by accident.
@@ -72,6 +74,29 @@ export const messageSchema = {
   },
 } as const
 
+/**
+ * The `maxGraphemes` keyword (an Ajv plugin, app.ts): a string of at most N user-perceived
+ * characters (graphemes, server/src/text.ts), so 👍🏽 or e + U+0301 counts as one, as people count.
+ * The error reads "must NOT have more than N characters".
+ */
+export function maxGraphemesKeyword(ajv: Ajv): Ajv {
+  const validate: SchemaValidateFunction = (max: number, data: unknown) => {
+    if (typeof data !== 'string' || fitsGraphemes(data, max)) return true
+    validate.errors = [{ keyword: 'maxGraphemes', message: `must NOT have more than ${max} characters`, params: { limit: max } }]
+    return false
+  }
+  return ajv.addKeyword({ keyword: 'maxGraphemes', type: 'string', schemaType: 'number', errors: true, validate })
+}
+
+/**
+ * A user-text field of at most `max` graphemes (TEXT_LIMITS): `maxGraphemes` is the limit people
+ * see, `maxLength` (code points) the coarse byte guard, max × UNITS_PER_GRAPHEME. Spread it and
+ * add `minLength`/`pattern` as needed.
+ */
+export function userText<const Max extends number>(max: Max) {
+  return { type: 'string', maxLength: max * UNITS_PER_GRAPHEME, maxGraphemes: max } as const
+}
+
 export const idParams = {
   type: 'object',
   required: ['id'],
@@ -88,7 +113,7 @@ export const sendBody = {
   additionalProperties: false,
   properties: {
     clientId: { type: 'string', format: 'uuid' },
-    text: { type: 'string', maxLength: 4000 },
+    text: userText(TEXT_LIMITS.message),
     attachmentIds: { type: 'array', items: { type: 'string', format: 'uuid' }, maxItems: 10, uniqueItems: true },
   },
 } as const

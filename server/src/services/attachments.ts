@@ -13,6 +13,7 @@ import { typeAllowed } from './fileRules.js'
 import { videoDurationSeconds } from './mediaDuration.js'
 import type { ImagePool } from './imagePool.js'
 import type { BlobStore } from './storage.js'
+import { graphemes } from '../text.js'
 import { deleteIfUnsent, insertAttachment, toAttachment, unsentUploadsBefore, uploadsSince } from '../db/repositories/attachments.js'
 
 const IMAGE = new Set(['png', 'jpg', 'gif', 'webp', 'heic', 'heif', 'avif'])
@@ -23,7 +24,6 @@ const THUMB_PX = 320
 
 /** Longest stored file name in UTF-8 bytes: NAME_MAX of common file systems (POSIX, ext4, APFS), so a download saves under the same name. */
 export const MAX_FILE_NAME_BYTES = 255
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8')
 const ZWJ = '\u200d'
 /** A zero-width joiner inside an emoji sequence (👩‍💻) is part of the picture, not a hidden mark. */
@@ -38,7 +38,7 @@ const joinsEmoji = (s: string, at: number) => /\p{Extended_Pictographic}\ufe0f?$
  *    U+200B..U+200D, U+FEFF, …) that can disguise "…fdp.exe" as "…exe.pdf", no line or paragraph
  *    separators (Zl, Zp); only a zero-width joiner between two emoji stays (it is part of one
  *    emoji, 👩‍💻); leading spaces and trailing spaces and dots trimmed;
- *  - at most MAX_FILE_NAME_BYTES, cut between graphemes (Intl.Segmenter) from the end of the base
+ *  - at most MAX_FILE_NAME_BYTES, cut between graphemes (server/src/text.ts) from the end of the base
  *    name, so the extension stays;
  *  - "file" when nothing is left.
  */
@@ -54,7 +54,7 @@ export function cleanFileName(name: string | undefined): string {
   const stem = ext && ext.length < clean.length ? clean.slice(0, -ext.length) : clean
   const keepExt = stem === clean ? '' : ext
   let out = ''
-  for (const { segment } of segmenter.segment(stem)) {
+  for (const segment of graphemes(stem)) {
     if (utf8Length(out + segment + keepExt) > MAX_FILE_NAME_BYTES) break
     out += segment
   }

@@ -19,6 +19,7 @@ import type { EventCause } from './pubsub.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
 import { offerAnswered } from './presence.js'
+import { isolate } from '../text.js'
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
 
@@ -165,7 +166,7 @@ async function activeAgentName(trx: Transaction<DB>, ctx: AppContext, userId: st
 async function joined(trx: Transaction<DB>, ctx: AppContext, emit: Emit, queueId: string, conversationId: string, userId: string): Promise<Conversation> {
   const name = await activeAgentName(trx, ctx, userId)
   await appendMessage(trx, emit, queueId, {
-    conversationId, clientId: systemClientId(), text: `${name} joined the chat`, authorKind: 'system', authorId: userId,
+    conversationId, clientId: systemClientId(), text: `${isolate(name)} joined the chat`, authorKind: 'system', authorId: userId,
   })
   await emitConversation(trx, emit, conversationId)
   return (await getConversation(trx, conversationId, userId))!
@@ -201,7 +202,7 @@ export async function endConversation(ctx: AppContext, conversationId: string, u
     await updateConversation(trx, conversationId, { state: 'ended', ended_at: Date.now(), waiting_since: null })
     const name = await agentName(trx, userId)
     await appendMessage(trx, emit, conv.queue_id, {
-      conversationId, clientId: systemClientId(), text: `Chat ended by ${name}`, authorKind: 'system', authorId: userId,
+      conversationId, clientId: systemClientId(), text: `Chat ended by ${isolate(name)}`, authorKind: 'system', authorId: userId,
     })
     await emitConversation(trx, emit, conversationId)
     return { conversation: (await getConversation(trx, conversationId, userId))!, replayed: false }
@@ -397,7 +398,7 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
     }
     await appendMessage(trx, emit, queue.id, {
       conversationId, clientId: systemClientId(), authorKind: 'system', authorId: userId,
-      text: target ? `Transferred by ${me} to ${target.display_name} (${queue.name})` : `Transferred by ${me} to ${queue.name}`,
+      text: target ? `Transferred by ${isolate(me)} to ${isolate(target.display_name)} (${isolate(queue.name)})` : `Transferred by ${isolate(me)} to ${isolate(queue.name)}`,
     })
     const moved = { ...conv, queue_id: queue.id, state: 'queued' as const, agent_id: null }
     if (target) {
@@ -578,7 +579,7 @@ export async function releaseAgentConversations(trx: Transaction<DB>, ctx: AppCo
       await clearDeclines(trx, id)
       await appendMessage(trx, emit, conv.queue_id, {
         conversationId: id, clientId: systemClientId(), authorKind: 'system', authorId: userId,
-        text: `${name} is no longer available — returned to ${queue.name}`,
+        text: `${isolate(name)} is no longer available — returned to ${isolate(queue.name)}`,
       })
     } else if (!(conv.state === 'offered' && conv.offered_to === userId)) {
       continue

@@ -5,9 +5,10 @@ import type { DB } from '../db/schema.js'
 import { getSetting, putSetting } from '../db/repositories/settings.js'
 import { pickedAgentOf } from '../db/repositories/conversations.js'
 import { userLocale } from '../db/repositories/users.js'
-import { isolate, pushText, pushWords } from '../i18n/index.js'
+import { pushText, pushWords } from '../i18n/index.js'
 import type { Published } from './pubsub.js'
 import type { DeliveryOptions } from './pushTransport.js'
+import { cutText, isolate, TEXT_LIMITS } from '../text.js'
 
 const DEFAULT_RULES: PushRules = { maxDevices: 3, preview: true }
 
@@ -20,13 +21,20 @@ export async function setPushRules(db: Kysely<DB>, rules: PushRules): Promise<Pu
   return rules
 }
 
+/**
+ * A message's text as a push shows it: at most TEXT_LIMITS.pushPreview graphemes (and 480 UTF-16
+ * units, so a payload stays far under the push services' 4 KB), cut between graphemes with "…".
+ */
+export const pushPreview = (text: string): string => cutText(text, TEXT_LIMITS.pushPreview, { maxUnits: 480 })
+
 /** One push to send: to every eligible device of `userId`. */
 export interface Notification { userId: string; payload: PushPayload; delivery: DeliveryOptions }
 
 /**
  * The policy: for a committed event, the notifications agents must get.
  *  - A customer's message in a picked conversation: its agent, unless they turned message
- *    notifications off; the text only when the admin allows previews (cut to 120 UTF-16 units).
+ *    notifications off; the text only when the admin allows previews (pushPreview: cut between
+ *    graphemes, never inside an emoji).
  *  - An offer (`conversation.updated` in state offered): the agent it is offered to, once per
  *    offer (a transfer describes one offer in an event per queue), kept until the offer expires.
  *    It reads "Transferred to you" when the event was published by a transfer (`cause`), else
@@ -41,9 +49,10 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
   const recentOffers = new Set<string>()
   return async (p) => {
     if (p.kind === 'user' && p.cause === 'missed_offers') {
+      const locale = p.user.locale
       return [{
         userId: p.user.id,
-        payload: { kind: 'away', conversationId: null, title: "You're now Away", body: 'You missed offers in a row. Choose Available to get chats again.' },
+        payload: { kind: 'away', conversationId: null, title: pushText(locale, 'awayTitle'), body: pushText(locale, 'awayBody'), words: pushWords(locale) },
         delivery: { urgency: 'high' },
       }]
     }
@@ -57,15 +66,16 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       if (!agent || !agent.notifyMessages) return []
       const rules = await getPushRules(db)
       const newMessage = pushText(agent.locale, 'newMessage')
-      const body = rules.preview ? (m.text || (m.attachments.length ? pushText(agent.locale, 'attachment') : newMessage)).slice(0, 120) : newMessage
+      const body = rules.preview ? pushPreview(m.text || (m.attachments.length ? pushText(agent.locale, 'attachment') : newMessage)) : newMessage
       return [{ userId: agent.id, payload: { kind: 'message', conversationId: m.conversationId, title: m.authorName ?? pushText(agent.locale, 'customer'), body, words: pushWords(agent.locale) }, delivery: {} }]
     }
     if (event.type === 'conversation.updated' && 'offeredTo' in event.data.conversation && p.cause === 'assign') {
       const c: Conversation = event.data.conversation
       if (c.state !== 'picked' || !c.agentId) return []
+      const locale = await userLocale(db, c.agentId)
       return [{
         userId: c.agentId,
-        payload: { kind: 'assigned', conversationId: c.id, title: c.customer.name || c.customer.phone || 'Customer', body: `Assigned to you in ${c.queue.name}` },
+        payload: { kind: 'assigned', conversationId: c.id, title: c.customer.name || c.customer.phone || pushText(locale, 'customer'), body: pushText(locale, 'assigned', { queue: isolate(c.queue.name) }), words: pushWords(locale) },
         delivery: {},
       }]
     }

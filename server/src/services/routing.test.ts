@@ -139,7 +139,7 @@ describe('offer routing', () => {
     const notes = (await cidClient.req('GET', `/api/conversations/${chat.id}/notes`)).body.notes
     expect(notes[0]).toMatchObject({ text: 'Wants a refund' })
     const msgs = (await cidClient.req('GET', `/api/conversations/${chat.id}/messages`)).body.messages
-    expect(msgs.at(-1).text).toMatch(/^Transferred by (Ann|Ben) to Billing$/)
+    expect(msgs.at(-1).text).toMatch(/^Transferred by \u2068(Ann|Ben)\u2069 to \u2068Billing\u2069$/)
 
     // Transfer to an agent: offered to that agent alone.
     await cidClient.req('POST', `/api/conversations/${chat.id}/pick`)

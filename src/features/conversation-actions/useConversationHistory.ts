@@ -4,6 +4,7 @@ import { errorText } from '@/shared/i18n/errors'
 import { i18n } from '@/shared/i18n'
 import { listMessages } from '@/entities/message/api'
 import { getHistory, type HistoryOrder } from './actionsApi'
+import { cutText, TEXT_LIMITS } from '@/kernel/text'
 
 const PAGE = 20
 
@@ -25,7 +26,7 @@ export function useConversationHistory(conversationId: Ref<string>, initialOrder
         .map(async (c) => {
           const messages = await listMessages(c.id, { limit: 10 })
           const last = messages.filter((m) => m.authorKind !== 'system').at(-1)
-          said.value[c.id] = last?.text ?? ''
+          said.value[c.id] = cutText(last?.text ?? '', TEXT_LIMITS.listPreview)
         }),
     )
   }

@@ -7,6 +7,7 @@ import { errorText } from '@/shared/i18n/errors'
 import { sameKey, urlBase64ToUint8Array } from '@/kernel/push/base64'
 import { platformState, readPlatform, type PushState } from './platform'
 import { loadPushPref, savePushPref, type PushPref } from '@/kernel/push/prefs'
+import { cutText, TEXT_LIMITS, UNITS_PER_GRAPHEME } from '@/kernel/text'
 
 export type { PushState } from './platform'
 
@@ -107,7 +108,8 @@ async function refresh(): Promise<void> {
 async function enable(deviceName: string): Promise<boolean> {
   error.value = null
   testResult.value = null
-  const name = deviceName.trim().slice(0, 80) || t('push.thisDevice')
+  // The server's limit, cut between graphemes (never half an emoji).
+  const name = cutText(deviceName.trim(), TEXT_LIMITS.deviceName, { ellipsis: '', maxUnits: TEXT_LIMITS.deviceName * UNITS_PER_GRAPHEME }) || t('push.thisDevice')
   busy.value = true
   try {
     // First, while the tap still counts as a user gesture (Safari asks only then).

@@ -2,6 +2,8 @@
 // Messages and labels come from the `admin` namespace of the locale files, in the active language
 // at the moment they are produced (a form re-validates on submit, so a language change shows up).
 import { i18n } from '@/shared/i18n'
+// Names are counted in graphemes (kernel/text.ts), as the server counts them.
+import { fitsGraphemes, TEXT_LIMITS } from '@/kernel/text'
 
 export interface FieldError {
   field: string
@@ -42,7 +44,7 @@ export function checkUsername(errors: FieldError[], v: string) {
 }
 export function checkDisplayName(errors: FieldError[], v: string) {
   check(errors, 'displayName', v.trim().length > 0, () => t('admin.validation.displayNameMissing'))
-  check(errors, 'displayName', v.length <= 100, () => t('admin.validation.tooLong', { max: 100 }))
+  check(errors, 'displayName', fitsGraphemes(v, TEXT_LIMITS.name), () => t('admin.validation.tooLong', { max: TEXT_LIMITS.name }))
 }
 export function checkPassword(errors: FieldError[], v: string, field = 'password') {
   check(errors, field, v.length >= 8, () => t('admin.validation.passwordShort', { min: 8 }))
@@ -54,7 +56,7 @@ export function checkMaxConcurrent(errors: FieldError[], v: number | string) {
 }
 export function checkQueueName(errors: FieldError[], v: string) {
   check(errors, 'name', v.trim().length > 0, () => t('admin.validation.queueNameMissing'))
-  check(errors, 'name', v.length <= 100, () => t('admin.validation.tooLong', { max: 100 }))
+  check(errors, 'name', fitsGraphemes(v, TEXT_LIMITS.name), () => t('admin.validation.tooLong', { max: TEXT_LIMITS.name }))
 }
 export function checkAddress(errors: FieldError[], v: string) {
   check(errors, 'address', ADDRESS_RE.test(v), () => t(v ? 'admin.validation.addressFormat' : 'admin.validation.addressMissing'))

@@ -1,5 +1,6 @@
 import type { AuthorKind, Message } from '@/kernel/contract'
 import { storedAttachment, type ThreadAttachment } from '@/shared/utils/thread'
+import { TEXT_LIMITS } from '@/kernel/text'
 
 export type DeliveryStatus = 'sent' | 'sending' | 'failed'
 
@@ -44,4 +45,5 @@ export function fromServer(m: Message): ChatMessage {
   }
 }
 
-export const MAX_MESSAGE_LENGTH = 4000
+/** The server's limit on a message, in graphemes (TEXT_LIMITS, counted as people count characters). */
+export const MAX_MESSAGE_LENGTH = TEXT_LIMITS.message

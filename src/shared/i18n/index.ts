@@ -170,5 +170,8 @@ export function initialLocale(location: { pathname: string; search: string }, la
  * equivalent of `<bdi>`, so an Arabic name followed by a number in an English sentence, or a
  * Latin name in an Arabic one, keeps its own direction and doesn't reorder its neighbours. For
  * strings that leave the DOM too (titles, aria labels, notifications). In templates, prefer `<bdi>`.
+ * Explicit embeddings, overrides and isolates inside `text` are dropped (a stray PDI can't end the
+ * isolate early). The same function as kernel/text.ts `isolate` (kernel/text.test.ts checks they
+ * agree), written out here so the agent's first load doesn't carry the grapheme module.
  */
-export const isolate = (text: string): string => `\u2068${text}\u2069`
+export const isolate = (text: string): string => `\u2068${text.replace(/[\u202a-\u202e\u2066-\u2069]/g, '')}\u2069`

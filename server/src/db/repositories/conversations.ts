@@ -3,6 +3,7 @@ import type { DbKind } from '../index.js'
 import type { Attachment, AuthorKind, Conversation, ConversationState, Message, PublicConversation } from '../../api-types.js'
 import { attachmentsFor } from './attachments.js'
 import type { ConversationsTable, DB } from '../schema.js'
+import { cutText, TEXT_LIMITS } from '../../text.js'
 
 /** The conversation as an agent sees it; `viewerId` decides the unread count. */
 export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
@@ -55,7 +56,7 @@ export function toConversation(r: Row): Conversation {
     lastMessageAt: r.last_message_at,
     lastMessage:
       r.last_text != null && r.last_author_kind && r.last_created_at != null
-        ? { text: r.last_text, authorKind: r.last_author_kind, createdAt: r.last_created_at }
+        ? { text: cutText(r.last_text, TEXT_LIMITS.listPreview), authorKind: r.last_author_kind, createdAt: r.last_created_at }
         : null,
     unread: Number(r.unread ?? 0),
     customerDeliveredSeq: r.customer_delivered_seq,

@@ -45,16 +45,16 @@ describe('deactivating an agent', () => {
 
     // The picked chat waits in Support's Picklist; the customer reads why the agent left.
     const inSupport = (await admin.req('GET', `/api/conversations/${picked.id}`)).body.conversation
-    expect(inSupport).toMatchObject({ state: 'queued', agentId: null, lastMessage: { authorKind: 'system', text: 'Dana is no longer available — returned to Support' } })
+    expect(inSupport).toMatchObject({ state: 'queued', agentId: null, lastMessage: { authorKind: 'system', text: '\u2068Dana\u2069 is no longer available — returned to \u2068Support\u2069' } })
     const thread = (await picked.customer.req('GET', '/api/public/conversation')).body.messages.map((m: { text: string }) => m.text)
-    expect(thread.at(-1)).toBe('Dana is no longer available — returned to Support')
+    expect(thread.at(-1)).toBe('\u2068Dana\u2069 is no longer available — returned to \u2068Support\u2069')
 
     // Hotline is an offer queue: both of her Hotline chats are offered again, to Omar, who is pushed.
     for (const chat of [accepted, offered]) {
       const c = (await omar.req('GET', `/api/conversations/${chat.id}`)).body.conversation
       expect(c, chat.id).toMatchObject({ state: 'offered', offeredTo: omarId, agentId: null })
     }
-    expect((await omar.req('GET', `/api/conversations/${accepted.id}`)).body.conversation.lastMessage.text).toBe('Dana is no longer available — returned to Hotline')
+    expect((await omar.req('GET', `/api/conversations/${accepted.id}`)).body.conversation.lastMessage.text).toBe('\u2068Dana\u2069 is no longer available — returned to \u2068Hotline\u2069')
     expect(omarPhone.payloads().filter((p) => p.kind === 'offer').map((p) => p.conversationId).sort()).toEqual([accepted.id, offered.id].sort())
 
     // Nothing more reaches her phone, whatever the customer writes.

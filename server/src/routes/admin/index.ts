@@ -8,18 +8,19 @@ import { identitySettings, MIN_SECRET_LENGTH, setIdentitySecret } from '../../se
 import { changeUser, createUser } from '../../services/users.js'
 import { changeQueue, createQueue } from '../../services/queues.js'
 import { setWorkSettings } from '../../services/workSettings.js'
-import { workSettingsSchema } from '../schemas.js'
+import { userText, workSettingsSchema } from '../schemas.js'
+import { TEXT_LIMITS } from '../../text.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
-  displayName: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+  displayName: { ...userText(TEXT_LIMITS.name), minLength: 1, pattern: '\\S' },
   role: { type: 'string', enum: ['agent', 'admin'] },
   password: { type: 'string', minLength: 8, maxLength: 200 },
   maxConcurrent: { type: 'integer', minimum: 1, maximum: 50 },
   queueIds: { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 200 },
 } as const
 const queueFields = {
-  name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+  name: { ...userText(TEXT_LIMITS.name), minLength: 1, pattern: '\\S' },
   address: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
   routingMode: { type: 'string', enum: ['picklist', 'offer'] },
   memberIds: { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 1000 },

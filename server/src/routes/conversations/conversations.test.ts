@@ -25,7 +25,7 @@ describe('conversations', () => {
     // The customer sees the agent's name and the join notice.
     const pub = await chat.customer.req('GET', '/api/public/conversation')
     expect(pub.body.conversation).toMatchObject({ state: 'picked', agentName: 'Admin' })
-    expect(pub.body.messages.map((m: { text: string }) => m.text)).toEqual(['Hello', 'Admin joined the chat'])
+    expect(pub.body.messages.map((m: { text: string }) => m.text)).toEqual(['Hello', '\u2068Admin\u2069 joined the chat'])
   })
 
   it('a repeated client id creates one message and answers with the same id and seq', async () => {
@@ -121,7 +121,7 @@ describe('conversations', () => {
 
     const pub = await chat.customer.req('GET', '/api/public/conversation')
     expect(pub.body.conversation.state).toBe('ended')
-    expect(pub.body.messages.at(-1).text).toBe('Chat ended by Admin')
+    expect(pub.body.messages.at(-1).text).toBe('Chat ended by \u2068Admin\u2069')
     const late = await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'hello?' })
     expect(late.status).toBe(409)
     expect(late.body.error.code).toBe('conversation_ended')

@@ -12,7 +12,8 @@ import {
 } from '../../services/conversations.js'
 import { agentWroteNote, customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
 import { replayAckSchema, replayAnswer, type Viewer } from '../../services/idempotency.js'
-import { batchBody, batchReply, checkBatchBody, conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody } from '../schemas.js'
+import { batchBody, batchReply, checkBatchBody, conversationSchema, idParams, messageSchema, noteSchema, sendBody, checkSendBody, userText } from '../schemas.js'
+import { TEXT_LIMITS } from '../../text.js'
 
 // A repeated request answers the resource, or only { ack } when the caller may no longer see it.
 const noteReply = { type: 'object', properties: { note: noteSchema, ack: replayAckSchema } } as const
@@ -168,7 +169,7 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
         properties: {
           queueId: { type: 'string', format: 'uuid' },
           agentId: { type: 'string', format: 'uuid' },
-          note: { type: 'string', maxLength: 2000 },
+          note: userText(TEXT_LIMITS.transferNote),
           clientId: { type: 'string', format: 'uuid' },
         },
       },
@@ -194,7 +195,7 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
       body: {
         type: 'object', required: ['text'], additionalProperties: false,
         properties: {
-          text: { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' },
+          text: { ...userText(TEXT_LIMITS.note), minLength: 1, pattern: '\\S' },
           // The outbox's id: a resent note answers 200 with the stored one.
           clientId: { type: 'string', format: 'uuid' },
         },

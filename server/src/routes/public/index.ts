@@ -8,7 +8,8 @@ import { sendBatch, sendMessage, startConversation, updateReceipts } from '../..
 import { withSignedUrls } from '../../services/signedUrls.js'
 import { queueByAddress } from '../../db/repositories/queues.js'
 import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
-import { batchBody, batchReply, checkBatchBody, messageSchema, publicConversationSchema, sendBody, checkSendBody } from '../schemas.js'
+import { batchBody, batchReply, checkBatchBody, messageSchema, publicConversationSchema, sendBody, checkSendBody, userText } from '../schemas.js'
+import { TEXT_LIMITS } from '../../text.js'
 
 const addressParams = {
   type: 'object',
@@ -41,7 +42,7 @@ export default async function publicRoutes(fastify: FastifyInstance, { ctx, star
         required: ['name'],
         additionalProperties: false,
         properties: {
-          name: { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' },
+          name: { ...userText(TEXT_LIMITS.name), minLength: 1, pattern: '\\S' },
           email: { anyOf: [{ type: 'string', maxLength: 0 }, { type: 'string', format: 'email', maxLength: 200 }] },
           phone: { type: 'string', maxLength: 40, pattern: '^[0-9+()\\-. ]*$' },
           // The chat page's random device key (crypto.getRandomValues, 32 bytes base64url).

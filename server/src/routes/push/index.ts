@@ -8,9 +8,10 @@ import { hashToken } from '../../services/conversations.js'
 import { revokeSessions } from '../../services/sessions.js'
 import { getPushRules, setPushRules, vapidKeys, type PushService } from '../../services/push.js'
 import { PushEndpointRefused } from '../../services/pushEndpoint.js'
-import { idParams } from '../schemas.js'
 import { userLocale } from '../../db/repositories/users.js'
 import { pushText, pushWords } from '../../i18n/index.js'
+import { idParams, userText } from '../schemas.js'
+import { TEXT_LIMITS } from '../../text.js'
 import {
   countPushDevices, deletePushDevice, insertPushDevice, listPushDevices, pushDeviceByEndpoint, pushDeviceSession, setPushDeviceBlocked,
   updatePushSubscription,
@@ -43,7 +44,7 @@ export default async function pushRoutes(fastify: FastifyInstance, { ctx, push }
         body: {
           type: 'object', required: ['name', 'subscription'], additionalProperties: false,
           properties: {
-            name: { type: 'string', minLength: 1, maxLength: 80 },
+            name: { ...userText(TEXT_LIMITS.deviceName), minLength: 1 },
             subscription: {
               type: 'object', required: ['endpoint', 'keys'],
               properties: {

@@ -47,6 +47,21 @@ describe('push notifications', () => {
     expect(pushesTo(sub.path).length).toBe(count)
   })
 
+  it('cuts a long preview between graphemes: an emoji at the cut stays whole', async () => {
+    const sub = subscription()
+    await admin.req('POST', '/api/push/devices', { name: 'Preview', subscription: sub.json })
+    const chat = await startChat(s.url, 'support', 'محمد 4711', `m.${randomUUID()}@example.com`)
+    await admin.req('POST', `/api/conversations/${chat.id}/pick`)
+    // A UTF-16 cut at 120 would end in half of 👍 (U+D83D alone, shown as �).
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'x'.repeat(119) + '👍 thanks' })
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'y'.repeat(119) + '👨‍👩‍👧‍👦 family' })
+    await s.push.idle()
+    const bodies = pushesTo(sub.path).map((p) => sub.decrypt(p) as { title: string; body: string })
+    expect(bodies.map((b) => b.body)).toEqual(['x'.repeat(119) + '👍…', 'y'.repeat(119) + '👨‍👩‍👧‍👦…'])
+    expect(bodies[0]!.title).toBe('محمد 4711')
+    await admin.req('DELETE', `/api/push/devices/${(await admin.req('GET', '/api/push/devices')).body.devices[0].id}`)
+  })
+
   it('no push when disabled in Settings, for a conversation on screen, or for another agent\'s conversation; preview can be turned off', async () => {
     const sub = subscription()
     const dev = (await admin.req('POST', '/api/push/devices', { name: 'Desk', subscription: sub.json })).body.device
