@@ -29,6 +29,10 @@ export interface QueuesTable {
   address: string
   routing_mode: 'picklist' | 'offer'
   created_at: number
+  /** JSON array of origins that may frame this queue's chat page (`https://shop.example`). */
+  embed_origins: Generated<string>
+  /** JSON OpeningHours (services/openingHours.ts), or null: always open. */
+  opening_hours: string | null
 }
 
 export interface QueueMembersTable {
@@ -77,6 +81,13 @@ export interface ConversationsTable {
   customer_token_revoked_at: number | null
   /** The agent who made that transfer (null on rows from before migration 0007). */
   transfer_by: string | null
+  /** Highest seq an agent's app has received / an agent has read (the customer's receipts). */
+  agent_delivered_seq: Generated<number>
+  agent_read_seq: Generated<number>
+  /** The customer's rating of the ended chat (1–5), its optional comment, and when it was given. */
+  rating: number | null
+  rating_comment: string | null
+  rated_at: number | null
 }
 
 export interface MessagesTable {
