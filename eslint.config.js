@@ -2,6 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
 import globals from 'globals'
+import vueI18n from '@intlify/eslint-plugin-vue-i18n'
 import { readdirSync } from 'node:fs'
 
 /** src/kernel imports only src/kernel; `depth` is how many folders below src/kernel the files are. */
@@ -43,6 +44,89 @@ function pageBoundaries() {
   }))
 }
 
+// Components written before localisation, converted one by one (then removed from this list).
+// Everything not listed is held to no-raw-text already: no new English-only text.
+const untranslated = [
+  'src/app/App.vue',
+  'src/app/AppNav.vue',
+  'src/app/layouts/AgentLayout.vue',
+  'src/features/composer-attachments/ChatAttachButton.vue',
+  'src/features/composer-attachments/ChatAttachmentChips.vue',
+  'src/features/composer-attachments/ChatCameraDialog.vue',
+  'src/features/composer-attachments/ChatVideoRecorder.vue',
+  'src/features/conversation-actions/ChatEndDialog.vue',
+  'src/features/conversation-actions/ChatPendingActions.vue',
+  'src/features/conversation-actions/ConversationActionMenu.vue',
+  'src/features/conversation-actions/ConversationDetailsDialog.vue',
+  'src/features/conversation-actions/ConversationHistoryDialog.vue',
+  'src/features/conversation-actions/CustomerDetailsDialog.vue',
+  'src/features/conversation-actions/InternalNotesDialog.vue',
+  'src/features/conversation-actions/TransferDialog.vue',
+  'src/features/install/PwaInstallSettings.vue',
+  'src/features/push/PushSettings.vue',
+  'src/pages/admin/AdminAgentForm.vue',
+  'src/pages/admin/AdminAgentRow.vue',
+  'src/pages/admin/AdminAgentsView.vue',
+  'src/pages/admin/AdminDeviceRow.vue',
+  'src/pages/admin/AdminDeviceSettings.vue',
+  'src/pages/admin/AdminDevicesView.vue',
+  'src/pages/admin/AdminFileRulesForm.vue',
+  'src/pages/admin/AdminFileTypesField.vue',
+  'src/pages/admin/AdminFilesView.vue',
+  'src/pages/admin/AdminFormCard.vue',
+  'src/pages/admin/AdminIdentityForm.vue',
+  'src/pages/admin/AdminLoadProblem.vue',
+  'src/pages/admin/AdminPasswordForm.vue',
+  'src/pages/admin/AdminQueueForm.vue',
+  'src/pages/admin/AdminQueueRow.vue',
+  'src/pages/admin/AdminQueuesView.vue',
+  'src/pages/admin/AdminStatus.vue',
+  'src/pages/admin/AdminView.vue',
+  'src/pages/auth/LoginPage.vue',
+  'src/pages/conversation/ChatEmojiPicker.vue',
+  'src/pages/conversation/ChatHeader.vue',
+  'src/pages/conversation/ChatPage.vue',
+  'src/pages/conversation/ChatPreviousConversations.vue',
+  'src/pages/conversation/ChatRows.vue',
+  'src/pages/conversation/ChatThread.vue',
+  'src/pages/conversation/thread/ChatThreadItem.vue',
+  'src/pages/conversations/ConversationListPage.vue',
+  'src/pages/conversations/ConversationOfferBar.vue',
+  'src/pages/conversations/ConversationRow.vue',
+  'src/pages/conversations/ConversationSortMenu.vue',
+  'src/pages/conversations/ConversationSwipeActions.vue',
+  'src/pages/conversations/ConversationsHeader.vue',
+  'src/pages/customer-chat/CustomerAddPhoto.vue',
+  'src/pages/customer-chat/CustomerChatView.vue',
+  'src/pages/customer-chat/CustomerComposer.vue',
+  'src/pages/customer-chat/CustomerPrechatForm.vue',
+  'src/pages/customer-chat/CustomerThread.vue',
+  'src/pages/settings/SettingsAppearance.vue',
+  'src/pages/settings/SettingsPage.vue',
+  'src/shared/ui/UiAttachment.vue',
+  'src/shared/ui/UiAttachmentChips.vue',
+  'src/shared/ui/UiAttachmentImage.vue',
+  'src/shared/ui/UiAttachmentVideo.vue',
+  'src/shared/ui/UiBlobImage.vue',
+  'src/shared/ui/UiButton.vue',
+  'src/shared/ui/UiCheckbox.vue',
+  'src/shared/ui/UiCheckboxGroup.vue',
+  'src/shared/ui/UiCloseIcon.vue',
+  'src/shared/ui/UiComposer.vue',
+  'src/shared/ui/UiConfirmDialog.vue',
+  'src/shared/ui/UiDialog.vue',
+  'src/shared/ui/UiEmptyState.vue',
+  'src/shared/ui/UiFormErrors.vue',
+  'src/shared/ui/UiImageViewer.vue',
+  'src/shared/ui/UiMenu.vue',
+  'src/shared/ui/UiMessageBubble.vue',
+  'src/shared/ui/UiMessageLog.vue',
+  'src/shared/ui/UiRadioGroup.vue',
+  'src/shared/ui/UiSelectField.vue',
+  'src/shared/ui/UiTextField.vue',
+  'src/shared/ui/UiUpdatePrompt.vue',
+]
+
 export default tseslint.config(
   { ignores: ['.tmp/**', 'dist/**', 'server/dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', 'screenshots/**'] },
   js.configs.recommended,
@@ -60,6 +144,20 @@ export default tseslint.config(
       'vue/singleline-html-element-content-newline': 'off',
       'vue/html-self-closing': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Every user-facing string in a template comes from src/shared/i18n/locales (docs/architecture.md,
+    // "Languages"): raw text in a template is an error. Symbols and numbers alone are not words.
+    files: ['src/**/*.vue'],
+    ignores: untranslated,
+    plugins: { '@intlify/vue-i18n': vueI18n },
+    settings: { 'vue-i18n': { localeDir: './src/shared/i18n/locales/*.json', messageSyntaxVersion: '^11.0.0' } },
+    rules: {
+      '@intlify/vue-i18n/no-raw-text': ['error', {
+        ignorePattern: '^[\\s\\d.,:;!?…·•×+\\-–—/|()\\[\\]{}#%&*@<>="\'’“”«»]*$',
+        attributes: { '/.+/': ['title', 'aria-label', 'placeholder', 'label', 'alt', 'hint', 'aria-description'] },
+      }],
     },
   },
   // Boundaries (docs/architecture.md, "What may import what"). Tests are not shipped and may reach
