@@ -1,4 +1,4 @@
-import type { ClientFrame, FileRules, ServerEvent, ServerFrame } from '../contract'
+import type { ClientFrame, FileRules, QueueStatus, ServerEvent, ServerFrame } from '../contract'
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
@@ -19,6 +19,8 @@ export interface RealtimeOptions {
   onError?: (error: { code: string; message: string }) => void
   /** The admin changed the file rules: applies at once. */
   onSettings?: (files: FileRules) => void
+  /** Customers while queued: their place in line and estimated wait. */
+  onQueue?: (status: QueueStatus) => void
   onStatus?: (status: SocketStatus) => void
   /** Builds the WebSocket (tests inject a fake). */
   createSocket?: (url: string) => WebSocket
@@ -186,6 +188,9 @@ export class RealtimeSocket {
         break
       case 'settings':
         this.opts.onSettings?.(frame.files)
+        break
+      case 'queue':
+        this.opts.onQueue?.(frame.status)
         break
     }
   }

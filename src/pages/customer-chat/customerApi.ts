@@ -1,8 +1,8 @@
 // The customer page's calls, on the kernel's one HTTP client (errors are the kernel's ApiError).
 // The customer authenticates with the chat token (Bearer); no cookie is involved.
-import { apiJson, apiVoid } from '@/kernel/http/client'
+import { apiBlob, apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
-import type { Message, PublicConversation, PublicStart } from '@/kernel/contract'
+import type { Message, PublicConversation, PublicQueue, PublicStart, QueueStatus } from '@/kernel/contract'
 
 export interface StartDetails {
   name: string
@@ -23,11 +23,15 @@ export interface StartIdentity {
 const queuePath = (address: string) => `public/queues/${encodeURIComponent(address)}`
 
 export const customerApi = {
-  queue: (address: string) => apiJson<{ queue: { name: string; address: string } }>('GET', queuePath(address)),
+  queue: (address: string) => apiJson<{ queue: PublicQueue }>('GET', queuePath(address)),
   start: (address: string, details: StartDetails, identity: StartIdentity = {}) =>
     apiJson<PublicStart>('POST', `${queuePath(address)}/conversations`, { json: { ...details, ...identity } }),
   conversation: (token: string) => apiJson<{ conversation: PublicConversation; messages: Message[] }>('GET', 'public/conversation', { token }),
   receipts: (token: string, body: { deliveredSeq?: number; readSeq?: number }) => apiVoid('POST', 'public/conversation/receipts', { token, json: body }),
+  queueStatus: (token: string) => apiJson<{ status: QueueStatus | null }>('GET', 'public/conversation/queue', { token }),
+  /** The ended chat's transcript (times in `tz`, the customer's zone). */
+  transcript: (token: string, tz: string) => apiBlob('GET', 'public/conversation/transcript', { token, searchParams: { tz } }),
+  rate: (token: string, score: number, comment: string) => apiVoid('POST', 'public/conversation/rating', { token, json: { score, ...(comment.trim() ? { comment } : {}) } }),
 }
 
 /** What to tell the customer about a failed call (the server's words, else a plain sentence). */

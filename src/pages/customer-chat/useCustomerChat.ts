@@ -6,6 +6,7 @@ import { isPublicConversation, typedEvent, type Message, type PublicConversation
 import { isStorageUnavailable } from '@/kernel/db/status'
 import { isApiError } from '@/kernel/http/errors'
 import type { OutboxItem } from '@/kernel/outbox/outbox'
+import type { PublicQueue, QueueStatus } from '@/kernel/contract'
 import { httpTransport, sendItem } from '@/kernel/outbox/send'
 import { RealtimeSocket } from '@/kernel/realtime/socket'
 import { uuid } from '@/kernel/uuid'
@@ -29,6 +30,9 @@ export function useCustomerChat(address: Ref<string>) {
   const phase = ref<ChatPhase>('loading')
   const loadError = ref('')
   const queueName = ref('')
+  /** Opening hours and agents' availability (issue 15), and the place in line while queued. */
+  const queueInfo = ref<PublicQueue | null>(null)
+  const queueStatus = ref<QueueStatus | null>(null)
   const token = ref<string | null>(null)
   const conversation = ref<PublicConversation | null>(null)
   const messages = ref<ChatMessage[]>([])
@@ -101,7 +105,8 @@ export function useCustomerChat(address: Ref<string>) {
     reset()
     phase.value = 'loading'
     try {
-      queueName.value = (await customerApi.queue(addr)).queue.name
+      queueInfo.value = (await customerApi.queue(addr)).queue
+      queueName.value = queueInfo.value.name
     } catch (err) {
       if (run !== loadRun) return
       if (isApiError(err) && (err.status === 404 || err.status === 400)) {
@@ -173,6 +178,7 @@ export function useCustomerChat(address: Ref<string>) {
           if (who === 'agent' && !ended.value) showAgentTyping()
         },
         onSettings: (files) => fileRules.apply(files),
+        onQueue: (status) => { queueStatus.value = status },
         onError: (error) => {
           // The server refused the token: the chat is gone for this browser (refetch says so).
           if (error.code !== 'unauthorized') return
@@ -347,6 +353,7 @@ export function useCustomerChat(address: Ref<string>) {
     urlsExpireAt = Infinity
     token.value = null
     conversation.value = null
+    queueStatus.value = null
     messages.value = []
     agentTyping.value = false
     startError.value = ''
@@ -389,7 +396,7 @@ export function useCustomerChat(address: Ref<string>) {
   watch(address, () => void load(), { immediate: true })
 
   return {
-    phase, loadError, queueName, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
+    phase, loadError, queueName, queueInfo, queueStatus, token, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
     fileRules: fileRules.rules, refreshFileRules: fileRules.refresh,
     load, start, send, retry, newChat, notifyTyping,
   }
