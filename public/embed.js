@@ -1,7 +1,7 @@
 /*! Parley chat embed (issue 15). One line on the company's site:
  *   <script src="https://<parley>/embed.js" data-queue="support" async></script>
  * adds a launcher button that opens the queue's chat (/chat/<queue>) in a panel (an iframe).
- * No dependencies; served as-is. Everything lives in a closed shadow root, so the host page's
+ * No dependencies; served as-is. Everything lives in a shadow root, so the host page's
  * styles don't reach it and its styles don't reach the page. Open/closed is kept in the host
  * origin's sessionStorage, so the panel stays open across the site's pages.
  * API: window.Parley.open(), .close(), .toggle(), .isOpen(),
@@ -27,7 +27,7 @@
 
   var host = document.createElement('div')
   host.setAttribute('data-parley-embed', queue)
-  var root = host.attachShadow({ mode: 'closed' })
+  var root = host.attachShadow({ mode: 'open' })
   var css =
     ':host{all:initial;position:fixed;z-index:2147483000;right:0;bottom:0;font:16px/1.4 system-ui,sans-serif}' +
     '*{box-sizing:border-box}' +
