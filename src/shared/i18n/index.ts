@@ -55,8 +55,22 @@ function pluralRule(locale: Locale) {
   }
 }
 
+/**
+ * Dotted keys (`nav.picklist`) walk the nested message tree. petite-vue-i18n's default resolver
+ * only reads flat keys (`obj['nav.picklist']`), so every namespaced key would show as its key.
+ */
+function resolveNested(messages: unknown, path: string): unknown {
+  let node: unknown = messages
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return null
+    node = (node as Record<string, unknown>)[key]
+  }
+  return node ?? null
+}
+
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
+  messageResolver: resolveNested as never,
   locale: 'en',
   fallbackLocale: 'en',
   messages: {} as Record<Locale, MessageSchema>,
