@@ -8,7 +8,7 @@
  * Plurals use vue-i18n's pipe syntax (`no chats | one chat | {n} chats`) with the locale's
  * CLDR plural rules from `Intl.PluralRules` (pluralRules below), never string concatenation.
  */
-import { createI18n } from 'petite-vue-i18n'
+import { createI18n, registerMessageResolver } from 'petite-vue-i18n'
 import type en from './locales/en.json'
 
 /** The shape every locale file has: en.json's. */
@@ -56,21 +56,21 @@ function pluralRule(locale: Locale) {
 }
 
 /**
- * Dotted keys (`nav.picklist`) walk the nested message tree. petite-vue-i18n's default resolver
- * only reads flat keys (`obj['nav.picklist']`), so every namespaced key would show as its key.
+ * Nested keys (`admin.agents.heading`): petite-vue-i18n resolves only flat keys unless a resolver
+ * is registered (its default is key-value). Walks the message tree by dots; null when a step is
+ * missing, so `t` falls back to English and then to the key.
  */
-function resolveNested(messages: unknown, path: string): unknown {
+registerMessageResolver((messages, path) => {
   let node: unknown = messages
   for (const key of path.split('.')) {
     if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return null
     node = (node as Record<string, unknown>)[key]
   }
-  return node ?? null
-}
+  return (node ?? null) as ReturnType<Parameters<typeof registerMessageResolver>[0]>
+})
 
 export const i18n = createI18n<[MessageSchema], Locale, false>({
   legacy: false,
-  messageResolver: resolveNested as never,
   locale: 'en',
   fallbackLocale: 'en',
   messages: {} as Record<Locale, MessageSchema>,
