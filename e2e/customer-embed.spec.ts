@@ -75,8 +75,9 @@ test('the snippet on a listed site: launcher, chat in the panel, answered, remem
   expect((await admin.post(`/api/conversations/${conv.id}/messages`, { data: { clientId: randomUUID(), text: 'Hi, how can I help?' } })).ok()).toBe(true)
   await expect(chat.getByRole('log', { name: 'Messages' })).toContainText('Hi, how can I help?')
 
-  // Another page of the site: the panel is open again, with the same chat.
-  await page.getByRole('link', { name: 'Next page' }).click()
+  // Another page of the site (on a phone the open panel covers the page: go there by address):
+  // the panel is open again, with the same chat.
+  await page.goto(`${LISTED}/page2`)
   await expect(page.getByRole('heading', { name: 'Shop: page two' })).toBeVisible()
   await expect(panelFrame(page)).toBeVisible()
   await expect(panel(page).getByRole('log', { name: 'Messages' })).toContainText('Hi, how can I help?')

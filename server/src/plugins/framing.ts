@@ -28,8 +28,10 @@ export function registerFraming(app: FastifyInstance, db: Kysely<DB>): void {
     }
     const match = CHAT_PATH.exec(path)
     if (!match) return payload
+    // The page's HTML, or a 304 revalidating it: a browser merges a 304's headers into its cached
+    // answer, so the 304 must carry the same frame-ancestors or the second visit is refused.
     const type = String(reply.getHeader('content-type') ?? '')
-    if (!type.startsWith('text/html')) return payload
+    if (reply.statusCode !== 304 && !type.startsWith('text/html')) return payload
     const origins = await embedOriginsByAddress(db, match[1]!)
     if (!origins.length) return payload
     const csp = String(reply.getHeader('content-security-policy') ?? '')

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { get as httpGet, type IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
@@ -38,6 +39,20 @@ describe('framing: only a queue’s chat page, only by its listed origins', () =
     expect(res.status).toBe(200)
     expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'self' https://shop.example http://127.0.0.2:8080")
     expect(res.headers.get('x-frame-options')).toBeNull()
+  })
+
+  it('a revalidation (304) of the chat page carries the same frame-ancestors', async () => {
+    const first = await fetch(`${s.url}/chat/support`)
+    const etag = first.headers.get('etag')
+    expect(etag).toBeTruthy()
+    // As a browser revalidates its cached page (node:http: fetch would not send a bare conditional GET).
+    const again = await new Promise<IncomingMessage>((resolve, reject) => {
+      httpGet(`${s.url}/chat/support`, { headers: { 'if-none-match': etag!, accept: 'text/html' } }, resolve).on('error', reject)
+    })
+    again.resume()
+    expect(again.statusCode).toBe(304)
+    expect(again.headers['content-security-policy']).toContain("frame-ancestors 'self' https://shop.example http://127.0.0.2:8080")
+    expect(again.headers['x-frame-options']).toBeUndefined()
   })
 
   it('another queue’s chat page, the agent app and the admin keep helmet’s defaults', async () => {
