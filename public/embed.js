@@ -20,6 +20,10 @@
   var label = script.getAttribute('data-label') || 'Chat with us'
   var closeLabel = script.getAttribute('data-close-label') || 'Close chat'
   var KEY = 'parley.embed.' + queue + '.open'
+  // The chat's token, kept here for the site's pages when the browser gives the frame no storage
+  // of its own (third-party storage blocked); the chat page tells it, and gets it back in the
+  // frame URL's fragment (never sent to a server).
+  var TOKEN_KEY = 'parley.embed.' + queue + '.token'
   var identity = null
   var frame = null
   var frameSrc = ''
@@ -63,6 +67,10 @@
     } catch (e) { /* storage blocked: the panel just won't be remembered */ }
   }
 
+  function stored(key) {
+    try { return localStorage.getItem(key) } catch (e) { return null }
+  }
+
   function chatUrl() {
     var url = origin + '/chat/' + encodeURIComponent(queue)
     if (identity) url += '?user_id=' + encodeURIComponent(identity.userId) + '&user_hash=' + encodeURIComponent(identity.signature)
@@ -75,7 +83,9 @@
     if (frame) frame.remove()
     frame = document.createElement('iframe')
     frame.title = label
-    frame.src = frameSrc = src
+    frameSrc = src
+    var token = stored(TOKEN_KEY)
+    frame.src = token ? src + '#parley-token=' + encodeURIComponent(token) : src
     frame.allow = 'camera; microphone; clipboard-write'
     panel.appendChild(frame)
   }
@@ -103,7 +113,14 @@
   // Escape pressed inside the chat (another origin: its keys don't reach this page) is posted here.
   window.addEventListener('message', function (e) {
     if (e.origin !== origin || !frame || e.source !== frame.contentWindow) return
-    if (e.data && e.data.type === 'parley:close' && open) setOpen(false, true)
+    var d = e.data || {}
+    if (d.type === 'parley:close' && open) setOpen(false, true)
+    if (d.type === 'parley:token' && d.address === queue) {
+      try {
+        if (typeof d.token === 'string') localStorage.setItem(TOKEN_KEY, d.token)
+        else localStorage.removeItem(TOKEN_KEY)
+      } catch (err) { /* no storage here either: the chat lasts this page view */ }
+    }
   })
 
   var api = {

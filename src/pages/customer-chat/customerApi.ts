@@ -3,6 +3,7 @@
 import { apiBlob, apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
 import type { Message, PublicConversation, PublicQueue, PublicStart, QueueStatus } from '@/kernel/contract'
+import { tellHost, tokenFromHost } from './embedToken'
 
 export interface StartDetails {
   name: string
@@ -47,12 +48,13 @@ const tokenKey = (address: string) => `parley.chat.${address}`
 export const tokenStore = {
   get(address: string): string | null {
     try {
-      return localStorage.getItem(tokenKey(address))
+      return localStorage.getItem(tokenKey(address)) ?? tokenFromHost()
     } catch {
-      return null
+      return tokenFromHost()
     }
   },
   set(address: string, token: string) {
+    tellHost(address, token)
     try {
       localStorage.setItem(tokenKey(address), token)
     } catch {
@@ -60,6 +62,7 @@ export const tokenStore = {
     }
   },
   clear(address: string) {
+    tellHost(address, null)
     try {
       localStorage.removeItem(tokenKey(address))
     } catch {
