@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http'
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
 import { apiAs, BASE, queueByAddress } from './api'
 import { uniqueName } from './helpers'
@@ -121,6 +121,30 @@ test('a site not listed cannot frame the chat; the agent app and admin refuse fr
   const chat = await request.get(`${BASE}/chat/support`)
   expect(chat.headers()['content-security-policy']).toContain(`frame-ancestors 'self' ${LISTED}`)
   expect(chat.headers()['x-frame-options']).toBeUndefined()
+})
+
+test('Parley.identify passes a verified identity from the site to the chat', async ({ page }) => {
+  const admin = await apiAs()
+  const secret = 'e2e-identity-secret-0123456789abcdef'
+  expect((await admin.put('/api/admin/settings/identity', { data: { secret } })).ok()).toBe(true)
+  const userId = `shop-user-${randomUUID().slice(0, 8)}`
+  const signature = createHmac('sha256', secret).update(userId, 'utf8').digest('hex')
+  await page.goto(LISTED)
+  await expect(launcher(page)).toBeVisible()
+  await page.evaluate(([id, sig]) => {
+    const parley = (window as unknown as { Parley: { identify(who: { userId: string; signature: string }): void; open(): void } }).Parley
+    parley.identify({ userId: id!, signature: sig! })
+    parley.open()
+  }, [userId, signature])
+  const name = uniqueName('Ida Identified')
+  await panel(page).getByLabel('Name').fill(name)
+  await panel(page).getByRole('button', { name: 'Start chat' }).click()
+  await expect(panel(page).getByRole('textbox', { name: 'Message', exact: true })).toBeVisible()
+  const picklist = (await (await admin.get('/api/conversations?view=picklist')).json()).conversations as { id: string; customer: { name: string } }[]
+  const conv = picklist.find((c) => c.customer.name === name)!
+  const customer = (await (await admin.get(`/api/conversations/${conv.id}/customer`)).json()).customer
+  expect(customer).toMatchObject({ verification: 'website', externalId: userId })
+  await admin.put('/api/admin/settings/identity', { data: { secret: null } })
 })
 
 test('embed.js is small and self-contained', async ({ request }) => {

@@ -2,7 +2,7 @@
 // The customer authenticates with the chat token (Bearer); no cookie is involved.
 import { apiBlob, apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
-import type { Message, PublicConversation, PublicQueue, PublicStart, QueueStatus } from '@/kernel/contract'
+import type { Message, PublicConversation, PublicQueue, PublicStart } from '@/kernel/contract'
 import { tellHost, tokenFromHost } from './embedToken'
 
 export interface StartDetails {
@@ -29,7 +29,6 @@ export const customerApi = {
     apiJson<PublicStart>('POST', `${queuePath(address)}/conversations`, { json: { ...details, ...identity } }),
   conversation: (token: string) => apiJson<{ conversation: PublicConversation; messages: Message[] }>('GET', 'public/conversation', { token }),
   receipts: (token: string, body: { deliveredSeq?: number; readSeq?: number }) => apiVoid('POST', 'public/conversation/receipts', { token, json: body }),
-  queueStatus: (token: string) => apiJson<{ status: QueueStatus | null }>('GET', 'public/conversation/queue', { token }),
   /** The ended chat's transcript (times in `tz`, the customer's zone). */
   transcript: (token: string, tz: string) => apiBlob('GET', 'public/conversation/transcript', { token, searchParams: { tz } }),
   rate: (token: string, score: number, comment: string) => apiVoid('POST', 'public/conversation/rating', { token, json: { score, ...(comment.trim() ? { comment } : {}) } }),
@@ -105,7 +104,11 @@ export function signedIdentity(): { userId: string; userHash: string } | undefin
     const userId = url.searchParams.get('user_id')
     const userHash = url.searchParams.get('user_hash')
     if (userId && userHash) {
-      sessionStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, userHash }))
+      try {
+        sessionStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, userHash }))
+      } catch {
+        // A framed page may get no storage (third-party storage blocked): the URL still has it.
+      }
       url.searchParams.delete('user_id')
       url.searchParams.delete('user_hash')
       window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
