@@ -57,7 +57,8 @@ test('the customer side', async ({ page: p, browser }, info) => {
 
   // Waiting in line behind two chats, in a closed queue's hours notice.
   const address = `garden-${uid()}`
-  const q = (await (await admin.post('/api/admin/queues', { data: { name: 'Garden help', address, routingMode: 'picklist', memberIds: [] } })).json()).queue as { id: string }
+  const queueName = `Garden help ${info.project.name}`
+  const q = (await (await admin.post('/api/admin/queues', { data: { name: queueName, address, routingMode: 'picklist', memberIds: [] } })).json()).queue as { id: string }
   const week: { from: string; to: string }[][] = [[], [], [], [], [], [], []]
   week[(new Date().getUTCDay() + 6 + 2) % 7] = [{ from: '09:00', to: '17:00' }]
   await admin.patch(`/api/admin/queues/${q.id}`, { data: { openingHours: { timeZone: 'Europe/Berlin', week } } })
@@ -88,9 +89,9 @@ test('the customer side', async ({ page: p, browser }, info) => {
   // Admin → Queues: the website panel and the ratings.
   await signIn(p)
   await p.goto('/admin/queues')
-  await p.getByRole('button', { name: /Website chat and opening hours for Garden help/ }).click()
+  await p.getByRole('button', { name: `Website chat and opening hours for ${queueName}` }).click()
   await expect(p.getByTestId('snippet')).toBeVisible()
-  await p.getByRole('form', { name: /Website chat and opening hours for Garden help/ }).scrollIntoViewIfNeeded()
+  await p.getByRole('form', { name: `Website chat and opening hours for ${queueName}` }).scrollIntoViewIfNeeded()
   await p.screenshot({ path: `${dir}/34-admin-queue-website.png`, fullPage: true })
   await p.getByRole('region', { name: 'Customer ratings' }).scrollIntoViewIfNeeded()
   await p.screenshot({ path: `${dir}/35-admin-ratings.png` })
