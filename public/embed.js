@@ -37,12 +37,12 @@
     '*{box-sizing:border-box}' +
     'button{font:inherit;cursor:pointer}' +
     '.launch{position:fixed;right:20px;bottom:20px;width:60px;height:60px;border:0;border-radius:50%;' +
-    'background:#0b5cad;color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.3);display:grid;place-items:center}' +
+    'background:#1d4ed8;color:#fff;box-shadow:0 4px 16px rgba(0,0,0,.3);display:grid;place-items:center}' +
     '.launch:focus-visible,.x:focus-visible{outline:3px solid #f5b400;outline-offset:3px}' +
     '.panel{position:fixed;right:20px;bottom:92px;width:380px;height:min(640px,calc(100vh - 112px));' +
     'display:flex;flex-direction:column;background:#fff;border-radius:14px;overflow:hidden;box-shadow:0 8px 32px rgba(0,0,0,.35)}' +
     '.panel[hidden]{display:none}' +
-    '.bar{flex:none;display:flex;justify-content:flex-end;background:#0b5cad}' +
+    '.bar{flex:none;display:flex;justify-content:flex-end;background:#1d4ed8}' +
     '.x{width:44px;height:44px;border:0;background:transparent;color:#fff;font-size:26px;line-height:1}' +
     'iframe{flex:1;width:100%;border:0;background:#fff}' +
     '@media (max-width:480px){.panel{inset:0;width:auto;height:auto;border-radius:0}.open .launch{display:none}}' +

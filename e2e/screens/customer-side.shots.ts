@@ -83,7 +83,10 @@ test('the customer side', async ({ page: p, browser }, info) => {
   await cp.goto('/chat/support')
   await expect(cp.getByRole('button', { name: 'Download transcript' })).toBeVisible()
   await cp.getByRole('radio', { name: '4 stars' }).check()
+  await cp.getByLabel('Comment (optional)').fill('Quick and friendly, thank you.')
   await cp.screenshot({ path: `${dir}/33-customer-ended-rating.png` })
+  await cp.getByRole('button', { name: 'Send rating' }).click()
+  await expect(cp.getByText('Thank you for your feedback!')).toBeVisible()
   await customer.close()
 
   // Admin → Queues: the website panel and the ratings.
