@@ -64,11 +64,11 @@
     try {
       if (value) sessionStorage.setItem(KEY, '1')
       else sessionStorage.removeItem(KEY)
-    } catch (e) { /* storage blocked: the panel just won't be remembered */ }
+    } catch { /* storage blocked: the panel just won't be remembered */ }
   }
 
   function stored(key) {
-    try { return localStorage.getItem(key) } catch (e) { return null }
+    try { return localStorage.getItem(key) } catch { return null }
   }
 
   function chatUrl() {
@@ -119,7 +119,7 @@
       try {
         if (typeof d.token === 'string') localStorage.setItem(TOKEN_KEY, d.token)
         else localStorage.removeItem(TOKEN_KEY)
-      } catch (err) { /* no storage here either: the chat lasts this page view */ }
+      } catch { /* no storage here either: the chat lasts this page view */ }
     }
   })
 
@@ -145,7 +145,7 @@
     document.body.appendChild(host)
     if (Array.isArray(queued)) queued.forEach(api.push)
     var remembered = false
-    try { remembered = sessionStorage.getItem(KEY) === '1' } catch (e) { /* no storage */ }
+    try { remembered = sessionStorage.getItem(KEY) === '1' } catch { /* no storage */ }
     if (remembered && !open) setOpen(true, false)
   }
   if (document.body) mount()
