@@ -178,7 +178,10 @@ export function useCustomerChat(address: Ref<string>) {
           if (who === 'agent' && !ended.value) showAgentTyping()
         },
         onSettings: (files) => fileRules.apply(files),
-        onQueue: (status) => { queueStatus.value = status },
+        onQueue: (status) => {
+          queueStatus.value = status
+          refreshQueueInfo()
+        },
         onError: (error) => {
           // The server refused the token: the chat is gone for this browser (refetch says so).
           if (error.code !== 'unauthorized') return
@@ -191,6 +194,16 @@ export function useCustomerChat(address: Ref<string>) {
     }
     socket.start()
     void fileRules.refresh()
+  }
+
+  // While waiting (a queue frame comes on each change and every 30 s): the hours and agents'
+  // availability again, at most once a minute; a failed read keeps what the page shows.
+  let queueInfoAt = Date.now()
+  function refreshQueueInfo() {
+    if (Date.now() - queueInfoAt < 60_000) return
+    queueInfoAt = Date.now()
+    const addr = address.value
+    customerApi.queue(addr).then((r) => { if (addr === address.value) queueInfo.value = r.queue }, () => undefined)
   }
 
   function stopSocket() {
