@@ -31,7 +31,7 @@ export default defineConfig({
   projects: [
     { name: 'phone', use: { ...devices['Pixel 7'], viewport: { width: 390, height: 844 }, browserName: 'chromium' } },
     // The main flows again in a desktop browser.
-    { name: 'desktop', testMatch: /(foundation|media|customer-media|agent-day-workspace)\.spec\.ts/, use: { viewport: { width: 1280, height: 800 }, browserName: 'chromium' } },
+    { name: 'desktop', testMatch: /(foundation|media|customer-media|agent-day-workspace|customer-embed)\.spec\.ts/, use: { viewport: { width: 1280, height: 800 }, browserName: 'chromium' } },
   ],
   webServer: {
     command: `rm -rf ${dataDir} && node ${serverEntry}`,

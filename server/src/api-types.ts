@@ -47,6 +47,67 @@ export interface QueueRef {
 export interface Queue extends QueueRef {
   routingMode: RoutingMode
   memberIds: string[]
+  /** Origins (`https://shop.example`) whose pages may show this queue's chat in a frame. */
+  embedOrigins: string[]
+  /** When the queue is open; null: always. */
+  openingHours: OpeningHours | null
+}
+
+/** One opening interval of a day, wall-clock "HH:MM" in the hours' zone (`to` may be "24:00"). */
+export interface OpeningInterval {
+  from: string
+  to: string
+}
+
+/** A queue's week: `week[0]` Monday … `week[6]` Sunday, each day's intervals (empty: closed). */
+export interface OpeningHours {
+  /** IANA time zone, e.g. "Europe/Berlin". */
+  timeZone: string
+  week: OpeningInterval[][]
+}
+
+/** What the customer page knows of a queue before and during a chat. */
+export interface PublicQueue {
+  name: string
+  address: string
+  /** Open now by its hours (always true without hours). */
+  open: boolean
+  /** When closed: the next opening (epoch ms), or null when it has no opening hours at all. */
+  opensAt: number | null
+  /** Whether an agent of the queue is available now (active, presence Available). */
+  agentsAvailable: boolean
+}
+
+/** A waiting customer's place: 1 = next; `etaSeconds` only once the queue has enough history. */
+export interface QueueStatus {
+  position: number
+  etaSeconds: number | null
+}
+
+/** Ratings summed for one agent or one queue. `average` is 1–5 (null without ratings). */
+export interface RatingSummary {
+  id: string
+  name: string
+  count: number
+  average: number | null
+  /** How many ratings of each score: index 0 = score 1 … index 4 = score 5. */
+  distribution: number[]
+}
+
+/** A recent rating with its comment (admin view). */
+export interface RatingComment {
+  conversationId: string
+  score: number
+  comment: string
+  agentName: string | null
+  queueName: string
+  ratedAt: number
+}
+
+export interface RatingsReport {
+  byAgent: RatingSummary[]
+  byQueue: RatingSummary[]
+  recentComments: RatingComment[]
 }
 
 /**
@@ -99,6 +160,11 @@ export interface Conversation {
    * Always sent by the server; absent only in conversations an older app version cached.
    */
   waitingSince?: number | null
+  /** Highest seq any agent's app received / any agent read (what the customer's receipts show). */
+  agentDeliveredSeq?: number
+  agentReadSeq?: number
+  /** The customer's rating (1–5) of the ended chat, if given. */
+  rating?: number | null
 }
 
 export interface Message {
@@ -223,6 +289,8 @@ export type ServerFrame =
    * replayed: after each `ready` the view reloads GET /api/admin/open.
    */
   | { type: 'supervisor'; conversation: Conversation }
+  /** Customers only, while queued: their place and estimated wait, sent on every change. */
+  | { type: 'queue'; status: QueueStatus }
 
 // Customer-facing shapes: no internal ids of agents, no notes.
 export interface PublicConversation {
@@ -233,6 +301,11 @@ export interface PublicConversation {
   agentName: string | null
   arrivedAt: number
   endedAt: number | null
+  /** Highest seq an agent's app has received / an agent has read (receipts on the customer's messages). */
+  agentDeliveredSeq: number
+  agentReadSeq: number
+  /** The customer's rating of the ended chat, if given. */
+  rating: number | null
 }
 
 export interface PublicStart {

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/index.js'
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.js'
 import { loggerOptions } from './plugins/logging.js'
 import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
+import { registerFraming } from './plugins/framing.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
 import { createPgPubSub } from './services/pgPubSub.js'
@@ -108,6 +109,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     hsts: false,
     crossOriginEmbedderPolicy: false,
   })
+  // After helmet: per response, a queue's chat page may be framed by the origins listed for it.
+  registerFraming(app, database.db)
   await app.register(cookie)
   // preHandler: keys may use the parsed body (the sign-in username).
   await app.register(rateLimit, { global: false, hook: 'preHandler' })
@@ -122,7 +125,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     loginLimits: { perAddressAndUsername: config.loginLimit, perAddress: config.loginAddressLimit, perUsername: config.loginUsernameLimit },
   })
   await app.register(conversationRoutes, { ctx })
-  await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit })
+  await app.register(publicRoutes, { ctx, startLimit: config.chatStartLimit, publicUrl: config.publicUrl })
   await app.register(wsRoutes, { ctx, realtime: opts.realtime })
   await app.register(meRoutes, { ctx })
   await app.register(adminRoutes, { ctx })

@@ -17,7 +17,18 @@ precacheAndRoute(self.__WB_MANIFEST)
 cleanupOutdatedCaches()
 
 // Client-side routes open the cached index.html; the API is never answered from here.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
+// The customer chat page (/chat/…) goes to the network first: its answer carries the queue's
+// frame-ancestors (a company's site may frame it), which the cached shell's headers would refuse;
+// offline it still opens from the cache.
+const shell = createHandlerBoundToURL('index.html')
+registerRoute(new NavigationRoute(shell, { denylist: [/^\/api\//, /^\/chat\//] }))
+registerRoute(new NavigationRoute(async (options) => {
+  try {
+    return await fetch(options.request)
+  } catch {
+    return shell(options)
+  }
+}, { allowlist: [/^\/chat\//] }))
 
 // Attachment files and thumbnails, kept for offline reading (capped; emptied on sign-out).
 registerRuntimeCaching(self.location.origin)

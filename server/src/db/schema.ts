@@ -36,6 +36,10 @@ export interface QueuesTable {
   address: string
   routing_mode: 'picklist' | 'offer'
   created_at: number
+  /** JSON array of origins that may frame this queue's chat page (`https://shop.example`). */
+  embed_origins: Generated<string>
+  /** JSON OpeningHours (services/openingHours.ts), or null: always open. */
+  opening_hours: string | null
 }
 
 export interface QueueMembersTable {
@@ -86,6 +90,13 @@ export interface ConversationsTable {
   transfer_by: string | null
   /** The customer's oldest message not yet answered by an agent (epoch ms), null when answered or ended. */
   waiting_since: number | null
+  /** Highest seq an agent's app has received / an agent has read (the customer's receipts). */
+  agent_delivered_seq: Generated<number>
+  agent_read_seq: Generated<number>
+  /** The customer's rating of the ended chat (1–5), its optional comment, and when it was given. */
+  rating: number | null
+  rating_comment: string | null
+  rated_at: number | null
 }
 
 export interface MessagesTable {

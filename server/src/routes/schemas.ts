@@ -49,6 +49,7 @@ export const publicConversationSchema = {
   properties: {
     id: { type: 'string' }, state: { type: 'string' }, queueName: { type: 'string' }, customerName: { type: 'string' },
     agentName: nullable('string'), arrivedAt: { type: 'number' }, endedAt: nullable('number'),
+    agentDeliveredSeq: { type: 'integer' }, agentReadSeq: { type: 'integer' }, rating: nullable('integer'),
   },
 } as const
 

@@ -4,7 +4,7 @@ import type { AuthorKind, Conversation, Message, Note, ReassignAction } from '..
 import type { DB } from '../db/schema.js'
 import {
   clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
-  revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf,
+  revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf, type ConversationRow,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
 import { customerForIdentity, insertCustomer, insertNote, noteByClientId } from '../db/repositories/customers.js'
@@ -104,7 +104,10 @@ export async function sendMessage(
       attachmentIds: input.attachmentIds ?? [],
     })
     // An agent who writes has read everything before it.
-    if (input.author.kind === 'agent') await markRead(trx, input.author.userId, conv.id, message.seq)
+    if (input.author.kind === 'agent') {
+      await markRead(trx, input.author.userId, conv.id, message.seq)
+      await raiseAgentReceipts(trx, emit, conv, conv.last_seq, conv.last_seq)
+    }
     return { message, created: true }
   })
 }
@@ -543,6 +546,30 @@ export async function readUpTo(ctx: AppContext, conversationId: string, userId: 
     await markRead(trx, userId, conversationId, Math.min(seq, conv.last_seq))
     const lastReadSeq = await readMarkerOf(trx, userId, conversationId)
     await emit({ type: 'read.updated', conversationId, queueId: conv.queue_id, visibility: 'internal', data: { userId, lastReadSeq } })
+    await raiseAgentReceipts(trx, emit, conv, lastReadSeq, lastReadSeq)
+  })
+}
+
+/**
+ * The receipts the customer sees on their messages (issue 15, point 4): "Delivered" once an
+ * agent's app has received a message (over its socket or by loading the thread), "Read" once an
+ * agent of the queue has read up to it. Markers only move forward, never past the last message;
+ * a move is told to both sides as `conversation.updated`.
+ */
+async function raiseAgentReceipts(trx: Transaction<DB>, emit: Emit, conv: ConversationRow, deliveredSeq: number, readSeq: number): Promise<void> {
+  const read = Math.min(conv.last_seq, Math.max(conv.agent_read_seq, readSeq))
+  const delivered = Math.min(conv.last_seq, Math.max(conv.agent_delivered_seq, deliveredSeq, read))
+  if (delivered === conv.agent_delivered_seq && read === conv.agent_read_seq) return
+  await updateConversation(trx, conv.id, { agent_delivered_seq: delivered, agent_read_seq: read })
+  await emitConversation(trx, emit, conv.id)
+}
+
+/** An agent's app received the conversation's messages up to `seq` (see raiseAgentReceipts). */
+export async function markAgentDelivered(ctx: AppContext, conversationId: string, seq: number): Promise<void> {
+  await withEvents(ctx, async (trx, emit) => {
+    const conv = await lockConversation(trx, ctx, conversationId)
+    if (seq <= conv.agent_delivered_seq) return
+    await raiseAgentReceipts(trx, emit, conv, seq, 0)
   })
 }
 

@@ -11,6 +11,7 @@ import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 import { withSignedUrls } from './signedUrls.js'
+import { createQueueWatch, type QueueWatcher } from './queueWatch.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
 const frameCache = new WeakMap<ServerEvent, string>()
@@ -122,6 +123,8 @@ const toText = (raw: RawData): string =>
 export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOptions> = {}, log: Log = console): RealtimeHub {
   const opts: RealtimeOptions = { ...DEFAULT_REALTIME, ...options }
   const conns = new Set<Conn>()
+  // Waiting customers' place in line; agents' apps receiving customer messages ("Delivered").
+  const queueWatch = createQueueWatch(ctx, log)
 
   // Typing throttle, per sender and conversation, in this process. With several processes a
   // sender whose sockets sit on different processes could be relayed once per process.
@@ -275,6 +278,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     let tokens = opts.frameBurst
     let refilledAt = Date.now()
     let droppedRun = false
+    let watcher: QueueWatcher | undefined
 
     const send = (frame: ServerFrame) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
@@ -341,6 +345,9 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         frameCache.set(shaped, text)
       }
       socket.send(text)
+      if (identity?.kind === 'agent' && shaped.type === 'message.created' && shaped.data.message.authorKind === 'customer') {
+        queueWatch.delivered(shaped.conversationId, shaped.data.message.seq)
+      }
     }
 
     const onPublished = (p: Published) => {
@@ -443,6 +450,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       for (const p of buffer.splice(0)) deliver(p)
       send({ type: 'settings', files })
       send({ type: 'ready', cursor: Math.max(lastSent, upTo), ...(reset ? { reset: true } : {}) })
+      if (identity.kind === 'customer' && !conn.closed) {
+        watcher = { conversationId: identity.conversationId, send }
+        queueWatch.add(watcher)
+      }
     }
 
     function typing(conversationId: string) {
@@ -547,6 +558,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       clearTimeout(helloTimer)
       clearTimeout(expiryTimer)
       unsubscribeEvents?.()
+      if (watcher) queueWatch.remove(watcher)
       clearViewing()
     })
     return conn
@@ -559,6 +571,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       clearInterval(pingTimer)
       clearInterval(checkTimer)
       unsubscribe()
+      queueWatch.close()
       for (const slot of typingSlots.values()) clearTimeout(slot.pending)
       typingSlots.clear()
     },

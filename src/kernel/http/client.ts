@@ -106,3 +106,14 @@ export async function apiJson<T>(method: Method, path: string, opts: RequestOpti
 export async function apiVoid(method: Method, path: string, opts: RequestOptions = {}): Promise<void> {
   await send(method, path, opts)
 }
+
+/** A download: resolves with the answer's body as a Blob and its file name (Content-Disposition), rejects with ApiError. */
+export async function apiBlob(method: Method, path: string, opts: RequestOptions = {}): Promise<{ blob: Blob; fileName: string | null }> {
+  const res = await send(method, path, opts)
+  try {
+    const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? null
+    return { blob: await res.blob(), fileName: name }
+  } catch (e) {
+    throw errorFromThrown(e)
+  }
+}

@@ -1,4 +1,4 @@
-import type { ClientFrame, Conversation, FileRules, ServerEvent, ServerFrame, User } from '../contract'
+import type { ClientFrame, Conversation, FileRules, QueueStatus, ServerEvent, ServerFrame, User } from '../contract'
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed'
 
@@ -23,6 +23,8 @@ export interface RealtimeOptions {
   onUser?: (user: User) => void
   /** Admin sockets: an open conversation of any queue changed (state 'ended' = it left). */
   onSupervisor?: (conversation: Conversation) => void
+  /** Customers while queued: their place in line and estimated wait. */
+  onQueue?: (status: QueueStatus) => void
   onStatus?: (status: SocketStatus) => void
   /** Builds the WebSocket (tests inject a fake). */
   createSocket?: (url: string) => WebSocket
@@ -196,6 +198,9 @@ export class RealtimeSocket {
         break
       case 'supervisor':
         this.opts.onSupervisor?.(frame.conversation)
+        break
+      case 'queue':
+        this.opts.onQueue?.(frame.status)
         break
     }
   }

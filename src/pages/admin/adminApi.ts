@@ -2,7 +2,7 @@
 import { apiJson, apiVoid } from '@/kernel/http/client'
 import { ApiError, errorFromThrown, isApiError } from '@/kernel/http/errors'
 import { i18n } from '@/shared/i18n'
-import type { AdminUser, PushDevice, PushRules, Queue, Role, RoutingMode, User } from '@/kernel/contract'
+import type { AdminUser, OpeningHours, PushDevice, PushRules, Queue, RatingsReport, Role, RoutingMode, User } from '@/kernel/contract'
 
 export interface NewUser {
   username: string
@@ -20,7 +20,7 @@ export interface NewQueue {
   routingMode: RoutingMode
   memberIds: string[]
 }
-export type QueuePatch = Partial<NewQueue>
+export type QueuePatch = Partial<NewQueue> & { embedOrigins?: string[]; openingHours?: OpeningHours | null }
 
 /** A failed call (the kernel's ApiError), with the form field it names, if any. */
 export class AdminApiError extends ApiError {
@@ -87,6 +87,7 @@ export const adminApi = {
   /** Deactivates: the user, and how many chats they held went back to their queues. */
   deactivateUser: (userId: string) =>
     call(() => apiJson<{ user: AdminUser; returnedConversations: number }>('PATCH', `admin/users/${id(userId)}`, { json: { active: false } })),
+  ratings: () => call(() => apiJson<{ ratings: RatingsReport }>('GET', 'admin/ratings')).then((r) => r.ratings),
   listQueues: () => call(() => apiJson<{ queues: Queue[] }>('GET', 'admin/queues')).then((r) => r.queues),
   createQueue: (body: NewQueue) => call(() => apiJson<{ queue: Queue }>('POST', 'admin/queues', { json: body })).then((r) => r.queue),
   updateQueue: (queueId: string, body: QueuePatch) =>

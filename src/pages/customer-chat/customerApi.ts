@@ -1,9 +1,10 @@
 // The customer page's calls, on the kernel's one HTTP client (errors are the kernel's ApiError).
 // The customer authenticates with the chat token (Bearer); no cookie is involved.
-import { apiJson, apiVoid } from '@/kernel/http/client'
+import { apiBlob, apiJson, apiVoid } from '@/kernel/http/client'
 import { isApiError } from '@/kernel/http/errors'
 import { i18n } from '@/shared/i18n'
-import type { Message, PublicConversation, PublicStart } from '@/kernel/contract'
+import type { Message, PublicConversation, PublicQueue, PublicStart } from '@/kernel/contract'
+import { tellHost, tokenFromHost } from './embedToken'
 
 export interface StartDetails {
   name: string
@@ -24,11 +25,14 @@ export interface StartIdentity {
 const queuePath = (address: string) => `public/queues/${encodeURIComponent(address)}`
 
 export const customerApi = {
-  queue: (address: string) => apiJson<{ queue: { name: string; address: string } }>('GET', queuePath(address)),
+  queue: (address: string) => apiJson<{ queue: PublicQueue }>('GET', queuePath(address)),
   start: (address: string, details: StartDetails, identity: StartIdentity = {}) =>
     apiJson<PublicStart>('POST', `${queuePath(address)}/conversations`, { json: { ...details, ...identity } }),
   conversation: (token: string) => apiJson<{ conversation: PublicConversation; messages: Message[] }>('GET', 'public/conversation', { token }),
   receipts: (token: string, body: { deliveredSeq?: number; readSeq?: number }) => apiVoid('POST', 'public/conversation/receipts', { token, json: body }),
+  /** The ended chat's transcript (times in `tz`, the customer's zone). */
+  transcript: (token: string, tz: string) => apiBlob('GET', 'public/conversation/transcript', { token, searchParams: { tz } }),
+  rate: (token: string, score: number, comment: string) => apiVoid('POST', 'public/conversation/rating', { token, json: { score, ...(comment.trim() ? { comment } : {}) } }),
 }
 
 /** The customer's words for the server's error codes (its own messages are English). */
@@ -61,12 +65,13 @@ const tokenKey = (address: string) => `parley.chat.${address}`
 export const tokenStore = {
   get(address: string): string | null {
     try {
-      return localStorage.getItem(tokenKey(address))
+      return localStorage.getItem(tokenKey(address)) ?? tokenFromHost()
     } catch {
-      return null
+      return tokenFromHost()
     }
   },
   set(address: string, token: string) {
+    tellHost(address, token)
     try {
       localStorage.setItem(tokenKey(address), token)
     } catch {
@@ -74,6 +79,7 @@ export const tokenStore = {
     }
   },
   clear(address: string) {
+    tellHost(address, null)
     try {
       localStorage.removeItem(tokenKey(address))
     } catch {
@@ -116,7 +122,11 @@ export function signedIdentity(): { userId: string; userHash: string } | undefin
     const userId = url.searchParams.get('user_id')
     const userHash = url.searchParams.get('user_hash')
     if (userId && userHash) {
-      sessionStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, userHash }))
+      try {
+        sessionStorage.setItem(IDENTITY_KEY, JSON.stringify({ userId, userHash }))
+      } catch {
+        // A framed page may get no storage (third-party storage blocked): the URL still has it.
+      }
       url.searchParams.delete('user_id')
       url.searchParams.delete('user_hash')
       window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)

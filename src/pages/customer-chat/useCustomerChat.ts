@@ -6,6 +6,7 @@ import { isPublicConversation, typedEvent, type Message, type PublicConversation
 import { isStorageUnavailable } from '@/kernel/db/status'
 import { isApiError } from '@/kernel/http/errors'
 import type { OutboxItem } from '@/kernel/outbox/outbox'
+import type { PublicQueue, QueueStatus } from '@/kernel/contract'
 import { httpTransport, sendItem } from '@/kernel/outbox/send'
 import { RealtimeSocket } from '@/kernel/realtime/socket'
 import { uuid } from '@/kernel/uuid'
@@ -30,6 +31,9 @@ export function useCustomerChat(address: Ref<string>) {
   const phase = ref<ChatPhase>('loading')
   const loadError = ref('')
   const queueName = ref('')
+  /** Opening hours and agents' availability (issue 15), and the place in line while queued. */
+  const queueInfo = ref<PublicQueue | null>(null)
+  const queueStatus = ref<QueueStatus | null>(null)
   const token = ref<string | null>(null)
   const conversation = ref<PublicConversation | null>(null)
   const messages = ref<ChatMessage[]>([])
@@ -102,7 +106,8 @@ export function useCustomerChat(address: Ref<string>) {
     reset()
     phase.value = 'loading'
     try {
-      queueName.value = (await customerApi.queue(addr)).queue.name
+      queueInfo.value = (await customerApi.queue(addr)).queue
+      queueName.value = queueInfo.value.name
     } catch (err) {
       if (run !== loadRun) return
       if (isApiError(err) && (err.status === 404 || err.status === 400)) {
@@ -174,6 +179,10 @@ export function useCustomerChat(address: Ref<string>) {
           if (who === 'agent' && !ended.value) showAgentTyping()
         },
         onSettings: (files) => fileRules.apply(files),
+        onQueue: (status) => {
+          queueStatus.value = status
+          refreshQueueInfo()
+        },
         onError: (error) => {
           // The server refused the token: the chat is gone for this browser (refetch says so).
           if (error.code !== 'unauthorized') return
@@ -186,6 +195,16 @@ export function useCustomerChat(address: Ref<string>) {
     }
     socket.start()
     void fileRules.refresh()
+  }
+
+  // While waiting (a queue frame comes on each change and every 30 s): the hours and agents'
+  // availability again, at most once a minute; a failed read keeps what the page shows.
+  let queueInfoAt = Date.now()
+  function refreshQueueInfo() {
+    if (Date.now() - queueInfoAt < 60_000) return
+    queueInfoAt = Date.now()
+    const addr = address.value
+    customerApi.queue(addr).then((r) => { if (addr === address.value) queueInfo.value = r.queue }, () => undefined)
   }
 
   function stopSocket() {
@@ -348,6 +367,7 @@ export function useCustomerChat(address: Ref<string>) {
     urlsExpireAt = Infinity
     token.value = null
     conversation.value = null
+    queueStatus.value = null
     messages.value = []
     agentTyping.value = false
     startError.value = ''
@@ -390,7 +410,7 @@ export function useCustomerChat(address: Ref<string>) {
   watch(address, () => void load(), { immediate: true })
 
   return {
-    phase, loadError, queueName, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
+    phase, loadError, queueName, queueInfo, queueStatus, token, conversation, messages: ordered, ended, agentTyping, starting, startError, notice, prefill,
     fileRules: fileRules.rules, refreshFileRules: fileRules.refresh,
     load, start, send, retry, newChat, notifyTyping,
   }

@@ -382,5 +382,20 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    '0014_customer_side': {
+      // Issue 15: per-queue embedding origins and opening hours (JSON text), the agents' receipts
+      // the customer sees, and the customer's rating of an ended chat.
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('queues').addColumn('embed_origins', 'text', (c) => c.notNull().defaultTo('[]')).execute()
+        await db.schema.alterTable('queues').addColumn('opening_hours', 'text').execute()
+        await db.schema.alterTable('conversations').addColumn('agent_delivered_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+        await db.schema.alterTable('conversations').addColumn('agent_read_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+        await db.schema.alterTable('conversations').addColumn('rating', 'integer').execute()
+        await db.schema.alterTable('conversations').addColumn('rating_comment', 'text').execute()
+        await db.schema.alterTable('conversations').addColumn('rated_at', 'bigint').execute()
+        // Wait estimates read a queue's recent picks; ratings are summed per queue and per agent.
+        await db.schema.createIndex('conversations_queue_picked').on('conversations').columns(['queue_id', 'picked_at']).execute()
+      },
+    },
   }
 }

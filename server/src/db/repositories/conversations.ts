@@ -18,6 +18,7 @@ export function conversationQuery(db: Kysely<DB>, viewerId: string | null) {
     .select([
       'c.id', 'c.state', 'c.channel', 'c.agent_id', 'c.arrived_at', 'c.ended_at', 'c.last_message_at',
       'c.customer_delivered_seq', 'c.customer_read_seq', 'c.queue_id', 'c.offered_to', 'c.offer_expires_at', 'c.waiting_since',
+      'c.agent_delivered_seq', 'c.agent_read_seq', 'c.rating',
       // The details typed for this conversation; the customer record only says how it is linked.
       'cu.id as customer_id', 'c.contact_name as customer_name', 'c.contact_email as customer_email', 'c.contact_phone as customer_phone',
       'cu.identity_kind as customer_identity',
@@ -64,6 +65,9 @@ export function toConversation(r: Row): Conversation {
     offeredTo: r.offered_to,
     offerExpiresAt: r.offer_expires_at,
     waitingSince: r.waiting_since,
+    agentDeliveredSeq: r.agent_delivered_seq,
+    agentReadSeq: r.agent_read_seq,
+    rating: r.rating,
   }
 }
 
@@ -133,6 +137,9 @@ export function toPublicConversation(c: Conversation): PublicConversation {
     agentName: c.agentName,
     arrivedAt: c.arrivedAt,
     endedAt: c.endedAt,
+    agentDeliveredSeq: c.agentDeliveredSeq ?? 0,
+    agentReadSeq: c.agentReadSeq ?? 0,
+    rating: c.rating ?? null,
   }
 }
 
@@ -365,3 +372,4 @@ export async function transferredWithKey(db: Kysely<DB>, conversationId: string,
     .where((eb) => eb.or([eb('transfer_by', 'is', null), eb('transfer_by', '=', userId)]))
     .executeTakeFirst())
 }
+

@@ -1,5 +1,5 @@
 import type { Kysely, Updateable } from 'kysely'
-import type { Queue, RoutingMode } from '../../api-types.js'
+import type { OpeningHours, Queue, RoutingMode } from '../../api-types.js'
 import type { DB, QueuesTable } from '../schema.js'
 
 /** Queues with their member ids, by name; only `ids` when given. */
@@ -11,7 +11,50 @@ export async function listQueues(db: Kysely<DB>, ids?: string[]): Promise<Queue[
   return rows.map((r) => ({
     id: r.id, name: r.name, address: r.address, routingMode: r.routing_mode,
     memberIds: members.filter((m) => m.queue_id === r.id).map((m) => m.user_id),
+    embedOrigins: parseOrigins(r.embed_origins),
+    openingHours: parseHours(r.opening_hours),
   }))
+}
+
+/** The stored JSON of `queues.embed_origins` as a list (an unreadable value reads as none). */
+export function parseOrigins(text: string | null | undefined): string[] {
+  try {
+    const v: unknown = JSON.parse(text ?? '[]')
+    return Array.isArray(v) ? v.filter((o): o is string => typeof o === 'string') : []
+  } catch {
+    return []
+  }
+}
+
+/** The stored JSON of `queues.opening_hours` (null: always open; unreadable reads as always open). */
+export function parseHours(text: string | null | undefined): OpeningHours | null {
+  if (!text) return null
+  try {
+    const v = JSON.parse(text) as OpeningHours
+    return typeof v.timeZone === 'string' && Array.isArray(v.week) && v.week.length === 7 ? v : null
+  } catch {
+    return null
+  }
+}
+
+/** The origins that may frame the chat at a public address ([] for an unknown address). */
+export async function embedOriginsByAddress(db: Kysely<DB>, address: string): Promise<string[]> {
+  const row = await db.selectFrom('queues').select('embed_origins').where('address', '=', address).executeTakeFirst()
+  return parseOrigins(row?.embed_origins)
+}
+
+/** Whether an active member of the queue has presence Available. */
+export async function hasAvailableAgent(db: Kysely<DB>, queueId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('queue_members as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select('u.id')
+    .where('m.queue_id', '=', queueId)
+    .where('u.active', '=', 1)
+    .where('u.presence', '=', 'available')
+    .limit(1)
+    .executeTakeFirst()
+  return !!row
 }
 
 export async function queueExists(db: Kysely<DB>, id: string): Promise<boolean> {

@@ -10,6 +10,7 @@ import { changeQueue, createQueue } from '../../services/queues.js'
 import { setWorkSettings } from '../../services/workSettings.js'
 import { userText, workSettingsSchema } from '../schemas.js'
 import { TEXT_LIMITS } from '../../text.js'
+import { ratingsReport } from '../../services/customerSide.js'
 
 const uuidParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', format: 'uuid' } } } as const
 const userFields = {
@@ -24,6 +25,32 @@ const queueFields = {
   address: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
   routingMode: { type: 'string', enum: ['picklist', 'offer'] },
   memberIds: { type: 'array', items: { type: 'string', format: 'uuid' }, uniqueItems: true, maxItems: 1000 },
+  // Origins whose pages may frame this queue's chat (scheme://host[:port], no path).
+  embedOrigins: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 8, maxLength: 300, pattern: '^https?://[^/?#\\s]+/?$' } },
+  openingHours: {
+    anyOf: [
+      { type: 'null' },
+      {
+        type: 'object', required: ['timeZone', 'week'], additionalProperties: false,
+        properties: {
+          timeZone: { type: 'string', minLength: 1, maxLength: 64 },
+          week: {
+            type: 'array', minItems: 7, maxItems: 7,
+            items: {
+              type: 'array', maxItems: 6,
+              items: {
+                type: 'object', required: ['from', 'to'], additionalProperties: false,
+                properties: {
+                  from: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
+                  to: { type: 'string', pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
 } as const
 
 /** The admin area: agents and queues. Every route needs an admin session. */
@@ -64,6 +91,9 @@ export default async function adminRoutes(fastify: FastifyInstance, { ctx }: { c
   app.put('/api/admin/settings/work', {
     schema: { body: workSettingsSchema, response: { 200: { type: 'object', properties: { work: workSettingsSchema } } } },
   }, async (req) => ({ work: await setWorkSettings(ctx.db, req.body) }))
+
+  // Customers' ratings of ended chats, summed per agent and per queue, with the newest comments.
+  app.get('/api/admin/ratings', async () => ({ ratings: await ratingsReport(ctx) }))
 
   // Identity verification (issue 10, point 6): the secret the company's website signs user ids
   // with. Write-only: answers say whether one is set and its last 4 characters, never the secret.

@@ -7,7 +7,7 @@ import { authHooks, userOf } from '../../plugins/auth.js'
 import { agentCanSee, agentWroteMessage, getConversation, historyPage, listConversations, listMessages, type HistoryAfter } from '../../db/repositories/conversations.js'
 import { decodeCursor, encodeCursor } from '../cursor.js'
 import {
-  acceptOffer, addNote, endConversation, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendBatch, sendMessage, transferConversation,
+  acceptOffer, addNote, endConversation, markAgentDelivered, pickConversation, readUpTo, rejectOffer, revokeCustomerToken, sendBatch, sendMessage, transferConversation,
   transferredWith,
 } from '../../services/conversations.js'
 import { agentWroteNote, customerDetails, customerHistory, listNotes } from '../../db/repositories/customers.js'
@@ -90,7 +90,13 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
       response: { 200: { type: 'object', properties: { messages: { type: 'array', items: messageSchema } } } },
     },
     preHandler: visible,
-  }, async (req) => ({ messages: await listMessages(ctx.db, req.params.id, req.query) }))
+  }, async (req) => {
+    const messages = await listMessages(ctx.db, req.params.id, req.query)
+    // The agent's app has these now: the customer's messages among them show "Delivered".
+    const seq = messages.reduce((max, m) => (m.authorKind === 'customer' && m.seq > max ? m.seq : max), 0)
+    if (seq) await markAgentDelivered(ctx, req.params.id, seq)
+    return { messages }
+  })
 
   app.post('/api/conversations/:id/messages', {
     schema: { params: idParams, body: sendBody, response: { '2xx': { type: 'object', properties: { message: messageSchema, ack: replayAckSchema } } } },

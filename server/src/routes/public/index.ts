@@ -6,7 +6,8 @@ import { authHooks } from '../../plugins/auth.js'
 import { getConversation, listMessages, toPublicConversation } from '../../db/repositories/conversations.js'
 import { sendBatch, sendMessage, startConversation, updateReceipts } from '../../services/conversations.js'
 import { withSignedUrls } from '../../services/signedUrls.js'
-import { queueByAddress } from '../../db/repositories/queues.js'
+import { publicQueue, queueStatuses, rateConversation, transcriptText } from '../../services/customerSide.js'
+import { waitingQueueOf } from '../../db/repositories/waiting.js'
 import { replayAckSchema, replayAnswer } from '../../services/idempotency.js'
 import { batchBody, batchReply, checkBatchBody, messageSchema, publicConversationSchema, sendBody, checkSendBody, userText } from '../schemas.js'
 import { TEXT_LIMITS } from '../../text.js'
@@ -18,20 +19,29 @@ const addressParams = {
 } as const
 
 /** What a customer can do: start a chat at a queue address, then only touch that one conversation. */
-export default async function publicRoutes(fastify: FastifyInstance, { ctx, startLimit }: { ctx: AppContext; startLimit: number }) {
+export default async function publicRoutes(fastify: FastifyInstance, { ctx, startLimit, publicUrl }: { ctx: AppContext; startLimit: number; publicUrl: string }) {
   const app = fastify.withTypeProvider<RouteTypes>()
   const { requireCustomer } = authHooks(ctx)
 
   app.get('/api/public/queues/:address', {
     schema: {
       params: addressParams,
-      response: { 200: { type: 'object', properties: { queue: { type: 'object', properties: { name: { type: 'string' }, address: { type: 'string' } } } } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            queue: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' }, address: { type: 'string' }, open: { type: 'boolean' },
+                opensAt: { type: ['number', 'null'] }, agentsAvailable: { type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
     },
-  }, async (req) => {
-    const queue = await queueByAddress(ctx.db, req.params.address)
-    if (!queue) throw notFound('There is no chat at this address')
-    return { queue: { name: queue.name, address: queue.address } }
-  })
+  }, async (req) => ({ queue: await publicQueue(ctx, req.params.address) }))
 
   app.post('/api/public/queues/:address/conversations', {
     config: { rateLimit: { max: startLimit, timeWindow: '1 minute' } },
@@ -109,6 +119,48 @@ export default async function publicRoutes(fastify: FastifyInstance, { ctx, star
       checkBatchBody(req.body)
       const result = await sendBatch(ctx, { conversationId: req.customerConversationId!, messages: req.body.messages, author: { kind: 'customer' } })
       return { ...result, stored: result.stored.map((m) => withSignedUrls(ctx.signer, m)) }
+    })
+
+    // The place in line and estimated wait while queued (the socket sends the same on every change).
+    scoped.get('/api/public/conversation/queue', {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { anyOf: [{ type: 'null' }, { type: 'object', properties: { position: { type: 'integer' }, etaSeconds: { type: ['integer', 'null'] } } }] } },
+          },
+        },
+      },
+    }, async (req) => {
+      const id = req.customerConversationId!
+      const row = await waitingQueueOf(ctx.db, id)
+      if (!row) throw notFound('Conversation not found')
+      return { status: (await queueStatuses(ctx, row.queue_id)).get(id) ?? null }
+    })
+
+    // After the chat ended: the transcript as a text file (times in the customer's zone, `tz`).
+    scoped.get('/api/public/conversation/transcript', {
+      schema: { querystring: { type: 'object', additionalProperties: false, properties: { tz: { type: 'string', maxLength: 64 } } } },
+    }, async (req, reply) => {
+      const { text, fileName } = await transcriptText(ctx, ctx.signer, req.customerConversationId!, publicUrl, req.query.tz)
+      return reply
+        .header('Content-Type', 'text/plain; charset=utf-8')
+        .header('Content-Disposition', `attachment; filename="${fileName}"`)
+        .header('Cache-Control', 'no-store')
+        .send(text)
+    })
+
+    // After the chat ended: the customer's rating (1–5, optional comment); again replaces it.
+    scoped.post('/api/public/conversation/rating', {
+      schema: {
+        body: {
+          type: 'object', required: ['score'], additionalProperties: false,
+          properties: { score: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string', maxLength: 2000 } },
+        },
+      },
+    }, async (req, reply) => {
+      await rateConversation(ctx, req.customerConversationId!, req.body.score, req.body.comment)
+      return reply.status(204).send()
     })
 
     scoped.post('/api/public/conversation/receipts', {

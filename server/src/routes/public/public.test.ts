@@ -9,7 +9,9 @@ describe('customer chat', () => {
 
   it('starts a chat at a queue address and answers 404 for an unknown one', async () => {
     const anon = new Client(s.url)
-    expect((await anon.req('GET', '/api/public/queues/support')).body).toEqual({ queue: { name: 'Support', address: 'support' } })
+    expect((await anon.req('GET', '/api/public/queues/support')).body).toEqual({
+      queue: { name: 'Support', address: 'support', open: true, opensAt: null, agentsAvailable: true },
+    })
     expect((await anon.req('GET', '/api/public/queues/nowhere')).status).toBe(404)
     expect((await anon.req('POST', '/api/public/queues/nowhere/conversations', { name: 'X' })).status).toBe(404)
   })
@@ -50,7 +52,9 @@ describe('customer chat', () => {
     const chat = await startChat(s.url)
     await admin.req('POST', `/api/conversations/${chat.id}/pick`)
     const res = await chat.customer.req('GET', '/api/public/conversation')
-    expect(Object.keys(res.body.conversation).sort()).toEqual(['agentName', 'arrivedAt', 'customerName', 'endedAt', 'id', 'queueName', 'state'])
+    expect(Object.keys(res.body.conversation).sort()).toEqual([
+      'agentDeliveredSeq', 'agentName', 'agentReadSeq', 'arrivedAt', 'customerName', 'endedAt', 'id', 'queueName', 'rating', 'state',
+    ])
   })
 
   it('receipts only move forward and never past the last message', async () => {

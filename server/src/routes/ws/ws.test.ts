@@ -33,7 +33,7 @@ describe('realtime socket', () => {
     // The customer gets the public shape of the conversation only.
     const upd = custSock.events().find((e) => e.type === 'conversation.updated')
     expect(upd && 'conversation' in upd.data && Object.keys(upd.data.conversation).sort()).toEqual(
-      ['agentName', 'arrivedAt', 'customerName', 'endedAt', 'id', 'queueName', 'state'],
+      ['agentDeliveredSeq', 'agentName', 'agentReadSeq', 'arrivedAt', 'customerName', 'endedAt', 'id', 'queueName', 'rating', 'state'],
     )
     // Typing goes to the other side, not back to the sender.
     custSock.ws.send(JSON.stringify({ type: 'typing', conversationId: chat.id }))
