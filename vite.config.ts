@@ -73,6 +73,15 @@ export default defineConfig({
     emptyOutDir: true,
     // dist/.vite/manifest.json: the chunk graph that scripts/check-bundle.mjs measures.
     manifest: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // The libraries every screen runs on, in one chunk instead of the five the automatic
+          // splitting made: one request and one gzip stream (measured: 2–3 KB less on the first load).
+          groups: [{ name: 'framework', test: /node_modules[\\/](vue|@vue|pinia|vue-router|petite-vue-i18n|@intlify|ky|idb)[\\/]/ }],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -2,7 +2,6 @@ import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from '@/app/App.vue'
 import { createAppRouter } from '@/app/router'
-import { registerServiceWorker } from '@/features/install/register'
 import '@/shared/ui/base.css'
 import { startTheme } from '@/shared/ui/theme'
 import { i18n, initialLocale, setLocale } from '@/shared/i18n'
@@ -20,4 +19,5 @@ void setLocale(initialLocale(location, navigator.languages))
   .catch(() => 'en')
   .then(() => app.mount('#app'))
 
-if (import.meta.env.PROD) registerServiceWorker()
+// The service worker (and the install offer, the update prompt) load beside the first paint, not before it.
+if (import.meta.env.PROD) void import('@/features/install/register').then((m) => m.registerServiceWorker())

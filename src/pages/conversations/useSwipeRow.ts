@@ -1,5 +1,5 @@
 import { computed, onBeforeUnmount, ref, watch, type Ref } from 'vue'
-import { useDrag } from '@vueuse/gesture'
+import type { SwipeDragState } from './ConversationSwipeGesture'
 import { i18n, localeDirection } from '@/shared/i18n'
 
 /** Released past this share of the row's width, a swipe toward the start leaves the row half-open. */
@@ -89,30 +89,31 @@ export function useSwipeRow(opts: SwipeRowOptions) {
   /** After a drag the browser may still send a click: it must not open the conversation. */
   let swallowClickUntil = 0
 
-  useDrag(
-    ({ movement: [mx], last, tap, canceled }) => {
-      if (tap) return
-      const width = opts.target.value?.offsetWidth ?? 0
-      const base = isOpen.value ? -opts.openWidth() : 0
-      const x = Math.max(-width, Math.min(0, base + inlineMovement(mx, dir.value)))
-      if (!last && !canceled) {
-        if (!dragging.value && openRowId.value && !isOpen.value) closeOpenRow()
-        dragging.value = true
-        dragOffset.value = x
-        return
-      }
-      dragging.value = false
-      swallowClickUntil = Date.now() + 400
-      const outcome = canceled ? 'none' : swipeOutcome(x, width)
-      if (outcome === 'half') {
-        openRowId.value = opts.id()
-        return
-      }
-      if (isOpen.value) closeOpenRow()
-      if (outcome === 'full') opts.onFullSwipe()
-    },
-    { domTarget: opts.target, useTouch: true, axis: 'x', filterTaps: true },
-  )
+  /**
+   * The drag handler, bound by ConversationSwipeGesture.vue (its own lazy chunk, so the gesture
+   * library is not part of the first paint; a row is swipeable once it has loaded).
+   */
+  function onDrag({ movement: [mx], last, tap, canceled }: SwipeDragState) {
+    if (tap) return
+    const width = opts.target.value?.offsetWidth ?? 0
+    const base = isOpen.value ? -opts.openWidth() : 0
+    const x = Math.max(-width, Math.min(0, base + inlineMovement(mx, dir.value)))
+    if (!last && !canceled) {
+      if (!dragging.value && openRowId.value && !isOpen.value) closeOpenRow()
+      dragging.value = true
+      dragOffset.value = x
+      return
+    }
+    dragging.value = false
+    swallowClickUntil = Date.now() + 400
+    const outcome = canceled ? 'none' : swipeOutcome(x, width)
+    if (outcome === 'half') {
+      openRowId.value = opts.id()
+      return
+    }
+    if (isOpen.value) closeOpenRow()
+    if (outcome === 'full') opts.onFullSwipe()
+  }
 
   /** Click capture on the moving part: swallow the click after a drag, and a tap on an open row closes it. */
   function onClickCapture(e: MouseEvent) {
@@ -138,5 +139,5 @@ export function useSwipeRow(opts: SwipeRowOptions) {
     dragging.value = false
   })
 
-  return { offset, screenOffset, dragging, isOpen, onClickCapture, close }
+  return { offset, screenOffset, dragging, isOpen, onDrag, onClickCapture, close }
 }
