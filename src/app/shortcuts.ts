@@ -9,6 +9,7 @@ export interface KeyPress {
   metaKey: boolean
   shiftKey?: boolean
   isComposing?: boolean
+  keyCode?: number
 }
 
 /**
@@ -20,7 +21,8 @@ export interface KeyPress {
  * Returns null for any other key.
  */
 export function shortcutFor(e: KeyPress, typing: boolean): ShortcutAction | null {
-  if (e.isComposing) return null
+  // An input method's key (Safari sends its confirming keys with keyCode 229): never a shortcut.
+  if (e.isComposing || e.keyCode === 229) return null
   if (e.altKey && !e.ctrlKey && !e.metaKey) {
     if (e.key === 'ArrowDown') return 'next'
     if (e.key === 'ArrowUp') return 'previous'

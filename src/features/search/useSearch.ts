@@ -1,6 +1,7 @@
 import { ref, watch, type Ref } from 'vue'
 import type { SearchHit } from '@/kernel/contract'
 import { isApiError } from '@/kernel/http/errors'
+import { cutText } from '@/kernel/text'
 import { searchLocal } from './localSearch'
 import { searchPage } from './searchApi'
 
@@ -72,7 +73,7 @@ export function useSearch(query: Ref<string>) {
       return
     }
     loading.value = true
-    timer = setTimeout(() => void first(q.slice(0, 200)), 250)
+    timer = setTimeout(() => void first(cutText(q, 200, { ellipsis: '' })), 250)
   }, { immediate: true })
 
   return { hits, loading, loadingMore, offline, error, more, hasMore: () => cursor !== null, retry: () => first(query.value.trim()) }

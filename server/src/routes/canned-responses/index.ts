@@ -4,12 +4,12 @@ import type { AppContext } from '../../services/context.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
 import { sharedCannedResponses, usableCannedResponses } from '../../db/repositories/cannedResponses.js'
 import { changeCanned, createCanned, removeCanned } from '../../services/cannedResponses.js'
-import { idParams } from '../schemas.js'
+import { idParams, userText } from '../schemas.js'
 
 // Canned responses (issue 14, point 1): what an agent may use, their personal ones, and the
 // admins' shared ones. A response the caller may not change (or see) answers 404.
-const title = { type: 'string', minLength: 1, maxLength: 100, pattern: '\\S' } as const
-const text = { type: 'string', minLength: 1, maxLength: 4000, pattern: '\\S' } as const
+const title = { ...userText(100), minLength: 1, pattern: '\\S' } as const
+const text = { ...userText(4000), minLength: 1, pattern: '\\S' } as const
 /** What follows "/" in the composer: no spaces and no "/". */
 const shortcut = { type: 'string', minLength: 1, maxLength: 32, pattern: '^[^\\s/]+$' } as const
 const queueIds = {

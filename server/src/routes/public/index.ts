@@ -155,7 +155,7 @@ export default async function publicRoutes(fastify: FastifyInstance, { ctx, star
       schema: {
         body: {
           type: 'object', required: ['score'], additionalProperties: false,
-          properties: { score: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string', maxLength: 2000 } },
+          properties: { score: { type: 'integer', minimum: 1, maximum: 5 }, comment: userText(2000) },
         },
       },
     }, async (req, reply) => {

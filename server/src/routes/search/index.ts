@@ -5,7 +5,7 @@ import type { AppContext } from '../../services/context.js'
 import { authHooks, userOf } from '../../plugins/auth.js'
 import { isSearchCursor, search } from '../../services/search.js'
 import { decodeCursor, encodeCursor } from '../cursor.js'
-import { conversationSchema } from '../schemas.js'
+import { conversationSchema, userText } from '../schemas.js'
 
 const hitSchema = {
   type: 'object',
@@ -32,7 +32,7 @@ export default async function searchRoutes(fastify: FastifyInstance, { ctx }: { 
         type: 'object',
         required: ['q'],
         properties: {
-          q: { type: 'string', minLength: 1, maxLength: 200 },
+          q: { ...userText(200), minLength: 1 },
           limit: { type: 'integer', minimum: 1, maximum: 50, default: 20 },
           cursor: { type: 'string', maxLength: 200 },
         },
