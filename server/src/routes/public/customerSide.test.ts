@@ -249,7 +249,7 @@ describe('a record to keep: transcript and rating', () => {
     expect(text).toContain('(Europe/Berlin)')
     expect(text).toContain('Tess Transcript:\n  See the photo\n  second line')
     expect(text).toContain('Scribe:\n  Thanks!')
-    expect(text).toContain('Chat ended by Scribe')
+    expect(text).toContain('Chat ended by \u2068Scribe\u2069')
     const link = /Attachment: receipt photo\.png \(\d+ B\) (\S+)/.exec(text)?.[1]
     expect(link).toMatch(/^http:\/\/localhost:\d+\/api\/public\/attachments\/[^?]+\?exp=\d+&sig=/)
     // The link opens the file without the token, for a limited time.
