@@ -64,7 +64,7 @@ async function part<T>(name: string, fn: () => Promise<T>, onFail: (why: string)
 }
 
 // The bare Fastify process (throughput, start, idle RSS); the bare ws relay runs beside each Parley run.
-const refs = !serverParts ? undefined : await part('references: bare Fastify route', async () => {
+const refs = !(want('sqlite') || want('postgres')) ? undefined : await part('references: bare Fastify route', async () => {
   const noop = await spawnServer('bench/servers/noop.ts', {}, '/health')
   try {
     await sleep(2000)
