@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { currentSchema, horizonPos, readLogAfter } from '../db/repositories/events.js'
+import { currentSchema, horizonPos, readLogTail } from '../db/repositories/events.js'
 import type { PubSub, Published } from './pubsub.js'
 
 /** What goes through NOTIFY: "the log grew" (events are read from the log), or a whole non-event message. */
@@ -71,8 +71,8 @@ export async function createPgPubSub(
   /** Reads and dispatches what became final; true when committed events wait above the horizon. */
   async function readOnce(): Promise<boolean> {
     for (;;) {
-      const horizon = await horizonPos(db)
-      const rows = await readLogAfter(db, 'postgres', position, opts.batch)
+      // The horizon is read before the rows (one statement, one snapshot): every event below it is in `rows`.
+      const { horizon, events: rows } = await readLogTail(db, position, opts.batch)
       stats.logReads++
       let waiting = false
       for (const r of rows) {

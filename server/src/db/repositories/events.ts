@@ -77,10 +77,16 @@ export async function horizonPos(db: Kysely<DB>): Promise<number> {
   return Number(rows[0]!.h) * EVENTS_PER_TRANSACTION
 }
 
-/** The whole log after place `after`, oldest first, at most `limit` events (whoever may see them). */
-export async function readLogAfter(db: Kysely<DB>, kind: DbKind, after: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where(place(kind), '>', after).orderBy(place(kind)).limit(limit).execute()
-  return rows.map(toStored)
+/**
+ * PostgreSQL, in one round trip: the horizon (as horizonPos) and the log after place `after`, oldest
+ * first, at most `limit` events (whoever may see them; some may lie at or above the horizon).
+ */
+export async function readLogTail(db: Kysely<DB>, after: number, limit: number): Promise<{ horizon: number; events: StoredEvent[] }> {
+  const { rows } = await sql<Selectable<EventsTable> & { horizon: string }>`
+    select h.horizon, e.* from (select pg_snapshot_xmin(pg_current_snapshot())::text as horizon) h
+    left join lateral (select * from events where pos > ${after} order by pos limit ${limit}) e on true`.execute(db)
+  const horizon = Number(rows[0]!.horizon) * EVENTS_PER_TRANSACTION
+  return { horizon, events: rows.filter((r) => r.id !== null).map(toStored) }
 }
 
 /** Events after `cursor` up to `upTo` (both places), oldest first, filtered by the caller's scope. */
