@@ -18,6 +18,7 @@ import { nowMs, sleep } from './lib/stats.js'
 import { renderTable, skipped, type Row } from './lib/table.js'
 import { THROUGHPUT, measureThroughput, measureThroughputSpread, spreadThroughputRows, throughputRows, type ThroughputResult } from './throughput.js'
 import { capacityRows, measureCapacity } from './capacity.js'
+import { measureReplayBlock, replayRows } from './eventloop.js'
 import { HEIC, healthDuringHeic, heicDeliveryRows, heicHealthRows, makeHeic, uploadPhoto } from './heic.js'
 
 // BENCH_LIMIT_MINUTES bounds the whole run (20 by default: the capacity and HEIC rows take minutes on a busy machine).
@@ -32,12 +33,11 @@ setTimeout(() => { log(`over ${LIMIT_MS / 60_000} minutes: stopping`); process.e
 const pgBase = process.env.TEST_DATABASE_URL || undefined
 // `npm run bench -- --only=client,browser` runs only some parts: sqlite, postgres, client (bundle
 // sizes), browser (= lighthouse, long, outbox), heic (its rows inside the sqlite/postgres parts),
-// capacity. Without it, everything.
+// capacity, eventloop (health latency while sockets replay). Without it, everything.
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const only = new Set((onlyArg ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 if (only.has('browser')) ['lighthouse', 'long', 'outbox'].forEach((p) => only.add(p))
 const want = (name: string) => only.size === 0 || only.has(name)
-const serverParts = want('sqlite') || want('postgres') || want('capacity')
 // The HEIC rows run inside the database parts: asked for alone, they bring the SQLite part.
 if (only.has('heic') && !only.has('postgres')) only.add('sqlite')
 // The client rows measure the built app: on a fresh clone, build it first (about a minute).
@@ -214,6 +214,10 @@ if (!want('postgres')) {
 } else {
   rows.push(...dbRows('postgres', 'skipped: TEST_DATABASE_URL not set (scripts/with-postgres.sh npm run bench)'))
 }
+if (want('eventloop')) {
+  const got = await part('event loop during replays', async () => replayRows(await measureReplayBlock()), (why) => skipped('event loop: replays', 'sqlite', ['slowest /api/health meanwhile'], why))
+  if (got) rows.push(...got)
+}
 if (want('capacity')) {
   const got = await part('capacity', async () => capacityRows(await measureCapacity(farm, log)), (why) => skipped('capacity, 1 process', 'sqlite', ['agent sockets held with delivery p99 < 50 ms'], why))
   if (got) rows.push(...got)
@@ -229,7 +233,7 @@ if (browserParts.length) {
 
 // One table, grouped by benchmark.
 const order = (r: Row) => {
-  const i = ['delivery', 'HEIC during', 'fan-out', 'send throughput', 'HEIC decode', 'server footprint', 'capacity', 'client', 'Lighthouse', 'long', 'outbox', 'references'].findIndex((p) => r.bench.startsWith(p))
+  const i = ['delivery', 'HEIC during', 'fan-out', 'send throughput', 'HEIC decode', 'event loop', 'server footprint', 'capacity', 'client', 'Lighthouse', 'long', 'outbox', 'references'].findIndex((p) => r.bench.startsWith(p))
   return i < 0 ? 99 : i
 }
 const firstSeen = new Map<string, number>()
