@@ -6,7 +6,7 @@ import { liveSessionIds } from '../db/repositories/sessions.js'
 import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
-import { latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
+import { beyondLog, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
@@ -404,7 +404,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       } else if (cursor > upTo) {
         // Ahead of this process (another one streamed further): nothing to replay, unless the client
         // saw a log this server doesn't have (data wiped or another install): then reload.
-        reset = cursor > await latestEventId(ctx.db, ctx.kind)
+        reset = await beyondLog(ctx.db, ctx.kind, cursor)
         lastSent = reset ? upTo : cursor
       } else {
         const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }

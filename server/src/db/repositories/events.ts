@@ -114,6 +114,15 @@ export async function latestEventId(db: Kysely<DB>, kind: DbKind): Promise<numbe
   return Number(row?.max ?? 0)
 }
 
+/**
+ * Whether a client's cursor lies beyond anything this log can have given out (its data was wiped, or
+ * it comes from another install): on SQLite above the newest id, on PostgreSQL at or above the horizon
+ * (every place handed out so far lies below it).
+ */
+export async function beyondLog(db: Kysely<DB>, kind: DbKind, cursor: number): Promise<boolean> {
+  return kind === 'postgres' ? cursor >= await horizonPos(db) : cursor > await latestEventId(db, kind)
+}
+
 /** The connection's current schema (PostgreSQL): pub/sub channels are named after it. */
 export async function currentSchema(db: Kysely<DB>): Promise<string | undefined> {
   const { rows } = await sql<{ s: string }>`select current_schema() as s`.execute(db)
