@@ -135,13 +135,18 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
       out.push(...heicDeliveryRows(db, NaN, NaN, [], ` — ${photo}`))
     } else if (photo) {
       // The same run again, with four photos uploaded at once 3 s in (other conversations' customers).
-      log(`${db}: delivery latency again, with ${HEIC.concurrent} HEIC uploads at once`)
-      await sleep(2000)
-      const uploads = sleep(3000).then(() => Promise.all(heicTokens.slice(0, HEIC.concurrent).map((t) => uploadPhoto(server.url, t, photo))))
-      const withPhotos = await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens))
-      const done = await uploads
-      const notes = withPhotos.missing || withPhotos.failed ? ` (${withPhotos.failed} sends failed, ${withPhotos.missing} deliveries missing)` : ''
-      out.push(...heicDeliveryRows(db, withPhotos.p99, split.p99, done, notes))
+      // A failure here becomes its row; the part's other rows stay.
+      try {
+        log(`${db}: delivery latency again, with ${HEIC.concurrent} HEIC uploads at once`)
+        await sleep(2000)
+        const uploads = sleep(3000).then(() => Promise.all(heicTokens.slice(0, HEIC.concurrent).map((t) => uploadPhoto(server.url, t, photo))))
+        const withPhotos = await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens))
+        const done = await uploads
+        const notes = withPhotos.missing || withPhotos.failed ? ` (${withPhotos.failed} sends failed, ${withPhotos.missing} deliveries missing)` : ''
+        out.push(...heicDeliveryRows(db, withPhotos.p99, split.p99, done, notes))
+      } catch (err) {
+        out.push(...heicDeliveryRows(db, NaN, split.p99, [], ` — failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`))
+      }
     }
     await farm.close()
 
@@ -177,7 +182,9 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
     }
     if (db === 'sqlite' && photo) {
       log('sqlite: /api/health while one HEIC photo is decoded')
-      out.push(...heicHealthRows(db, typeof photo === 'string' ? photo : await healthDuringHeic(server.url, heicTokens[HEIC.concurrent]!, photo)))
+      const health = typeof photo === 'string' ? photo : await healthDuringHeic(server.url, heicTokens[HEIC.concurrent]!, photo)
+        .catch((err: unknown) => `failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`)
+      out.push(...heicHealthRows(db, health))
     }
     out.push(...footprintRows(db, foot, { noop: refs?.noop ?? { coldStartMs: NaN, idleRss: NaN }, relayRss500: relaySplit.rss }))
     return out
