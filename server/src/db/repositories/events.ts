@@ -78,15 +78,17 @@ export async function horizonPos(db: Kysely<DB>): Promise<number> {
 }
 
 /**
- * PostgreSQL, in one round trip: the horizon (as horizonPos) and the log after place `after`, oldest
- * first, at most `limit` events (whoever may see them; some may lie at or above the horizon).
+ * PostgreSQL, in one round trip (one snapshot): the horizon (as horizonPos), the events placed after
+ * `after` and below it, oldest first, at most `limit` (whoever may see them), and whether committed
+ * events wait at or above it. Rows above the horizon are never read, only checked for by index.
  */
-export async function readLogTail(db: Kysely<DB>, after: number, limit: number): Promise<{ horizon: number; events: StoredEvent[] }> {
-  const { rows } = await sql<Selectable<EventsTable> & { horizon: string }>`
-    select h.horizon, e.* from (select pg_snapshot_xmin(pg_current_snapshot())::text as horizon) h
-    left join lateral (select * from events where pos > ${after} order by pos limit ${limit}) e on true`.execute(db)
-  const horizon = Number(rows[0]!.horizon) * EVENTS_PER_TRANSACTION
-  return { horizon, events: rows.filter((r) => r.id !== null).map(toStored) }
+export async function readLogTail(db: Kysely<DB>, after: number, limit: number): Promise<{ horizon: number; waiting: boolean; events: StoredEvent[] }> {
+  const { rows } = await sql<Selectable<EventsTable> & { horizon: string; waiting: boolean }>`
+    select h.horizon, exists (select 1 from events w where w.pos >= h.horizon) as waiting, e.*
+    from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${EVENTS_PER_TRANSACTION} as horizon) h
+    left join lateral (select * from events where pos > ${after} and pos < h.horizon order by pos limit ${limit}) e on true`.execute(db)
+  const first = rows[0]!
+  return { horizon: Number(first.horizon), waiting: first.waiting, events: rows.filter((r) => r.id !== null).map(toStored) }
 }
 
 /** Events after `cursor` up to `upTo` (both places), oldest first, filtered by the caller's scope. */
