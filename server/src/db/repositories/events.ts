@@ -91,23 +91,31 @@ export async function readLogTail(db: Kysely<DB>, after: number, limit: number):
   return { horizon: Number(first.horizon), waiting: first.waiting, events: rows.filter((r) => r.id !== null).map(toStored) }
 }
 
+type Scope = { queueIds: string[] } | { conversationId: string }
+
+/** The log between two places, in the caller's scope (undefined: nothing can match). */
+function inRange(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope) {
+  let q = db.selectFrom('events').where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
+  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
+  if (scope.queueIds.length === 0) return undefined
+  q = q.where('queue_id', 'in', scope.queueIds)
+  return q
+}
+
 /** Events after `cursor` up to `upTo` (both places), oldest first, filtered by the caller's scope. */
-export async function readEvents(
-  db: Kysely<DB>,
-  kind: DbKind,
-  range: { cursor: number; upTo: number },
-  scope: { queueIds: string[] } | { conversationId: string },
-  limit: number,
-): Promise<StoredEvent[]> {
-  let q = db.selectFrom('events').selectAll().where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
-  if ('conversationId' in scope) {
-    q = q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
-  } else {
-    if (scope.queueIds.length === 0) return []
-    q = q.where('queue_id', 'in', scope.queueIds)
-  }
-  const rows = await q.orderBy(place(kind)).limit(limit).execute()
+export async function readEvents(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope, limit: number): Promise<StoredEvent[]> {
+  const q = inRange(db, kind, range, scope)
+  if (!q) return []
+  const rows = await q.selectAll().orderBy(place(kind)).limit(limit).execute()
   return rows.map(toStored)
+}
+
+/** How many events `readEvents` would give without a limit, counted up to `atMost` (no rows read). */
+export async function countEvents(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope, atMost: number): Promise<number> {
+  const q = inRange(db, kind, range, scope)
+  if (!q) return 0
+  const row = await db.selectFrom(q.select('id').limit(atMost).as('t')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
+  return Number(row?.n ?? 0)
 }
 
 /** The newest event's place, 0 for an empty log (on PostgreSQL it may not be final yet). */
