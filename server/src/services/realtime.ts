@@ -6,7 +6,7 @@ import { liveSessionIds } from '../db/repositories/sessions.js'
 import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
-import { beyondLog, countEvents, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
+import { countEvents, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
@@ -393,7 +393,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       // event reaches onPublished (buffered until the replay is sent). On PostgreSQL that is below
       // the horizon of running transactions (pgPubSub.ts), so a cursor given out is never passed by
       // an event committed later; on SQLite (one writer) the log's newest id.
-      const upTo = ctx.pubsub.eventPosition?.() ?? await latestEventId(ctx.db, ctx.kind)
+      // Given out as a cursor, it is the place of an event (the newest at or below the bus's position,
+      // equivalent for a replay), so a cursor above the whole log means a wiped or foreign log.
+      const position = ctx.pubsub.eventPosition?.()
+      const upTo = await latestEventId(ctx.db, ctx.kind, position)
       // The file rules as they are now, sent with ready: a change the admin made after the app read
       // them over HTTP but before this socket subscribed would otherwise never reach it (changes
       // after the subscription come as a control message).
@@ -406,7 +409,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       } else if (cursor > upTo) {
         // Ahead of this process (another one streamed further): nothing to replay, unless the client
         // saw a log this server doesn't have (data wiped or another install): then reload.
-        reset = await beyondLog(ctx.db, ctx.kind, cursor)
+        reset = cursor > await latestEventId(ctx.db, ctx.kind)
         lastSent = reset ? upTo : cursor
       } else {
         const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }

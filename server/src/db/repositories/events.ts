@@ -118,19 +118,15 @@ export async function countEvents(db: Kysely<DB>, kind: DbKind, range: { cursor:
   return Number(row?.n ?? 0)
 }
 
-/** The newest event's place, 0 for an empty log (on PostgreSQL it may not be final yet). */
-export async function latestEventId(db: Kysely<DB>, kind: DbKind): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max(place(kind)).as('max')).executeTakeFirst()
-  return Number(row?.max ?? 0)
-}
-
 /**
- * Whether a client's cursor lies beyond anything this log can have given out (its data was wiped, or
- * it comes from another install): on SQLite above the newest id, on PostgreSQL at or above the horizon
- * (every place handed out so far lies below it).
+ * The newest event's place (at most `atMost` when given), 0 for an empty log. On PostgreSQL the
+ * newest one may not be final yet; one at or below the bus's position is.
  */
-export async function beyondLog(db: Kysely<DB>, kind: DbKind, cursor: number): Promise<boolean> {
-  return kind === 'postgres' ? cursor >= await horizonPos(db) : cursor > await latestEventId(db, kind)
+export async function latestEventId(db: Kysely<DB>, kind: DbKind, atMost?: number): Promise<number> {
+  let q = db.selectFrom('events').select((eb) => eb.fn.max(place(kind)).as('max'))
+  if (atMost !== undefined) q = q.where(place(kind), '<=', atMost)
+  const row = await q.executeTakeFirst()
+  return Number(row?.max ?? 0)
 }
 
 /** The connection's current schema (PostgreSQL): pub/sub channels are named after it. */
