@@ -28,7 +28,8 @@ export async function measureFanout(farm: Farm, a: Parley, cookies: string[], to
   }
 }
 
-export function fanoutRows(r: DeliveryResult): Row[] {
+/** `relayP99`: the bare relay's p99 in the same layout, this run (target: all agents ≤ 3x it). */
+export function fanoutRows(r: DeliveryResult, relayP99: number): Row[] {
   const bench = fanoutBench()
   const db = 'postgres'
   const none: Summary & { missing: number } = { count: 0, p50: NaN, p99: NaN, max: NaN, mean: NaN, missing: 0 }
@@ -39,6 +40,13 @@ export function fanoutRows(r: DeliveryResult): Row[] {
   const delta = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${fmt.ms(Math.abs(v))}` : '—')
   return [
     { bench, db, metric: 'p50, customer on A → agents on B', value: fmt.ms(b.p50) + notes, reference: 'agents on A, same messages', refValue: fmt.ms(a.p50), compare: delta(b.p50 - a.p50), budget: '', raw },
-    { bench, db, metric: 'p99, customer on A → agents on B', value: fmt.ms(b.p99), reference: 'agents on A, same messages', refValue: fmt.ms(a.p99), compare: `${delta(b.p99 - a.p99)} added`, budget: '', raw },
+    {
+      bench, db, metric: 'p99, customer on A → agents on B', value: fmt.ms(b.p99), reference: 'agents on A, same messages', refValue: fmt.ms(a.p99), compare: `${delta(b.p99 - a.p99)} added`,
+      budget: `≤ +2 ms: ${Number.isFinite(b.p99 - a.p99) ? (b.p99 - a.p99 <= 2 ? 'pass' : 'FAIL') : 'no verdict'}`, raw,
+    },
+    {
+      bench, db, metric: 'p99, all agents (A and B)', value: fmt.ms(r.p99), reference: 'bare ws relay, same layout', refValue: fmt.ms(relayP99), compare: fmt.ratio(r.p99 / relayP99),
+      budget: `≤ 3x relay: ${Number.isFinite(r.p99 / relayP99) ? (r.p99 / relayP99 <= 3 && !r.missing && !r.failed ? 'pass' : 'FAIL') : 'no verdict'}`, raw,
+    },
   ]
 }

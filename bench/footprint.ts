@@ -20,17 +20,22 @@ export interface FootprintRefs {
   relayRss500: number
 }
 
+/** Issue 12's targets: cold start ≤ 1.2x and idle RSS ≤ 1.5x the bare Fastify process. */
+const verdict = (ratio: number, max: number) => `≤ ${max}x: ${Number.isFinite(ratio) ? (ratio <= max ? 'pass' : 'FAIL') : 'no verdict'}`
+
 export function footprintRows(db: string, f: Footprint, ref: FootprintRefs): Row[] {
   const bench = 'server footprint'
   return [
     {
       bench, db, metric: 'cold start (spawn → /api/health OK)', value: fmt.ms(f.coldStartMs),
-      reference: 'bare Fastify process', refValue: fmt.ms(ref.noop.coldStartMs), compare: fmt.ratio(f.coldStartMs / ref.noop.coldStartMs), budget: '',
+      reference: 'bare Fastify process', refValue: fmt.ms(ref.noop.coldStartMs), compare: fmt.ratio(f.coldStartMs / ref.noop.coldStartMs),
+      budget: verdict(f.coldStartMs / ref.noop.coldStartMs, 1.2),
       raw: { coldStartMs: f.coldStartMs, refColdStartMs: ref.noop.coldStartMs },
     },
     {
       bench, db, metric: 'idle RSS', value: fmt.mb(f.idleRss),
-      reference: 'bare Fastify process', refValue: fmt.mb(ref.noop.idleRss), compare: fmt.ratio(f.idleRss / ref.noop.idleRss), budget: '',
+      reference: 'bare Fastify process', refValue: fmt.mb(ref.noop.idleRss), compare: fmt.ratio(f.idleRss / ref.noop.idleRss),
+      budget: verdict(f.idleRss / ref.noop.idleRss, 1.5),
       raw: { idleRss: f.idleRss, refIdleRss: ref.noop.idleRss },
     },
     {

@@ -16,10 +16,14 @@ import { checkAgent, seedAgents, startChats } from './lib/seed.js'
 import { ROOT, spawnServer, startParley } from './lib/server.js'
 import { nowMs, sleep } from './lib/stats.js'
 import { renderTable, skipped, type Row } from './lib/table.js'
-import { THROUGHPUT, measureThroughput, throughputRows, type ThroughputResult } from './throughput.js'
+import { THROUGHPUT, measureThroughput, measureThroughputSpread, spreadThroughputRows, throughputRows, type ThroughputResult } from './throughput.js'
+import { capacityRows, measureCapacity } from './capacity.js'
+import { measureReplayBlock, replayRows } from './eventloop.js'
+import { HEIC, healthDuringHeic, heicDeliveryRows, heicHealthRows, makeHeic, uploadPhoto } from './heic.js'
 import { searchBench, searchSkipped } from './search.js'
 
-const LIMIT_MS = 9 * 60_000
+// BENCH_LIMIT_MINUTES bounds the whole run (20 by default: the capacity and HEIC rows take minutes on a busy machine).
+const LIMIT_MS = (Number(process.env.BENCH_LIMIT_MINUTES) || 20) * 60_000
 const started = nowMs()
 // Other work on the machine skews every figure: the load average before and after says how much.
 const loadBefore = loadavg()[0]!
@@ -29,12 +33,14 @@ setTimeout(() => { log(`over ${LIMIT_MS / 60_000} minutes: stopping`); process.e
 
 const pgBase = process.env.TEST_DATABASE_URL || undefined
 // `npm run bench -- --only=client,browser` runs only some parts: sqlite, postgres, client (bundle
-// sizes), browser (= lighthouse, long, outbox). Without it, everything.
+// sizes), browser (= lighthouse, long, outbox), heic (its rows inside the sqlite/postgres parts),
+// capacity, eventloop (health latency while sockets replay). Without it, everything.
 const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length)
 const only = new Set((onlyArg ?? '').split(',').map((s) => s.trim()).filter(Boolean))
 if (only.has('browser')) ['lighthouse', 'long', 'outbox'].forEach((p) => only.add(p))
 const want = (name: string) => only.size === 0 || only.has(name)
-const serverParts = want('sqlite') || want('postgres')
+// The HEIC rows run inside the database parts: asked for alone, they bring the SQLite part.
+if (only.has('heic') && !only.has('postgres')) only.add('sqlite')
 // The client rows measure the built app: on a fresh clone, build it first (about a minute).
 if ((want('client') || want('lighthouse') || want('long') || want('outbox')) && !process.env.BENCH_STATIC_DIR && !existsSync(join(ROOT, 'dist', 'index.html'))) {
   log('no build in dist/: building the app (vite build)')
@@ -59,7 +65,7 @@ async function part<T>(name: string, fn: () => Promise<T>, onFail: (why: string)
 }
 
 // The bare Fastify process (throughput, start, idle RSS); the bare ws relay runs beside each Parley run.
-const refs = !serverParts ? undefined : await part('references: bare Fastify route', async () => {
+const refs = !(want('sqlite') || want('postgres')) ? undefined : await part('references: bare Fastify route', async () => {
   const noop = await spawnServer('bench/servers/noop.ts', {}, '/health')
   try {
     await sleep(2000)
@@ -99,7 +105,11 @@ async function relayRun(queues: number): Promise<{ delivery: DeliveryResult; rss
   }
 }
 
-/** Everything measured on one Parley server: footprint, delivery, (fan-out), throughput. */
+let sqliteThroughput: ThroughputResult | undefined
+// The 12 MP HEIC photo for the HEIC rows (made once; a string says why there is none).
+const photo = want('heic') && (want('sqlite') || want('postgres')) ? await makeHeic().catch((err: unknown) => `failed to make the photo: ${String(err)}`) : undefined
+
+/** Everything measured on one Parley server: footprint, delivery, (HEIC), (fan-out), throughput. */
 async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
   const server = await startParley(databaseUrl)
   const out: Row[] = []
@@ -112,6 +122,7 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
     const tokens = await startChats(server.url, DELIVERY.conversations, addresses)
     const tokensAll = await startChats(server.url, DELIVERY.conversations, ['bench-all'])
     const tpTokens = await startChats(server.url, THROUGHPUT.conversations, addresses)
+    const heicTokens = photo ? await startChats(server.url, HEIC.concurrent + 1, addresses) : []
 
     const relaySplit = await relayRun(DELIVERY.queues)
     log(`${db}: connecting ${DELIVERY.sockets} agent sockets`)
@@ -119,12 +130,30 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
     await sleep(1000)
     foot.rss500 = server.rss()
     log(`${db}: delivery latency, ${DELIVERY.queues} queues, ${DELIVERY.rate} msg/s for ${DELIVERY.durationMs / 1000} s`)
-    out.push(...deliveryRows(db, DELIVERY.queues, await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens)), relaySplit.delivery))
+    const split = await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens))
+    out.push(...deliveryRows(db, DELIVERY.queues, split, relaySplit.delivery))
+    if (typeof photo === 'string') {
+      out.push(...heicDeliveryRows(db, NaN, NaN, [], ` — ${photo}`))
+    } else if (photo) {
+      // The same run again, with four photos uploaded at once 3 s in (other conversations' customers).
+      // A failure here becomes its row; the part's other rows stay.
+      try {
+        log(`${db}: delivery latency again, with ${HEIC.concurrent} HEIC uploads at once`)
+        await sleep(2000)
+        const uploads = sleep(3000).then(() => Promise.all(heicTokens.slice(0, HEIC.concurrent).map((t) => uploadPhoto(server.url, t, photo))))
+        const withPhotos = await measureDelivery(farm, DELIVERY.queues, parleySender(server.url, tokens))
+        const done = await uploads
+        const notes = withPhotos.missing || withPhotos.failed ? ` (${withPhotos.failed} sends failed, ${withPhotos.missing} deliveries missing)` : ''
+        out.push(...heicDeliveryRows(db, withPhotos.p99, split.p99, done, notes))
+      } catch (err) {
+        out.push(...heicDeliveryRows(db, NaN, split.p99, [], ` — failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`))
+      }
+    }
     await farm.close()
 
     if (db === 'postgres') {
       log('postgres: fan-out, customer on process A, half the agents on A, half on process B')
-      out.push(...fanoutRows(await measureFanout(farm, server, cookies, tokens)))
+      out.push(...fanoutRows(await measureFanout(farm, server, cookies, tokens), relaySplit.delivery.p99))
     }
 
     // Every message to every agent comes last: it may overload the server, and the other figures
@@ -139,6 +168,25 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
     log(`${db}: send throughput, ${THROUGHPUT.connections} senders`)
     const tp = await measureThroughput(server.url, '/api/public/conversation/messages', tpTokens)
     out.push(...throughputRows(db, tp, refs?.throughput ?? NO_TP))
+    if (db === 'sqlite') sqliteThroughput = tp
+    if (db === 'postgres') {
+      log('postgres: send throughput, the same senders spread over 2 processes')
+      const b = await startParley(databaseUrl)
+      try {
+        // Fresh conversations: the first run used most of its tokens' 120 sends a minute.
+        const fresh = await startChats(server.url, THROUGHPUT.conversations, addresses)
+        await sleep(1000)
+        out.push(...spreadThroughputRows(await measureThroughputSpread([server.url, b.url], '/api/public/conversation/messages', fresh), sqliteThroughput))
+      } finally {
+        await b.stop()
+      }
+    }
+    if (db === 'sqlite' && photo) {
+      log('sqlite: /api/health while one HEIC photo is decoded')
+      const health = typeof photo === 'string' ? photo : await healthDuringHeic(server.url, heicTokens[HEIC.concurrent]!, photo)
+        .catch((err: unknown) => `failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`)
+      out.push(...heicHealthRows(db, health))
+    }
     out.push(...footprintRows(db, foot, { noop: refs?.noop ?? { coldStartMs: NaN, idleRss: NaN }, relayRss500: relaySplit.rss }))
     return out
   } finally {
@@ -174,6 +222,14 @@ if (!want('postgres')) {
 } else {
   rows.push(...dbRows('postgres', 'skipped: TEST_DATABASE_URL not set (scripts/with-postgres.sh npm run bench)'))
 }
+if (want('eventloop')) {
+  const got = await part('event loop during replays', async () => replayRows(await measureReplayBlock()), (why) => skipped('event loop: replays', 'sqlite', ['slowest /api/health meanwhile'], why))
+  if (got) rows.push(...got)
+}
+if (want('capacity')) {
+  const got = await part('capacity', async () => capacityRows(await measureCapacity(farm, log)), (why) => skipped('capacity, 1 process', 'sqlite', ['agent sockets held with delivery p99 < 50 ms'], why))
+  if (got) rows.push(...got)
+}
 farm.stop()
 // Search over 100,000 messages (issue 14), both databases, in-process: `--only=search` runs it alone.
 if (want('search')) rows.push(...((await part('search', () => searchBench(log, pgBase), (why) => searchSkipped(why))) ?? []))
@@ -187,7 +243,7 @@ if (browserParts.length) {
 
 // One table, grouped by benchmark.
 const order = (r: Row) => {
-  const i = ['delivery', 'fan-out', 'send throughput', 'server footprint', 'client', 'Lighthouse', 'long', 'outbox', 'references'].findIndex((p) => r.bench.startsWith(p))
+  const i = ['delivery', 'HEIC during', 'fan-out', 'send throughput', 'HEIC decode', 'event loop', 'server footprint', 'capacity', 'client', 'Lighthouse', 'long', 'outbox', 'references'].findIndex((p) => r.bench.startsWith(p))
   return i < 0 ? 99 : i
 }
 const firstSeen = new Map<string, number>()

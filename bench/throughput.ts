@@ -29,14 +29,14 @@ export interface ThroughputResult {
 }
 
 /** autocannon against one POST route: every request gets a unique clientId and, round-robin, a token. */
-export async function measureThroughput(url: string, path: string, tokens: string[] = [], amount = THROUGHPUT.amount): Promise<ThroughputResult> {
+export async function measureThroughput(url: string, path: string, tokens: string[] = [], amount = THROUGHPUT.amount, connections = THROUGHPUT.connections): Promise<ThroughputResult> {
   let n = 0
   let done!: (r: autocannon.Result) => void
   let failed!: (e: Error) => void
   const finished = new Promise<autocannon.Result>((ok, fail) => { done = ok; failed = fail })
   const instance = autocannon({
     url,
-    connections: THROUGHPUT.connections,
+    connections,
     amount,
     timeout: 10,
     requests: [{
@@ -71,5 +71,34 @@ export function throughputRows(db: string, r: ThroughputResult, noop: Throughput
     value: fmt.rate(r.perSecond) + (rejected ? ` (${rejected} not accepted)` : ''),
     reference: 'bare Fastify route', refValue: fmt.rate(noop.perSecond), compare: fmt.ratio(r.perSecond / noop.perSecond), budget: '',
     raw: { ...r, refPerSecond: noop.perSecond, refLatencyP99: noop.latencyP99 },
+  }]
+}
+
+/**
+ * The same load spread over several processes of one install (PostgreSQL): the senders split evenly,
+ * each process with its own share of the conversations; their accepted messages added up.
+ */
+export async function measureThroughputSpread(urls: string[], path: string, tokens: string[]): Promise<ThroughputResult> {
+  const share = (k: number) => tokens.filter((_, i) => i % urls.length === k)
+  const results = await Promise.all(urls.map((u, k) =>
+    measureThroughput(u, path, share(k), Math.round(THROUGHPUT.amount / urls.length), Math.round(THROUGHPUT.connections / urls.length))))
+  const seconds = Math.max(...results.map((r) => r.seconds))
+  const ok = results.reduce((a, r) => a + r.ok, 0)
+  return {
+    perSecond: ok / seconds, ok, seconds,
+    non2xx: results.reduce((a, r) => a + r.non2xx, 0), errors: results.reduce((a, r) => a + r.errors, 0),
+    latencyP99: Math.max(...results.map((r) => r.latencyP99)),
+  }
+}
+
+/** PostgreSQL with two processes beside SQLite's one process, measured in the same run (target ≥ 0.8x). */
+export function spreadThroughputRows(r: ThroughputResult, sqlite: ThroughputResult | undefined): Row[] {
+  const rejected = r.non2xx + r.errors
+  const ratio = sqlite ? r.perSecond / sqlite.perSecond : NaN
+  return [{
+    bench: `send throughput, ${THROUGHPUT.connections} senders`, db: 'postgres, 2 processes', metric: 'customer messages accepted',
+    value: fmt.rate(r.perSecond) + (rejected ? ` (${rejected} not accepted)` : ''),
+    reference: 'SQLite, 1 process (this run)', refValue: sqlite ? fmt.rate(sqlite.perSecond) : '—', compare: fmt.ratio(ratio),
+    budget: `≥ 0.8x: ${Number.isFinite(ratio) ? (ratio >= 0.8 ? 'pass' : 'FAIL') : 'no verdict'}`, raw: { ...r, sqlitePerSecond: sqlite?.perSecond },
   }]
 }

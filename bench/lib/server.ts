@@ -48,14 +48,14 @@ export function rssOf(pid: number): number {
 }
 
 /** Spawns `node --import tsx <script>` and waits until GET healthPath answers 200. */
-export async function spawnServer(script: string, env: Record<string, string>, healthPath: string, timeoutMs = 60_000): Promise<Proc> {
+export async function spawnServer(script: string, env: Record<string, string>, healthPath: string, timeoutMs = 60_000, cwd = ROOT): Promise<Proc> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const t0 = nowMs()
   // BENCH_NODE_ARGS adds Node options to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -110,7 +110,8 @@ export async function startParley(databaseUrl?: string, dataDir?: string, env: R
     CHAT_START_LIMIT: '100000',
     DATABASE_URL: databaseUrl ?? '',
     ...env,
-  }, '/api/health')
+    // BENCH_PARLEY_DIR: another checkout's server (e.g. a commit before a change), measured by this bench.
+  }, '/api/health', 60_000, process.env.BENCH_PARLEY_DIR ?? ROOT)
   return {
     ...proc, dataDir: dir, databaseUrl,
     async stop() {

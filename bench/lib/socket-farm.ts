@@ -10,7 +10,21 @@ const EVENT = '"message.created"'
 let sockets: WebSocket[] = []
 /** The group each socket was connected under (e.g. the server process it listens on). */
 let groups: string[] = []
-let received: Float64Array = new Float64Array(0)
+/**
+ * When socket i first got message seq, by seq * sockets + i (NaN: not yet). A dense array for the
+ * usual runs; a map when that array would be large (the capacity run: many sockets, each message
+ * meant for a few of them).
+ */
+interface Received { get(k: number): number; set(k: number, t: number): void }
+const dense = (n: number): Received => {
+  const a = new Float64Array(n).fill(NaN)
+  return { get: (k) => a[k]!, set: (k, t) => { a[k] = t } }
+}
+const sparse = (): Received => {
+  const m = new Map<number, number>()
+  return { get: (k) => m.get(k) ?? NaN, set: (k, t) => { m.set(k, t) } }
+}
+let received: Received = dense(0)
 let messages = 0
 let receivedCount = 0
 let conversations = 1
@@ -31,8 +45,8 @@ function onFrame(i: number, data: WebSocket.RawData) {
   }
   if (seq >= messages) return
   const idx = seq * sockets.length + i
-  if (Number.isNaN(received[idx])) {
-    received[idx] = t
+  if (Number.isNaN(received.get(idx))) {
+    received.set(idx, t)
     receivedCount++
   }
 }
@@ -79,7 +93,7 @@ async function handle(req: FarmRequest): Promise<unknown> {
       messages = req.messages
       conversations = req.conversations
       queues = req.queues
-      received = new Float64Array(messages * sockets.length).fill(NaN)
+      received = messages * sockets.length > 4_000_000 ? sparse() : dense(messages * sockets.length)
       receivedCount = 0
       return { ok: true }
     case 'progress': {
@@ -103,7 +117,7 @@ async function handle(req: FarmRequest): Promise<unknown> {
         if (!Number.isFinite(sent)) continue // the send itself failed: counted by the sender
         for (let i = 0; i < n; i++) {
           if (!targets(seq, i)) continue
-          const r = received[seq * n + i]!
+          const r = received.get(seq * n + i)
           const g = byGroup.get(groups[i]!)!
           if (Number.isNaN(r)) { missing++; g.missing++ } else { lat.push(r - sent); g.lat.push(r - sent) }
         }

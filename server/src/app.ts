@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance, type RouteOptions } from 'fastify'
 import cookie from '@fastify/cookie'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
-import fastifyStatic from '@fastify/static'
 import websocket from '@fastify/websocket'
 import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
@@ -14,7 +13,6 @@ import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import { registerFraming } from './plugins/framing.js'
 import type { AppContext } from './services/context.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
-import { createPgPubSub } from './services/pgPubSub.js'
 import type { RealtimeOptions } from './services/realtime.js'
 import authRoutes from './routes/auth/index.js'
 import conversationRoutes from './routes/conversations/index.js'
@@ -68,7 +66,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir })
   // On PostgreSQL, realtime crosses processes through LISTEN/NOTIFY, so any number of
   // server processes can share one database; SQLite means one process, in-memory bus.
-  const pgBus = !opts.pubsub && config.databaseUrl ? await createPgPubSub(config.databaseUrl, database.db) : undefined
+  const pgBus = !opts.pubsub && config.databaseUrl ? await (await import('./services/pgPubSub.js')).createPgPubSub(config.databaseUrl, database.db) : undefined
   const pubsub = opts.pubsub ?? pgBus ?? createLocalPubSub()
   const ctx: AppContext = {
     db: database.db, kind: database.kind, pubsub, offerMs: config.offerSeconds * 1000,
@@ -154,6 +152,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
 /** The built Vue app's files; other page paths get index.html from the not-found handler. */
 async function serveApp(app: FastifyInstance, root: string) {
+  const { default: fastifyStatic } = await import('@fastify/static')
   await app.register(fastifyStatic, {
     root,
     wildcard: false,

@@ -1,7 +1,5 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import SQLite from 'better-sqlite3'
-import pg from 'pg'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely'
 import type { DB } from './schema.js'
 import { migrations } from './migrations/index.js'
@@ -14,19 +12,21 @@ export interface Database {
   close(): Promise<void>
 }
 
-// pg returns int8 (bigint) as strings; our bigints are epoch ms and event ids, safe as numbers.
-pg.types.setTypeParser(20, (v) => Number(v))
-
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
   let db: Kysely<DB>
   let kind: DbKind
   if (opts.databaseUrl) {
     kind = 'postgres'
+    // Each driver is loaded only when used: a SQLite install never loads pg, and the other way round.
+    const { default: pg } = await import('pg')
+    // pg returns int8 (bigint) as strings; our bigints are epoch ms and event positions, safe as numbers.
+    pg.types.setTypeParser(20, (v) => Number(v))
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 })
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   } else {
     kind = 'sqlite'
     mkdirSync(opts.dataDir, { recursive: true })
+    const { default: SQLite } = await import('better-sqlite3')
     const file = new SQLite(join(opts.dataDir, 'parley.sqlite'))
     file.pragma('journal_mode = WAL')
     file.pragma('synchronous = NORMAL')

@@ -4,7 +4,6 @@ import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { fileTypeFromFile } from 'file-type'
 import type { Kysely } from 'kysely'
 import type { Attachment, FileRules } from '../api-types.js'
 import type { AttachmentsTable, DB } from '../db/schema.js'
@@ -112,6 +111,7 @@ export async function storeUpload(db: Kysely<DB>, store: BlobStore, tmpDir: stri
     if (input.stream.truncated) {
       throw new HttpError(413, 'too_large', `The file is larger than the maximum size of ${formatBytes(input.rules.maxBytes)}`)
     }
+    const { fileTypeFromFile } = await import('file-type') // loaded on the first upload, not at start
     const detected = await fileTypeFromFile(temp)
     const ext = detected?.ext === 'jpg' ? 'jpg' : detected?.ext
     if (!detected || !ext || NEVER.has(ext)) {

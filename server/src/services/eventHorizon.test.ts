@@ -79,6 +79,24 @@ describe.runIf(pgUrl)('event stream across writers on two processes', () => {
     again.close()
   })
 
+  it("a cursor handed out by one process is not a reset on the other, even where the other has streamed less", async () => {
+    const agentOnA = await signIn(a.url, 'admin', ADMIN_PASSWORD)
+    const onA = await TestSocket.open(a.url, {}, agentOnA.cookie)
+    const ready = await onA.until((f) => f.type === 'ready')
+    onA.close()
+    const cursor = ready.type === 'ready' ? ready.cursor : 0
+    const onB = await TestSocket.open(b.url, { cursor }, agentOnB.cookie)
+    const again = await onB.until((f) => f.type === 'ready')
+    expect(again).toMatchObject({ type: 'ready', cursor: expect.any(Number) })
+    expect(again.type === 'ready' && again.reset).toBeFalsy()
+    expect(again.type === 'ready' && again.cursor).toBeGreaterThanOrEqual(cursor)
+    // A cursor from nowhere (another install, a wiped database) is a reset.
+    const foreign = await TestSocket.open(b.url, { cursor: cursor * 4 + 1e9 }, agentOnB.cookie)
+    expect(await foreign.until((f) => f.type === 'ready')).toMatchObject({ reset: true })
+    onB.close()
+    foreign.close()
+  })
+
   it('sockets on both processes get the events of concurrent writers on both, each once and in the same order', async () => {
     const chats = await Promise.all([startChat(a.url, 'support', 'Writer A'), startChat(b.url, 'support', 'Writer B')])
     const agentOnA = await signIn(a.url, 'admin', ADMIN_PASSWORD)

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import type { Kysely } from 'kysely'
 import type { DB } from '../db/schema.js'
-import { currentSchema, horizonPos, readLogAfter } from '../db/repositories/events.js'
+import { currentSchema, horizonPos, readLogTail } from '../db/repositories/events.js'
 import type { PubSub, Published } from './pubsub.js'
 
 /** What goes through NOTIFY: "the log grew" (events are read from the log), or a whole non-event message. */
@@ -71,21 +71,16 @@ export async function createPgPubSub(
   /** Reads and dispatches what became final; true when committed events wait above the horizon. */
   async function readOnce(): Promise<boolean> {
     for (;;) {
-      const horizon = await horizonPos(db)
-      const rows = await readLogAfter(db, 'postgres', position, opts.batch)
+      // One statement, one snapshot: every event below the horizon is in `rows` (up to the batch size).
+      const { horizon, waiting, events: rows } = await readLogTail(db, position, opts.batch)
       stats.logReads++
-      let waiting = false
       for (const r of rows) {
-        if (r.event.id >= horizon) {
-          waiting = true
-          break
-        }
         position = r.event.id
         stats.events++
         dispatch({ kind: 'event', ...r, conversationId: r.event.conversationId })
       }
-      if (rows.length === opts.batch && !waiting) continue
-      // Every event placed below the horizon was in `rows`: the stream stands just below it.
+      if (rows.length === opts.batch) continue
+      // Every event placed below the horizon has been dispatched: the stream stands just below it.
       position = Math.max(position, horizon - 1)
       return waiting
     }

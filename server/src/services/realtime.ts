@@ -6,7 +6,7 @@ import { liveSessionIds } from '../db/repositories/sessions.js'
 import type { SessionInfo } from '../plugins/auth.js'
 import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
-import { latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
+import { countEvents, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
 import type { Published, RevokeReason } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
@@ -20,6 +20,8 @@ const supervisorFrames = new WeakMap<ServerEvent, string>()
 
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
+/** A replay is read and sent this many events at a time, the event loop free in between. */
+const REPLAY_PAGE = 200
 
 /** setTimeout takes at most 2^31-1 ms (24.8 days); longer waits are re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1
@@ -420,7 +422,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       // event reaches onPublished (buffered until the replay is sent). On PostgreSQL that is below
       // the horizon of running transactions (pgPubSub.ts), so a cursor given out is never passed by
       // an event committed later; on SQLite (one writer) the log's newest id.
-      const upTo = ctx.pubsub.eventPosition?.() ?? await latestEventId(ctx.db, ctx.kind)
+      // Given out as a cursor, it is the place of an event (the newest at or below the bus's position,
+      // equivalent for a replay), so a cursor above the whole log means a wiped or foreign log.
+      const position = ctx.pubsub.eventPosition?.()
+      const upTo = await latestEventId(ctx.db, ctx.kind, position)
       // The file rules as they are now, sent with ready: a change the admin made after the app read
       // them over HTTP but before this socket subscribed would otherwise never reach it (changes
       // after the subscription come as a control message).
@@ -437,13 +442,20 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         lastSent = reset ? upTo : cursor
       } else {
         const scope = identity.kind === 'customer' ? { conversationId: identity.conversationId } : { queueIds: [...identity.queueIds] }
-        const missed = await readEvents(ctx.db, ctx.kind, { cursor, upTo }, scope, MAX_REPLAY + 1)
-        if (missed.length > MAX_REPLAY) {
+        if (await countEvents(ctx.db, ctx.kind, { cursor, upTo }, scope, MAX_REPLAY + 1) > MAX_REPLAY) {
           reset = true
           lastSent = upTo
         } else {
+          // Page by page, yielding between pages: many sockets replaying at once (a reconnect after a
+          // restart) must not hold the event loop for seconds (bench/eventloop.ts).
           lastSent = cursor
-          for (const e of missed) deliver(e)
+          for (let from = cursor; ;) {
+            const page = await readEvents(ctx.db, ctx.kind, { cursor: from, upTo }, scope, REPLAY_PAGE)
+            for (const e of page) deliver(e)
+            if (page.length < REPLAY_PAGE || conn.closed) break
+            from = page.at(-1)!.event.id
+            await new Promise((r) => setImmediate(r))
+          }
         }
       }
       replaying = false

@@ -77,34 +77,55 @@ export async function horizonPos(db: Kysely<DB>): Promise<number> {
   return Number(rows[0]!.h) * EVENTS_PER_TRANSACTION
 }
 
-/** The whole log after place `after`, oldest first, at most `limit` events (whoever may see them). */
-export async function readLogAfter(db: Kysely<DB>, kind: DbKind, after: number, limit: number): Promise<StoredEvent[]> {
-  const rows = await db.selectFrom('events').selectAll().where(place(kind), '>', after).orderBy(place(kind)).limit(limit).execute()
-  return rows.map(toStored)
+/**
+ * PostgreSQL, in one round trip (one snapshot): the horizon (as horizonPos), the events placed after
+ * `after` and below it, oldest first, at most `limit` (whoever may see them), and whether committed
+ * events wait at or above it. Rows above the horizon are never read, only checked for by index.
+ */
+export async function readLogTail(db: Kysely<DB>, after: number, limit: number): Promise<{ horizon: number; waiting: boolean; events: StoredEvent[] }> {
+  const { rows } = await sql<Selectable<EventsTable> & { horizon: string; waiting: boolean }>`
+    select h.horizon, exists (select 1 from events w where w.pos >= h.horizon) as waiting, e.*
+    from (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint * ${EVENTS_PER_TRANSACTION} as horizon) h
+    left join lateral (select * from events where pos > ${after} and pos < h.horizon order by pos limit ${limit}) e on true`.execute(db)
+  const first = rows[0]!
+  return { horizon: Number(first.horizon), waiting: first.waiting, events: rows.filter((r) => r.id !== null).map(toStored) }
+}
+
+type Scope = { queueIds: string[] } | { conversationId: string }
+
+/** The log between two places, in the caller's scope (undefined: nothing can match). */
+function inRange(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope) {
+  let q = db.selectFrom('events').where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
+  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
+  if (scope.queueIds.length === 0) return undefined
+  q = q.where('queue_id', 'in', scope.queueIds)
+  return q
 }
 
 /** Events after `cursor` up to `upTo` (both places), oldest first, filtered by the caller's scope. */
-export async function readEvents(
-  db: Kysely<DB>,
-  kind: DbKind,
-  range: { cursor: number; upTo: number },
-  scope: { queueIds: string[] } | { conversationId: string },
-  limit: number,
-): Promise<StoredEvent[]> {
-  let q = db.selectFrom('events').selectAll().where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
-  if ('conversationId' in scope) {
-    q = q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
-  } else {
-    if (scope.queueIds.length === 0) return []
-    q = q.where('queue_id', 'in', scope.queueIds)
-  }
-  const rows = await q.orderBy(place(kind)).limit(limit).execute()
+export async function readEvents(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope, limit: number): Promise<StoredEvent[]> {
+  const q = inRange(db, kind, range, scope)
+  if (!q) return []
+  const rows = await q.selectAll().orderBy(place(kind)).limit(limit).execute()
   return rows.map(toStored)
 }
 
-/** The newest event's place, 0 for an empty log (on PostgreSQL it may not be final yet). */
-export async function latestEventId(db: Kysely<DB>, kind: DbKind): Promise<number> {
-  const row = await db.selectFrom('events').select((eb) => eb.fn.max(place(kind)).as('max')).executeTakeFirst()
+/** How many events `readEvents` would give without a limit, counted up to `atMost` (no rows read). */
+export async function countEvents(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope, atMost: number): Promise<number> {
+  const q = inRange(db, kind, range, scope)
+  if (!q) return 0
+  const row = await db.selectFrom(q.select('id').limit(atMost).as('t')).select((eb) => eb.fn.countAll().as('n')).executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
+/**
+ * The newest event's place (at most `atMost` when given), 0 for an empty log. On PostgreSQL the
+ * newest one may not be final yet; one at or below the bus's position is.
+ */
+export async function latestEventId(db: Kysely<DB>, kind: DbKind, atMost?: number): Promise<number> {
+  let q = db.selectFrom('events').select((eb) => eb.fn.max(place(kind)).as('max'))
+  if (atMost !== undefined) q = q.where(place(kind), '<=', atMost)
+  const row = await q.executeTakeFirst()
   return Number(row?.max ?? 0)
 }
 
