@@ -96,6 +96,12 @@ test.describe('customer page languages', () => {
 })
 
 test.describe('agent app right to left', () => {
+  // The language is the admin's own setting, stored with the user: back to the browser's after.
+  test.afterEach(async () => {
+    const admin = await apiAs()
+    await admin.patch('/api/me', { data: { locale: null } })
+  })
+
   test('in Arabic the layout mirrors: back button at the right edge, the nav starts on the right, nothing scrolls sideways', async ({ page }) => {
     const name = `Rana ${uid()}`
     const chat = await apiChat(name)
@@ -104,8 +110,9 @@ test.describe('agent app right to left', () => {
     expect((await admin.post(`/api/conversations/${chat.id}/pick`, { data: {} })).ok()).toBe(true)
 
     await signIn(page, ADMIN)
-    // The language chosen on this device (the Settings choice mirrors it here).
-    await page.evaluate(() => localStorage.setItem('parley.locale', 'ar'))
+    // The agent's chosen language is stored with the user (Settings → Language does the same); the
+    // app follows the server's choice when it next reads the user.
+    expect((await admin.patch('/api/me', { data: { locale: 'ar' } })).ok()).toBe(true)
     await page.goto('/conversations')
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl')
     await expect(page.locator('html')).toHaveAttribute('lang', 'ar')

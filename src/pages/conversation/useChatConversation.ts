@@ -2,7 +2,7 @@ import { computed, inject, nextTick, onBeforeUnmount, ref, watch, type Ref } fro
 import { isApiError } from '@/kernel/http/errors'
 import { useOutbox } from '@/features/offline/useOutbox'
 import { typingSenderKey } from '@/shared/realtime/keys'
-import { i18n } from '@/shared/i18n'
+import { i18n, isolate } from '@/shared/i18n'
 import { errorText } from '@/shared/i18n/errors'
 import { useTypingThrottle } from '@/shared/realtime/useTypingThrottle'
 import { markFirstPaint } from '@/shared/utils/firstPaint'
@@ -32,7 +32,7 @@ export function useChatConversation(id: Ref<string>) {
       m.seq === null ? { ...m, authorName: session.user?.displayName ?? null } : m,
     ),
   )
-  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: name.value }) : ''))
+  const typingText = computed(() => (conversations.isTyping(id.value) && name.value ? i18n.global.t('chat.typing', { name: isolate(name.value) }) : ''))
 
   async function load() {
     loadError.value = ''
