@@ -1,8 +1,12 @@
-// System lines ("Dana joined the chat") are stored by the server as English text. The customer
-// page shows them in the customer's language: each known sentence is matched and said again from
-// the `customer.system` messages, with the names it carries isolated (FSI…PDI) so a name in another
-// script doesn't reorder the sentence. A line this list doesn't know is shown as stored.
+// System lines ("Dana joined the chat") are stored by the server as English text (names isolated,
+// FSI…PDI). The agent's thread and the customer page show them in the reader's language: each known
+// sentence is matched and said again from the `customer.system` messages, with the names it carries
+// isolated once, so a name in another script doesn't reorder the sentence. A line this list doesn't
+// know is shown as stored.
 import { i18n, isolate } from '@/shared/i18n'
+
+/** The isolate marks (LRI, RLI, FSI, PDI) the server puts around names; isolated again below. */
+const ISOLATES = /[\u2066-\u2069]/g
 
 type SystemKey = keyof typeof import('@/shared/i18n/locales/en.json')['customer']['system']
 
@@ -27,7 +31,7 @@ export function systemLineText(text: string): string {
   for (const { re, key, names } of LINES) {
     const m = re.exec(text)
     if (!m) continue
-    const values = Object.fromEntries(names.map((name, i) => [name, isolate(m[i + 1] ?? '')]))
+    const values = Object.fromEntries(names.map((name, i) => [name, isolate((m[i + 1] ?? '').replace(ISOLATES, ''))]))
     return i18n.global.t(`customer.system.${key}`, values)
   }
   return text

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setLocale } from '@/shared/i18n'
-import { systemLineText } from './customerSystemLines'
+import { systemLineText } from './systemLines'
 
 const FSI = '\u2068'
 const PDI = '\u2069'
@@ -28,5 +28,11 @@ describe('system lines on the customer page', () => {
 
   it('shows a line it does not know as stored', () => {
     expect(systemLineText('Something new happened')).toBe('Something new happened')
+  })
+})
+
+describe('system lines stored with isolated names', () => {
+  it('isolate each name once (the server already wraps names in FSI…PDI)', () => {
+    expect(systemLineText('\u2068Dana\u2069 joined the chat')).toBe('\u2068Dana\u2069 joined the chat')
   })
 })
