@@ -60,6 +60,10 @@ test('2. search finds a message, opens the conversation at it highlighted; offli
   await expect(page.locator('[data-search-hit]')).toContainText(word)
   if (isDesktop(page)) await expect(results).toBeVisible() // the list (with its results) stays beside it
 
+  // Offline the app comes from the service worker: wait until it is installed and in control (on the
+  // suite's first pages its precache may still be downloading).
+  await page.evaluate(() => navigator.serviceWorker.ready)
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true)
   await context.setOffline(true)
   await page.goto('/conversations').catch(() => undefined)
   await page.getByRole('searchbox', { name: 'Search' }).fill(word)
