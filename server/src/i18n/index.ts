@@ -80,5 +80,3 @@ export function pushWords(locale: string | null | undefined): PushWords {
   }
 }
 
-/** FSI … PDI around user text inside a sentence (a queue or customer name), so it keeps its own direction. */
-export const isolate = (text: string): string => `\u2068${text}\u2069`

@@ -418,12 +418,6 @@ export async function transferConversation(ctx: AppContext, conversationId: stri
   })
 }
 
-/**
- * A name inside a system line, isolated (U+2068 … U+2069) so a right-to-left name can't reorder the
- * sentence. (Branch text adds `isolate` in server/src/text.ts for every system line: use that once merged.)
- */
-const isolateName = (name: string) => `\u2068${name}\u2069`
-
 export interface ReassignInput {
   /** The supervisor's id for this move: a repeat by them answers with the conversation. */
   clientId: string
@@ -455,7 +449,7 @@ export async function reassignConversation(ctx: AppContext, adminId: string, con
     if (conv.transfer_client_id === input.clientId && conv.transfer_by === adminId) return { replayed: true as const }
     if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has already ended')
     const holder = conv.state === 'picked' ? conv.agent_id : conv.state === 'offered' ? conv.offered_to : null
-    const me = isolateName(await activeAgentName(trx, ctx, adminId))
+    const me = isolate(await activeAgentName(trx, ctx, adminId))
     const now = Date.now()
     const moved = { transfer_client_id: input.clientId, transfer_by: adminId, offered_to: null, offer_expires_at: null }
     // Declines from an earlier round don't bind this one.
@@ -478,12 +472,12 @@ export async function reassignConversation(ctx: AppContext, adminId: string, con
       if (input.action === 'offer') {
         await updateConversation(trx, conversationId, { ...moved, state: 'offered', agent_id: null, offered_to: target.id, offer_expires_at: now + ctx.offerMs })
         await markAssigned(trx, target.id, now)
-        await line(`Offered to ${isolateName(target.display_name)} by ${me}`)
+        await line(`Offered to ${isolate(target.display_name)} by ${me}`)
         await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
       } else {
         await updateConversation(trx, conversationId, { ...moved, state: 'picked', agent_id: target.id, picked_at: now })
         await markAssigned(trx, target.id, now)
-        await line(`Reassigned to ${isolateName(target.display_name)} by ${me}`)
+        await line(`Reassigned to ${isolate(target.display_name)} by ${me}`)
         await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'assign')
       }
     } else if (input.action === 'takeover') {
@@ -499,7 +493,7 @@ export async function reassignConversation(ctx: AppContext, adminId: string, con
       const queue = await getQueueRow(trx, input.queueId ?? conv.queue_id)
       if (!queue) throw notFound('Queue not found')
       await updateConversation(trx, conversationId, { ...moved, queue_id: queue.id, state: 'queued', agent_id: null })
-      await line(`Returned to ${isolateName(queue.name)} by ${me}`, queue.id)
+      await line(`Returned to ${isolate(queue.name)} by ${me}`, queue.id)
       await offerNext(trx, ctx, emit, { ...conv, ...moved, queue_id: queue.id, state: 'queued', agent_id: null }, 'transfer')
       // The old queue's agents (and the old holder's devices) see it leave.
       if (queue.id !== conv.queue_id) await emitUpdated(trx, emit, conversationId, [conv.queue_id], 'transfer')
