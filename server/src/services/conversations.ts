@@ -10,11 +10,12 @@ import { linkAttachments } from '../db/repositories/attachments.js'
 import { customerForIdentity, insertCustomer, insertNote, noteByClientId } from '../db/repositories/customers.js'
 import { insertNextMessage, readMarkerOf, upsertReadMarker } from '../db/repositories/messages.js'
 import { getQueueRow, queueByAddress } from '../db/repositories/queues.js'
+import { withSavepoint } from '../db/repositories/savepoints.js'
 import { activeUser, displayNameOf, markAssigned, readUserShared } from '../db/repositories/users.js'
 import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
-import { withEvents, type Emit } from './events.js'
+import { withEvents, type Emit, type EventInput } from './events.js'
 import type { EventCause } from './pubsub.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
@@ -73,42 +74,63 @@ export interface SendResult {
   created: boolean
 }
 
+type Author = { kind: 'agent'; userId: string } | { kind: 'customer' }
+
+interface SendInput {
+  clientId: string
+  text: string
+  attachmentIds?: string[] | undefined
+}
+
+/**
+ * One message into a conversation whose row `conv` the transaction has locked: a clientId already
+ * stored answers with the stored message (409 `client_id_reused` if in another conversation), then
+ * the single send's rules (409 `conversation_ended`, `not_owner`; 404 for an attachment that is not
+ * the sender's upload to this chat). Read receipts are the caller's (see agentWrote).
+ */
+async function storeMessage(trx: Transaction<DB>, emit: Emit, conv: ConversationRow, input: SendInput, author: Author): Promise<SendResult> {
+  const existing = await getMessageByClientId(trx, input.clientId)
+  if (existing) {
+    if (existing.conversationId !== conv.id) throw conflict('client_id_reused', 'This message id was already used in another conversation')
+    return { message: existing, created: false }
+  }
+  if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
+  if (author.kind === 'agent' && (conv.state !== 'picked' || conv.agent_id !== author.userId)) {
+    throw conflict('not_owner', 'You can only write in conversations you have picked')
+  }
+  const message = await appendMessage(trx, emit, conv.queue_id, {
+    conversationId: conv.id,
+    clientId: input.clientId,
+    text: input.text,
+    authorKind: author.kind,
+    authorId: author.kind === 'agent' ? author.userId : null,
+    attachmentIds: input.attachmentIds ?? [],
+  })
+  return { message, created: true }
+}
+
+/**
+ * An agent who writes has read everything before it: their read marker moves to their message
+ * `seq`, and the customer's receipts ("Read") to the message before it (`conv`: the row as locked).
+ */
+async function agentWrote(trx: Transaction<DB>, emit: Emit, conv: ConversationRow, userId: string, seq: number): Promise<void> {
+  await markRead(trx, userId, conv.id, seq)
+  await raiseAgentReceipts(trx, emit, { ...conv, last_seq: Math.max(conv.last_seq, seq - 1) }, seq - 1, seq - 1)
+}
+
 /**
  * Idempotent send: a clientId already stored answers with the stored message, never a second row.
  * The conversation lock is taken before the clientId check so two racing retries serialise.
  */
 export async function sendMessage(
   ctx: AppContext,
-  input: {
-    conversationId: string; clientId: string; text: string; attachmentIds?: string[] | undefined
-    author: { kind: 'agent'; userId: string } | { kind: 'customer' }
-  },
+  input: SendInput & { conversationId: string; author: Author },
 ): Promise<SendResult> {
   return withEvents(ctx, async (trx, emit) => {
     const conv = await lockConversation(trx, ctx, input.conversationId)
-    const existing = await getMessageByClientId(trx, input.clientId)
-    if (existing) {
-      if (existing.conversationId !== input.conversationId) throw conflict('client_id_reused', 'This message id was already used in another conversation')
-      return { message: existing, created: false }
-    }
-    if (conv.state === 'ended') throw conflict('conversation_ended', 'This chat has ended')
-    if (input.author.kind === 'agent' && (conv.state !== 'picked' || conv.agent_id !== input.author.userId)) {
-      throw conflict('not_owner', 'You can only write in conversations you have picked')
-    }
-    const message = await appendMessage(trx, emit, conv.queue_id, {
-      conversationId: conv.id,
-      clientId: input.clientId,
-      text: input.text,
-      authorKind: input.author.kind,
-      authorId: input.author.kind === 'agent' ? input.author.userId : null,
-      attachmentIds: input.attachmentIds ?? [],
-    })
-    // An agent who writes has read everything before it.
-    if (input.author.kind === 'agent') {
-      await markRead(trx, input.author.userId, conv.id, message.seq)
-      await raiseAgentReceipts(trx, emit, conv, conv.last_seq, conv.last_seq)
-    }
-    return { message, created: true }
+    const result = await storeMessage(trx, emit, conv, input, input.author)
+    if (result.created && input.author.kind === 'agent') await agentWrote(trx, emit, conv, input.author.userId, result.message.seq)
+    return result
   })
 }
 
@@ -120,30 +142,48 @@ export interface BatchResult {
 }
 
 /**
- * Sends a batch of messages to one conversation, in order, each exactly as `sendMessage` (its own
- * transaction: ownership, ended chat, attachments, idempotency per clientId), stopping at the first
- * item refused: everything before it stays stored and is returned, the refusal is reported with its
- * index. A repeated batch stores nothing twice. Errors that are not refusals (HttpError) are thrown.
+ * Sends a batch of messages to one conversation, in order, each under the single send's rules
+ * (ownership, ended chat, attachments, idempotency per clientId), stopping at the first item
+ * refused: everything before it stays stored and is returned, the refusal is reported with its
+ * index. A repeated batch stores nothing twice. Errors that are not refusals (HttpError) are thrown
+ * and store nothing of the batch.
+ *
+ * One transaction for the whole batch (one lock, one commit); each item in its own savepoint, so a
+ * refused item leaves no trace (its events are dropped too) while the prefix before it commits. The
+ * agent's read marker and the customer's receipts move once, after the last stored message, to where
+ * item-by-item sends would have left them: one `conversation.updated` per batch, not one per message.
  */
 export async function sendBatch(
   ctx: AppContext,
   input: {
     conversationId: string
-    messages: { clientId: string; text: string; attachmentIds?: string[] | undefined }[]
-    author: { kind: 'agent'; userId: string } | { kind: 'customer' }
+    messages: SendInput[]
+    author: Author
   },
 ): Promise<BatchResult> {
-  const stored: Message[] = []
-  for (const [index, m] of input.messages.entries()) {
-    try {
-      const { message } = await sendMessage(ctx, { conversationId: input.conversationId, clientId: m.clientId, text: m.text.trim(), attachmentIds: m.attachmentIds, author: input.author })
-      stored.push(message)
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err
-      return { stored, failed: { clientId: m.clientId, index, status: err.statusCode, error: { code: err.code, message: err.message } } }
+  return withEvents(ctx, async (trx, emit) => {
+    const stored: Message[] = []
+    let lastCreatedSeq = 0
+    let conv: ConversationRow | undefined
+    for (const [index, m] of input.messages.entries()) {
+      const events: EventInput[] = []
+      try {
+        conv ??= await lockConversation(trx, ctx, input.conversationId)
+        const locked = conv
+        const { message, created } = await withSavepoint(trx, () =>
+          storeMessage(trx, async (e) => void events.push(e), locked, { ...m, text: m.text.trim() }, input.author))
+        for (const e of events) await emit(e)
+        stored.push(message)
+        if (created) lastCreatedSeq = message.seq
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err
+        if (conv && lastCreatedSeq && input.author.kind === 'agent') await agentWrote(trx, emit, conv, input.author.userId, lastCreatedSeq)
+        return { stored, failed: { clientId: m.clientId, index, status: err.statusCode, error: { code: err.code, message: err.message } } }
+      }
     }
-  }
-  return { stored }
+    if (conv && lastCreatedSeq && input.author.kind === 'agent') await agentWrote(trx, emit, conv, input.author.userId, lastCreatedSeq)
+    return { stored }
+  })
 }
 
 /** Moves an agent's read marker forward (never backwards: an older device may report late). */

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { fileForm, pickedChat, signedInAgent, startChat, type Client, type TestServer, withServer } from '../../test/helpers.js'
+import type { PublicConversation, ServerEvent, ServerFrame } from '../../api-types.js'
+import { fileForm, pickedChat, signedInAgent, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const item = (text: string, extra: Record<string, unknown> = {}) => ({ clientId: randomUUID(), text, ...extra })
 
@@ -67,6 +68,32 @@ describe('batch send', () => {
     expect(up.status).toBe(201)
     const withFile = await admin.req('POST', `/api/conversations/${chat.id}/messages/batch`, { messages: [item('', { attachmentIds: [up.body.attachment.id] })] })
     expect(withFile.body.stored[0].attachments.map((a: { id: string }) => a.id)).toEqual([up.body.attachment.id])
+  })
+
+  it('a refused item leaves no trace, in the thread or the event stream; receipts end where single sends leave them', async () => {
+    const chat = await pickedChat(s, admin)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'a question' })
+    const live = await TestSocket.open(s.url, { token: chat.token })
+    await live.until((f) => f.type === 'ready')
+    const messages = [item('answer 1'), item('answer 2'), item('bad file', { attachmentIds: [randomUUID()] }), item('never tried')]
+    const res = await admin.req('POST', `/api/conversations/${chat.id}/messages/batch`, { messages })
+    expect(res.body.stored.map((m: { text: string }) => m.text)).toEqual(['answer 1', 'answer 2'])
+    expect(res.body.failed).toMatchObject({ index: 2, status: 404 })
+    const lastSeq = res.body.stored[1].seq as number
+    // The agent has read what came before their last message, as after two single sends.
+    const isReceipt = (f: ServerFrame) => f.type === 'event' && f.event.type === 'conversation.updated' && (f.event.data.conversation as PublicConversation).agentReadSeq === lastSeq - 1
+    await live.until(isReceipt)
+    expect((await chat.customer.req('GET', '/api/public/conversation')).body.conversation).toMatchObject({ agentReadSeq: lastSeq - 1 })
+    const texts = (events: ServerEvent[]) => events.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : []))
+    await live.until((f) => f.type === 'event' && f.event.type === 'message.created' && f.event.data.message.text === 'answer 2')
+    expect(texts(live.events())).toEqual(['answer 1', 'answer 2'])
+    // A replay of the whole log says the same.
+    const replay = await TestSocket.open(s.url, { cursor: 0 }, admin.cookie)
+    await replay.until((f) => f.type === 'ready')
+    expect(texts(replay.events().filter((e) => e.conversationId === chat.id)).slice(-3)).toEqual(['a question', 'answer 1', 'answer 2'])
+    expect(await rowsOf(chat.id)).toEqual([{ text: 'a question', client_id: expect.any(String) }, ...messages.slice(0, 2).map((m) => ({ text: m.text, client_id: m.clientId }))])
+    live.close()
+    replay.close()
   })
 
   it('409 inside the answer: the chat ended halfway, or the agent does not own it', async () => {
