@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Conversation, Message, TypedServerEvent } from '@/kernel/contract'
 import { localCache } from '@/kernel/db/cache'
+import { writeBehind } from '@/kernel/db/writeBehind'
 import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import { useMessageStore } from '@/entities/message/store'
 import { useSessionStore } from '@/entities/user/store'
@@ -94,23 +95,25 @@ export const useConversationStore = defineStore('conversations', () => {
 
   /**
    * Write through to the offline copy: what the agent can see is kept, the rest forgotten. The
-   * changes of one task (a batch of sent messages, a burst of events) go in one write, as they are then.
+   * changes of one task (a batch of sent messages), and those made while that write was in flight
+   * (a burst of socket frames), go in one write, as they are when it starts (writeBehind).
    */
   let unpersisted = new Set<string>()
-  function persist(id: string) {
-    if (!unpersisted.size) queueMicrotask(persistNow)
-    unpersisted.add(id)
-  }
-  function persistNow() {
+  const schedulePersist = writeBehind(() => {
     const ids = unpersisted
     unpersisted = new Set()
     const keep: Conversation[] = []
+    const writes: Promise<void>[] = []
     for (const id of ids) {
       const c = byId.value[id]
       if (c && viewOf(c, me.value) !== null) keep.push(c)
-      else if (!c || c.id !== openId.value) void localCache.forgetConversation(id)
+      else if (!c || c.id !== openId.value) writes.push(localCache.forgetConversation(id))
     }
-    void localCache.putConversations(keep)
+    return Promise.all([...writes, localCache.putConversations(keep)])
+  })
+  function persist(id: string) {
+    unpersisted.add(id)
+    schedulePersist()
   }
 
   /** From the server's answer (its `unread` is the starting value). */

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, toRaw } from 'vue'
 import type { Message, TypedServerEvent } from '@/kernel/contract'
 import { localCache } from '@/kernel/db/cache'
+import { writeBehind } from '@/kernel/db/writeBehind'
 import { noteRequestError, reportNetworkSuccess } from '@/kernel/network'
 import * as api from './api'
 import { sortBySeq } from './types'
@@ -44,19 +45,20 @@ export const useMessageStore = defineStore('messages', () => {
 
   /**
    * Messages to write to the offline copy, per conversation: the upserts of one task (a batch the
-   * outbox sent, a burst of socket events) go in one IndexedDB transaction per conversation.
+   * outbox sent), and those made while that write was in flight (a burst of socket frames, one
+   * task each), go in one IndexedDB transaction per conversation (writeBehind).
    */
   let unwritten = new Map<string, Message[]>()
+  const scheduleWrite = writeBehind(() => {
+    const all = unwritten
+    unwritten = new Map()
+    return Promise.all([...all].map(([conversationId, list]) => localCache.putMessages(conversationId, list)))
+  })
   function keepOffline(m: Message) {
-    if (!unwritten.size) queueMicrotask(writeOffline)
     const list = unwritten.get(m.conversationId)
     if (list) list.push(m)
     else unwritten.set(m.conversationId, [m])
-  }
-  function writeOffline() {
-    const all = unwritten
-    unwritten = new Map()
-    for (const [conversationId, list] of all) void localCache.putMessages(conversationId, list)
+    scheduleWrite()
   }
 
   /** The socket's events about messages. */
@@ -67,7 +69,12 @@ export const useMessageStore = defineStore('messages', () => {
   function merge(m: Message): boolean {
     if (!byConversation.value[m.conversationId]) byConversation.value[m.conversationId] = []
     const list = byConversation.value[m.conversationId]!
-    const i = list.findIndex((x) => x.id === m.id || x.clientId === m.clientId)
+    // Searched raw (no reactive reads per row) and from the end, where a message new on this device
+    // or its second copy (the outbox's answer, then the socket's event) usually is: a thread of
+    // thousands costs a scan of plain objects per upsert, not one tracked read per row.
+    const raw = toRaw(list)
+    let i = raw.length - 1
+    while (i >= 0 && raw[i]!.id !== m.id && raw[i]!.clientId !== m.clientId) i--
     if (i >= 0) {
       list[i] = m
       return false
@@ -157,6 +164,7 @@ export const useMessageStore = defineStore('messages', () => {
   }
 
   function reset() {
+    unwritten = new Map()
     byConversation.value = {}
     loaded.value = {}
     hasOlder.value = {}

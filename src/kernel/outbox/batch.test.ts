@@ -149,6 +149,22 @@ describe('outbox: batch drain', () => {
     expect(outbox.list()).toEqual([])
   })
 
+  it('failed items, even more than a batch of them at the head of the queue, hold up nothing behind them', async () => {
+    const db = await freshDb()
+    const server = fakeServer()
+    const stuck = await queued(db, texts(60, 'f'), { status: 'failed', error: 'This chat has ended' })
+    const items = await queued(db, texts(70))
+    // After the failed ones in sending order (their createdAt is later).
+    for (const [i, item] of items.entries()) await db.put('outbox', { ...item, createdAt: 5000 + i })
+    const outbox = serverOutbox(db, server)
+    await outbox.load()
+    await outbox.flush()
+
+    expect(server.requests.map((r) => (r.body as { messages: Body[] }).messages.length)).toEqual([50, 20])
+    expect(server.thread().map((m) => m.text)).toEqual(texts(70))
+    expect((await pendingNow(db)).map((i) => i.clientId)).toEqual(stuck.map((i) => i.clientId))
+  })
+
   it('a batch whose answer was lost is sent again and stored once (dedupe by clientId)', async () => {
     const db = await freshDb()
     const server = fakeServer()

@@ -444,23 +444,29 @@ export class Outbox {
 
 /**
  * The conversation's first pending item, and the pending items right after it that `joins` lets
- * go with it (up to `max` in all); read with a cursor rather than the whole queue, which can hold
- * thousands of items (with their Blobs) after a long time offline. Failed items are passed over
- * (they wait for Retry and hold up nothing); an item that can't join ends the run.
+ * go with it (up to `max` in all), in one read of at most `max` items rather than the whole queue,
+ * which can hold thousands of items (with their Blobs) after a long time offline. Failed items are
+ * passed over (they wait for Retry and hold up nothing); an item that can't join ends the run.
+ * Only when failed items fill that read does a cursor walk on past them.
  */
 async function pendingRun(
   db: ParleyDatabase, store: OutboxStoreName, conversationId: string, max: number, joins?: (first: OutboxItem, next: OutboxItem) => boolean,
 ): Promise<OutboxItem[]> {
   const range = IDBKeyRange.bound([conversationId, -Infinity], [conversationId, Infinity])
   const run: OutboxItem[] = []
-  let cursor = await db.transaction(store).store.index('byConversation').openCursor(range)
-  while (cursor && run.length < max) {
-    const item = cursor.value
-    if (item.status === 'pending') {
-      if (run[0] && !joins?.(run[0], item)) break
-      run.push(item)
-    }
-    cursor = await cursor.continue()
+  /** Adds `item` if it belongs to the run; false when the run is complete. */
+  const take = (item: OutboxItem): boolean => {
+    if (item.status !== 'pending') return true
+    if (run[0] && !joins?.(run[0], item)) return false
+    run.push(item)
+    return run.length < max
   }
+  const index = db.transaction(store).store.index('byConversation')
+  const first = await index.getAll(range, max)
+  for (const item of first) if (!take(item)) return run
+  if (first.length < max) return run
+  let cursor = await index.openCursor(range)
+  if (cursor) cursor = await cursor.advance(first.length)
+  while (cursor && take(cursor.value)) cursor = await cursor.continue()
   return run
 }

@@ -48,6 +48,7 @@ export class RealtimeSocket {
   private ws: WebSocket | null = null
   private cursor: number | undefined
   private cursorLoaded = false
+  private saving = false
   private attempt = 0
   private readyCount = 0
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -208,7 +209,22 @@ export class RealtimeSocket {
   private advance(cursor: number, force = false) {
     if (!force && this.cursor !== undefined && cursor <= this.cursor) return
     this.cursor = cursor
-    void Promise.resolve(this.opts.cursorStore?.save(cursor)).catch(() => undefined)
+    void this.saveCursor()
+  }
+
+  /**
+   * Saves the latest cursor, one save at a time: frames that arrive while a save is in flight are
+   * covered by the next one, so a burst of frames costs a save or two, not one per frame. A cursor
+   * saved late only means a longer replay.
+   */
+  private async saveCursor() {
+    if (this.saving) return
+    this.saving = true
+    for (let saved: number | undefined; this.cursor !== undefined && this.cursor !== saved;) {
+      saved = this.cursor
+      await Promise.resolve(this.opts.cursorStore?.save(saved)).catch(() => undefined)
+    }
+    this.saving = false
   }
 
   private scheduleReconnect() {
