@@ -4,8 +4,8 @@ import { getDb } from '@/kernel/db'
 import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
 import { isApiError, isNetworkError } from '@/kernel/http/errors'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
+import { lazyBatchSender, sendLater } from '@/kernel/outbox/lazy'
 import { uuid } from '@/kernel/uuid'
-import { batchSender, httpTransport, sendItem } from '@/kernel/outbox/send'
 import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
 const items: ShallowRef<OutboxItem[]> = shallowRef([])
@@ -34,8 +34,9 @@ export function initOutbox(options: Omit<OutboxOptions, 'db' | 'send'> & Partial
   onSentHook = options.onSent
   const outbox = new Outbox({
     db: getDb,
-    send: (item, ctx) => sendItem(item, httpTransport, ctx),
-    batch: batchSender(httpTransport),
+    // The sending code loads when the first item goes (after the first paint).
+    send: sendLater,
+    batch: lazyBatchSender,
     onProgress: setProgress,
     ...options,
     onEnqueued: (item) => {
@@ -125,7 +126,7 @@ async function sendWithoutStorage(input: EnqueueInput): Promise<{ item: OutboxIt
       : {}),
   }
   try {
-    const result = await sendItem(item, httpTransport, { uploaded: async () => undefined, progress: (f) => setProgress(item.clientId, f) })
+    const result = await sendLater(item, { uploaded: async () => undefined, progress: (f) => setProgress(item.clientId, f) })
     onSentHook?.(item, result)
     return { item, settled: { outcome: 'sent', result } }
   } catch (e) {

@@ -7,7 +7,6 @@ import { isApiError, isNetworkError } from '../http/errors'
 import { broadcast, SIGNOUT_SYNC_TAG } from '../messages'
 import { getDb, type ParleyDatabase } from '../db'
 import { Outbox } from '../outbox/outbox'
-import { batchSender, httpTransport, sendItem } from '../outbox/send'
 import { requestBackgroundSync } from '../outbox/sync'
 
 /** settings key (IndexedDB) and localStorage key of a sign-out the server has not heard yet. */
@@ -111,6 +110,15 @@ export function completePendingSignOut(db: () => Promise<ParleyDatabase> = getDb
 async function run(db: () => Promise<ParleyDatabase>): Promise<SignOutState> {
   const pending = await readPendingSignOut(db)
   if (!pending) return 'none'
+  // The sending code loads only now: a page's first screen never needs it (the service worker's
+  // build has it inlined). Not loaded (an update removed the old files, say): try again later.
+  let send: typeof import('../outbox/send')
+  try {
+    send = await import('../outbox/send')
+  } catch {
+    return 'pending'
+  }
+  const { batchSender, httpTransport, sendItem } = send
   try {
     await withDb(db, async (d) => {
       const outbox = new Outbox({ db: async () => d, send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) })

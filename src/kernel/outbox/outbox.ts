@@ -1,6 +1,7 @@
 // Relative imports only: the service worker runs this class too (Background Sync).
 import { isApiError } from '../http/errors'
 import type { ParleyDatabase } from '../db'
+import type { ReplayAck } from '../contract'
 import type { ChatRef, OutboxItem, OutboxKind, OutboxStoreName, OutboxTransfer } from '../db/schema'
 import { uuid } from '../uuid'
 import type { BatchSender, Delivered, SendContext } from './send'
@@ -62,6 +63,22 @@ export interface OutboxOptions {
 }
 
 export type SendOutcome = 'sent' | 'retry' | 'unauthorized' | 'failed'
+
+/** Done, but the chat is out of this agent's sight now: there is nothing to show of it. */
+export const isReplayAck = (d: Delivered): d is ReplayAck => 'outcome' in d
+
+/** Most messages in one batch request (the server's limit). */
+export const BATCH_MAX = 50
+
+const isMessageItem = (item: OutboxItem) => (item.kind ?? 'message') === 'message'
+
+/**
+ * Messages of one conversation (and, on the customer page, one chat token) go together; notes,
+ * End and Transfer always go alone.
+ */
+export function joinsBatch(first: OutboxItem, next: OutboxItem): boolean {
+  return isMessageItem(first) && isMessageItem(next) && first.conversationId === next.conversationId && first.chat?.token === next.chat?.token
+}
 
 /**
  * How a send failure is handled: no answer, 5xx, 408 and 429 are retried later; 401 waits for

@@ -5,6 +5,7 @@ import { ApiError } from '../http/errors'
 import { upload } from '../http/upload'
 import type { Attachment, Conversation, Message, Note, ReplayAck } from '../contract'
 import type { OutboxItem } from '../db/schema'
+import { BATCH_MAX, joinsBatch } from './outbox'
 
 /**
  * What the server answered for an item: the message, the note, or the conversation (End,
@@ -13,8 +14,8 @@ import type { OutboxItem } from '../db/schema'
  */
 export type Delivered = Message | Note | Conversation | ReplayAck
 
-/** Done, but the chat is out of this agent's sight now: there is nothing to show of it. */
-export const isReplayAck = (d: Delivered): d is ReplayAck => 'outcome' in d
+// Kept in outbox.ts (the first screen loads it; this module loads when something is sent).
+export { BATCH_MAX, isReplayAck, joinsBatch } from './outbox'
 
 type Answer<K extends string, T> = { [k in K]?: T } & { ack?: ReplayAck }
 function delivered<K extends string, T extends Delivered>(key: K, body: Answer<K, T>): Delivered {
@@ -104,9 +105,6 @@ export async function sendItem(item: OutboxItem, transport: Transport, ctx: Send
   }
 }
 
-/** Most messages in one batch request (the server's limit). */
-export const BATCH_MAX = 50
-
 /**
  * The server's answer to a batch send: the stored prefix in order (a repeated clientId answers the
  * message stored the first time), and the item it refused, if any (the items after it were not tried).
@@ -139,16 +137,6 @@ export interface BatchSender {
    * request. Rejects (ApiError) when the request as a whole failed: nothing of it counts as sent.
    */
   send: (items: OutboxItem[], ctxFor: (item: OutboxItem) => SendContext) => Promise<BatchOutcome>
-}
-
-const isMessageItem = (item: OutboxItem) => (item.kind ?? 'message') === 'message'
-
-/**
- * Messages of one conversation (and, on the customer page, one chat token) go together; notes,
- * End and Transfer always go alone.
- */
-export function joinsBatch(first: OutboxItem, next: OutboxItem): boolean {
-  return isMessageItem(first) && isMessageItem(next) && first.conversationId === next.conversationId && first.chat?.token === next.chat?.token
 }
 
 /**

@@ -7,7 +7,7 @@ import { isStorageUnavailable } from '@/kernel/db/status'
 import { isApiError } from '@/kernel/http/errors'
 import type { OutboxItem } from '@/kernel/outbox/outbox'
 import type { PublicQueue, QueueStatus } from '@/kernel/contract'
-import { httpTransport, sendItem } from '@/kernel/outbox/send'
+import { sendLater } from '@/kernel/outbox/lazy'
 import { RealtimeSocket } from '@/kernel/realtime/socket'
 import { uuid } from '@/kernel/uuid'
 import { customerApi, customerMessage, deviceKey, signedIdentity, tokenStore, type StartDetails } from './customerApi'
@@ -338,7 +338,7 @@ export function useCustomerChat(address: Ref<string>) {
       unstored.value = unstored.value.map((m) => (m.clientId === clientId ? { ...m, ...change } : m))
     }
     try {
-      const message = (await sendItem(item, httpTransport, { uploaded: async () => undefined, progress: (f) => patchUnstored({ progress: f }) })) as Message
+      const message = (await sendLater(item, { uploaded: async () => undefined, progress: (f) => patchUnstored({ progress: f }) })) as Message
       if (token.value === t) upsert(message)
     } catch (err) {
       const message = isApiError(err) && !err.isTransient ? customerMessage(err) : notStored()

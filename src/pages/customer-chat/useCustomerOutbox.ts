@@ -4,7 +4,7 @@
 import { onBeforeUnmount, shallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from '@/kernel/outbox/outbox'
-import { batchSender, httpTransport, sendItem } from '@/kernel/outbox/send'
+import { lazyBatchSender, sendLater } from '@/kernel/outbox/lazy'
 
 export type CustomerOutboxHooks = Pick<OutboxOptions, 'onSent' | 'onFailed' | 'onUnauthorized'>
 
@@ -17,8 +17,8 @@ export function useCustomerOutbox(hooks: CustomerOutboxHooks) {
   const outbox = new Outbox({
     store: 'chatOutbox',
     db: getDb,
-    send: (item, ctx) => sendItem(item, httpTransport, ctx),
-    batch: batchSender(httpTransport),
+    send: sendLater,
+    batch: lazyBatchSender,
     onProgress: (clientId, fraction) => {
       const next = { ...progress.value }
       if (fraction === null) delete next[clientId]
