@@ -41,7 +41,7 @@ export async function syncOutbox(openDb: () => Promise<ParleyDatabase>, notify: 
 export async function syncSignOut(openDb: () => Promise<ParleyDatabase>): Promise<void> {
   let db: Promise<ParleyDatabase> | null = null
   try {
-    const state = await completePendingSignOut(() => (db ??= openDb()))
+    const state = await completePendingSignOut({ send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) }, () => (db ??= openDb()))
     if (state === 'pending') throw new Error('The sign-out is still waiting for the network')
   } finally {
     if (db) (await (db as Promise<ParleyDatabase>).catch(() => null))?.close()

@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { User } from '@/kernel/contract'
 import { ApiError, isApiError, isNetworkError } from '@/kernel/http/errors'
 import { completePendingSignOut, recordSignOut, type SignOutState } from '@/kernel/account/signOut'
+import { lazyBatchSender, sendLater } from '@/kernel/outbox/lazy'
 import { isChannelMessage, OUTBOX_CHANNEL } from '@/kernel/messages'
 import * as api from './api'
 import { applyUserLocale, i18n } from '@/shared/i18n'
@@ -102,7 +103,7 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Completes a recorded sign-out, if any, and keeps `signOutPending` up to date. */
   async function completeSignOut(): Promise<SignOutState> {
-    const state = await completePendingSignOut()
+    const state = await completePendingSignOut({ send: sendLater, batch: lazyBatchSender })
     signOutPending.value = state === 'pending'
     return state
   }

@@ -4,7 +4,7 @@ import { getDb } from '@/kernel/db'
 import { databaseBlocked, isStorageUnavailable, reportStorageError } from '@/kernel/db/status'
 import { isApiError, isNetworkError } from '@/kernel/http/errors'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions, type Settled } from '@/kernel/outbox/outbox'
-import { lazyBatchSender, sendLater } from '@/kernel/outbox/lazy'
+import { lazyBatchSender, preloadSending, sendLater } from '@/kernel/outbox/lazy'
 import { uuid } from '@/kernel/uuid'
 import { OUTBOX_CHANNEL, requestBackgroundSync, type OutboxChannelMessage } from '@/kernel/outbox/sync'
 
@@ -59,6 +59,7 @@ let loaded: Promise<unknown> = Promise.resolve()
 export function startOutbox(): void {
   const outbox = instance
   if (!outbox || cleanup) return
+  preloadSending()
   void loaded.then(() => outbox.flush()).catch(() => undefined)
 
   // The database opened after all (the other tab closed): show and send what it holds.

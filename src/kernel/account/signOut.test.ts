@@ -17,7 +17,11 @@ vi.mock('../http/client', () => ({
 }))
 
 const { openParleyDb } = await import('../db')
-const { completePendingSignOut, PENDING_SIGNOUT_KEY, readPendingSignOut, recordSignOut } = await import('./signOut')
+const signOut = await import('./signOut')
+const { PENDING_SIGNOUT_KEY, readPendingSignOut, recordSignOut } = signOut
+const { batchSender, httpTransport, sendItem } = await import('../outbox/send')
+const completePendingSignOut = (db: Parameters<typeof signOut.completePendingSignOut>[1]) =>
+  signOut.completePendingSignOut({ send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) }, db)
 
 let n = 0
 beforeEach(() => {

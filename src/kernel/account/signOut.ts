@@ -6,7 +6,7 @@ import { apiVoid } from '../http/client'
 import { isApiError, isNetworkError } from '../http/errors'
 import { broadcast, SIGNOUT_SYNC_TAG } from '../messages'
 import { getDb, type ParleyDatabase } from '../db'
-import { Outbox } from '../outbox/outbox'
+import { Outbox, type OutboxOptions } from '../outbox/outbox'
 import { requestBackgroundSync } from '../outbox/sync'
 
 /** settings key (IndexedDB) and localStorage key of a sign-out the server has not heard yet. */
@@ -97,31 +97,28 @@ const alreadyDone = (e: unknown) => isApiError(e) && (e.status === 404 || e.stat
 let running: Promise<SignOutState> | null = null
 
 /**
+ * How the outbox's items are sent: the page passes its lazily loaded sender (`kernel/outbox/lazy.ts`),
+ * the service worker the sending code itself (`send.ts`; a worker's build can't load chunks later).
+ */
+export type OutboxSenders = Pick<OutboxOptions, 'send' | 'batch'>
+
+/**
  * Completes a recorded sign-out: what the outbox still holds goes first (it was written before),
  * then this device's push registration is removed and the session ended. 'pending' when the
  * server could not be reached (it stays recorded); 'none' when there was nothing to do.
  * One run at a time per context.
  */
-export function completePendingSignOut(db: () => Promise<ParleyDatabase> = getDb): Promise<SignOutState> {
-  running ??= run(db).finally(() => (running = null))
+export function completePendingSignOut(senders: OutboxSenders, db: () => Promise<ParleyDatabase> = getDb): Promise<SignOutState> {
+  running ??= run(senders, db).finally(() => (running = null))
   return running
 }
 
-async function run(db: () => Promise<ParleyDatabase>): Promise<SignOutState> {
+async function run(senders: OutboxSenders, db: () => Promise<ParleyDatabase>): Promise<SignOutState> {
   const pending = await readPendingSignOut(db)
   if (!pending) return 'none'
-  // The sending code loads only now: a page's first screen never needs it (the service worker's
-  // build has it inlined). Not loaded (an update removed the old files, say): try again later.
-  let send: typeof import('../outbox/send')
-  try {
-    send = await import('../outbox/send')
-  } catch {
-    return 'pending'
-  }
-  const { batchSender, httpTransport, sendItem } = send
   try {
     await withDb(db, async (d) => {
-      const outbox = new Outbox({ db: async () => d, send: (item, ctx) => sendItem(item, httpTransport, ctx), batch: batchSender(httpTransport) })
+      const outbox = new Outbox({ db: async () => d, ...senders })
       await outbox.sendAll()
       outbox.dispose()
     }, undefined)

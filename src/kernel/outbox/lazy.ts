@@ -6,6 +6,14 @@ import type { BatchSender, Delivered, SendContext } from './send'
 
 const sending = () => import('./send')
 
+/**
+ * Loads the sending code now (no-op when it is loaded): called once sending starts, so that it is
+ * there before the network may go away (without a service worker in control, a chunk can't load offline).
+ */
+export function preloadSending(): void {
+  sending().catch(() => undefined)
+}
+
 /** `sendItem` over the kernel's HTTP transport; rejects as it does (ApiError), or when the code can't load. */
 export async function sendLater(item: OutboxItem, ctx: SendContext): Promise<Delivered> {
   const m = await sending()

@@ -4,7 +4,7 @@
 import { onBeforeUnmount, shallowRef } from 'vue'
 import { getDb } from '@/kernel/db'
 import { Outbox, type EnqueueInput, type OutboxItem, type OutboxOptions } from '@/kernel/outbox/outbox'
-import { lazyBatchSender, sendLater } from '@/kernel/outbox/lazy'
+import { lazyBatchSender, preloadSending, sendLater } from '@/kernel/outbox/lazy'
 
 export type CustomerOutboxHooks = Pick<OutboxOptions, 'onSent' | 'onFailed' | 'onUnauthorized'>
 
@@ -30,6 +30,8 @@ export function useCustomerOutbox(hooks: CustomerOutboxHooks) {
   outbox.subscribe((list) => (items.value = list))
   /** What a previous page left (IndexedDB may be unavailable: then nothing was kept). */
   const loaded = outbox.load().catch(() => [])
+  // The sending code, right after: it is there when the customer writes, online or not.
+  void loaded.then(preloadSending)
 
   const flush = () => void loaded.then(() => outbox.flush()).catch(() => undefined)
   const onVisible = () => {
