@@ -86,6 +86,7 @@ export class RealtimeSocket {
     this.timer = null
     const ws = this.ws
     this.ws = null
+    this.inbox = []
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, 'bye')
     this.setStatus('closed')
   }
@@ -157,7 +158,7 @@ export class RealtimeSocket {
       } catch {
         return
       }
-      this.handle(frame)
+      this.receive(frame)
     }
     ws.onclose = (ev: CloseEvent) => {
       if (this.ws !== ws) return
@@ -169,6 +170,41 @@ export class RealtimeSocket {
     }
     ws.onerror = () => {
       // onclose follows
+    }
+  }
+
+  /** Frames received, not handled yet (see receive). */
+  private inbox: ServerFrame[] = []
+  private channel: MessageChannel | null = null
+
+  /**
+   * Each frame arrives in a task of its own; they are handled together, in order, in one task
+   * soon after (a MessageChannel message: timers would be throttled in a background tab). A burst
+   * (the events of a batch the outbox sent, a replay) then costs one update of the screen and one
+   * write of the offline copy, not one per frame.
+   */
+  private receive(frame: ServerFrame) {
+    this.inbox.push(frame)
+    if (this.inbox.length > 1) return
+    if (!this.channel) {
+      this.channel = new MessageChannel()
+      this.channel.port1.onmessage = () => this.handleInbox()
+    }
+    this.channel.port2.postMessage(0)
+  }
+
+  private handleInbox() {
+    const frames = this.inbox
+    this.inbox = []
+    for (const frame of frames) {
+      try {
+        this.handle(frame)
+      } catch (e) {
+        // One handler's failure must not drop the frames after it; it is still reported.
+        setTimeout(() => {
+          throw e
+        })
+      }
     }
   }
 
