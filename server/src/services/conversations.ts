@@ -15,7 +15,7 @@ import { announceCustomerRevoked } from './sessions.js'
 import type { AppContext } from './context.js'
 import { conflict, HttpError, notFound } from './errors.js'
 import { withEvents, type Emit } from './events.js'
-import type { EventCause } from './pubsub.js'
+import type { EventCause, Visibility } from './pubsub.js'
 import { canTakeMore, decline, emitUpdated, offerNext } from './routing.js'
 import { provenIdentity } from './identity.js'
 import { offerAnswered } from './presence.js'
@@ -30,10 +30,10 @@ async function lockConversation(trx: Transaction<DB>, ctx: AppContext, id: strin
   return row
 }
 
-async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string, cause?: EventCause): Promise<Conversation> {
+async function emitConversation(trx: Transaction<DB>, emit: Emit, id: string, cause?: EventCause, visibility: Visibility = 'public'): Promise<Conversation> {
   const conversation = await getConversation(trx, id, null)
   if (!conversation) throw notFound('Conversation not found')
-  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility: 'public', data: { conversation }, cause })
+  await emit({ type: 'conversation.updated', conversationId: id, queueId: conversation.queue.id, visibility, data: { conversation }, cause })
   return conversation
 }
 
@@ -555,7 +555,8 @@ async function raiseAgentReceipts(trx: Transaction<DB>, emit: Emit, conv: Conver
   const delivered = Math.min(conv.last_seq, Math.max(conv.agent_delivered_seq, deliveredSeq, read))
   if (delivered === conv.agent_delivered_seq && read === conv.agent_read_seq) return
   await updateConversation(trx, conv.id, { agent_delivered_seq: delivered, agent_read_seq: read })
-  await emitConversation(trx, emit, conv.id)
+  // Only the customer shows receipts: the queue's agents don't get this update.
+  await emitConversation(trx, emit, conv.id, undefined, 'customer')
 }
 
 /** An agent's app received the conversation's messages up to `seq` (see raiseAgentReceipts). */

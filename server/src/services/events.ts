@@ -3,7 +3,7 @@ import type { EventDataByType, EventType, ServerEvent } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import { insertEvent } from '../db/repositories/events.js'
 import type { AppContext } from './context.js'
-import type { EventCause, Published } from './pubsub.js'
+import type { EventCause, Published, Visibility } from './pubsub.js'
 
 /** An event to log and publish: its type with that type's data, and who may see it. */
 export type EventInput = {
@@ -11,7 +11,7 @@ export type EventInput = {
     type: K
     conversationId: string
     queueId: string
-    visibility: 'public' | 'internal'
+    visibility: Visibility
     data: EventDataByType[K]
     /** Why it happened, when the data alone does not say (published, not logged: see Published). */
     cause?: EventCause | undefined

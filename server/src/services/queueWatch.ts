@@ -65,7 +65,8 @@ export function createQueueWatch(ctx: AppContext, log: Log, opts: { debounceMs?:
   }
 
   const unsubscribe = ctx.pubsub.subscribe((p) => {
-    if (p.kind !== 'event') return
+    // Receipts (visibility customer) move nobody in line.
+    if (p.kind !== 'event' || p.visibility === 'customer') return
     if (p.event.type !== 'conversation.created' && p.event.type !== 'conversation.updated') return
     // A transfer moves a waiting customer to another queue: follow it (the old queue moves up too).
     for (const [w, q] of watchers) {

@@ -8,7 +8,7 @@ import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
 import { countEvents, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
-import type { Published, RevokeReason } from './pubsub.js'
+import type { Published, RevokeReason, Visibility } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 import { withSignedUrls } from './signedUrls.js'
 import { createQueueWatch, type QueueWatcher } from './queueWatch.js'
@@ -317,10 +317,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     }, opts.helloTimeoutMs)
     helloTimer.unref()
 
-    const visible = (p: { queueId: string; conversationId: string; visibility: 'public' | 'internal' }): boolean => {
+    const visible = (p: { queueId: string; conversationId: string; visibility: Visibility }): boolean => {
       if (!identity) return false
-      if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility === 'public'
-      return identity.queueIds.has(p.queueId)
+      if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility !== 'internal'
+      return p.visibility !== 'customer' && identity.queueIds.has(p.queueId)
     }
 
     /** Customers get the public shape of a conversation, never the agents' one, and signed file URLs. */
@@ -359,7 +359,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         if (identity?.kind === 'agent' && (identity.user.id === p.user.id || identity.user.role === 'admin')) send({ type: 'user', user: p.user })
         return
       }
-      if (p.kind === 'event' && !replaying) supervise(p.event)
+      if (p.kind === 'event' && !replaying && p.visibility !== 'customer') supervise(p.event)
       if (p.kind === 'typing') {
         // Typing goes to the other side only.
         const side = identity?.kind === 'customer' ? 'customer' : 'agent'

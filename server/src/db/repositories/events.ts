@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { EventData, EventType, ServerEvent } from '../../api-types.js'
 import type { DbKind } from '../index.js'
-import type { DB, EventsTable } from '../schema.js'
+import type { DB, EventsTable, EventVisibility } from '../schema.js'
 
 /**
  * PostgreSQL: an event's place in the stream (`pos`, the id clients see and hold as their cursor) is
@@ -16,7 +16,7 @@ export const EVENTS_PER_TRANSACTION = 4096
 export interface StoredEvent {
   event: ServerEvent
   queueId: string
-  visibility: 'public' | 'internal'
+  visibility: EventVisibility
 }
 
 /** The column that orders the stream: `pos` on PostgreSQL, the id on SQLite (one writer, ids in commit order). */
@@ -43,7 +43,7 @@ const toStored = (r: Selectable<EventsTable>): StoredEvent => ({ event: toServer
 export async function insertEvent(
   db: Kysely<DB>,
   kind: DbKind,
-  e: { type: EventType; conversationId: string; queueId: string; visibility: 'public' | 'internal'; data: EventData; createdAt: number },
+  e: { type: EventType; conversationId: string; queueId: string; visibility: EventVisibility; data: EventData; createdAt: number },
   index: number,
 ): Promise<number> {
   if (!(index >= 0 && index < EVENTS_PER_TRANSACTION)) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
@@ -96,9 +96,9 @@ type Scope = { queueIds: string[] } | { conversationId: string }
 /** The log between two places, in the caller's scope (undefined: nothing can match). */
 function inRange(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope) {
   let q = db.selectFrom('events').where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
-  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
+  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', 'in', ['public', 'customer'])
   if (scope.queueIds.length === 0) return undefined
-  q = q.where('queue_id', 'in', scope.queueIds)
+  q = q.where('queue_id', 'in', scope.queueIds).where('visibility', '!=', 'customer')
   return q
 }
 

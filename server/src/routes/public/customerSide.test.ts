@@ -219,6 +219,34 @@ describe('receipts: what the agent received and read, as the customer sees it', 
     sock.close()
     agentSock.close()
   })
+
+  it('receipts reach the customer only: live and in a replay; agents get no update for them', async () => {
+    const agent = await signedInAgent(s, 'watcher', ['support'])
+    const chat = await startChat(s.url)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'hello' })
+    const agentSock = await TestSocket.open(s.url, {}, agent.cookie)
+    const ready = await agentSock.until((f) => f.type === 'ready')
+    const cursor = ready.type === 'ready' ? ready.cursor : 0
+    const customerSock = await TestSocket.open(s.url, { token: chat.token })
+    await customerSock.until((f) => f.type === 'ready')
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'anyone?' })
+    const delivered = (f: ServerFrame) => f.type === 'event' && f.event.type === 'conversation.updated' && (f.event.data.conversation as PublicConversation).agentDeliveredSeq === 2
+    await customerSock.until(delivered)
+    // The agent's message frame came, and no conversation.updated after it (the receipt was the only change).
+    const agentEvents = agentSock.events()
+    const at = agentEvents.findIndex((e) => e.type === 'message.created' && e.data.message.text === 'anyone?')
+    expect(at).toBeGreaterThanOrEqual(0)
+    expect(agentEvents.slice(at + 1).filter((e) => e.type === 'conversation.updated')).toEqual([])
+    // Replays: the customer's includes the receipt, the agent's does not.
+    const customerAgain = await TestSocket.open(s.url, { token: chat.token, cursor })
+    await customerAgain.until((f) => f.type === 'ready')
+    expect(customerAgain.frames.some(delivered)).toBe(true)
+    const agentAgain = await TestSocket.open(s.url, { cursor }, agent.cookie)
+    await agentAgain.until((f) => f.type === 'ready')
+    expect(agentAgain.events().some((e) => e.type === 'message.created' && e.data.message.text === 'anyone?')).toBe(true)
+    expect(agentAgain.events().filter((e) => e.type === 'conversation.updated')).toEqual([])
+    for (const x of [agentSock, customerSock, customerAgain, agentAgain]) x.close()
+  })
 })
 
 describe('a record to keep: transcript and rating', () => {
