@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note, ReassignAction } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import {
-  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockHeldBy,
+  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockConversationRows, lockHeldBy, setAgentDelivered,
   revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf, type ConversationRow,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
@@ -50,7 +50,7 @@ interface NewMessage {
 async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
   const { id, waitingChanged } = await insertNextMessage(trx, m)
   if (m.attachmentIds?.length) await linkFiles(trx, id, m)
-  const message = await getMessageByClientId(trx, m.clientId)
+  const message = await getMessageByClientId(trx, m.clientId, m.attachmentIds?.length ? 'read' : 'none')
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
   // Lists show how long the customer has waited: they hear when the wait starts or ends.
@@ -555,17 +555,40 @@ async function raiseAgentReceipts(trx: Transaction<DB>, emit: Emit, conv: Conver
   const delivered = Math.min(conv.last_seq, Math.max(conv.agent_delivered_seq, deliveredSeq, read))
   if (delivered === conv.agent_delivered_seq && read === conv.agent_read_seq) return
   await updateConversation(trx, conv.id, { agent_delivered_seq: delivered, agent_read_seq: read })
-  // Only the customer shows receipts: the queue's agents don't get this update.
-  await emitConversation(trx, emit, conv.id, undefined, 'customer')
+  await emitAgentReceipts(emit, conv, delivered, read)
 }
 
-/** An agent's app received the conversation's messages up to `seq` (see raiseAgentReceipts). */
-export async function markAgentDelivered(ctx: AppContext, conversationId: string, seq: number): Promise<void> {
-  await withEvents(ctx, async (trx, emit) => {
-    const conv = await lockConversation(trx, ctx, conversationId)
-    if (seq <= conv.agent_delivered_seq) return
-    await raiseAgentReceipts(trx, emit, conv, seq, 0)
-  })
+/**
+ * Only the customer shows these receipts: the event is theirs alone (visibility `customer`), and
+ * carries the two markers rather than the whole conversation (no read back).
+ */
+function emitAgentReceipts(emit: Emit, conv: { id: string; queue_id: string }, delivered: number, read: number) {
+  return emit({ type: 'agentReceipts.updated', conversationId: conv.id, queueId: conv.queue_id, visibility: 'customer', data: { agentDeliveredSeq: delivered, agentReadSeq: read } })
+}
+
+/** Conversations per transaction in markAgentDelivered. */
+const DELIVERED_CHUNK = 200
+
+/**
+ * Agents' apps received these conversations' messages up to the given seq (conversation id →
+ * seq; see raiseAgentReceipts). All of them in one transaction per DELIVERED_CHUNK: the rows are
+ * locked in id order (as everywhere that locks several), moved in one statement, and their events
+ * written in one. Gone conversations are skipped.
+ */
+export async function markAgentDelivered(ctx: AppContext, marks: ReadonlyMap<string, number>): Promise<void> {
+  const ids = [...marks.keys()].sort()
+  for (let i = 0; i < ids.length; i += DELIVERED_CHUNK) {
+    const chunk = ids.slice(i, i + DELIVERED_CHUNK)
+    await withEvents(ctx, async (trx, emit) => {
+      const moves: { conv: ConversationRow; delivered: number }[] = []
+      for (const conv of await lockConversationRows(trx, ctx.kind, chunk)) {
+        const delivered = Math.min(conv.last_seq, Math.max(conv.agent_delivered_seq, marks.get(conv.id)!, conv.agent_read_seq))
+        if (delivered > conv.agent_delivered_seq) moves.push({ conv, delivered })
+      }
+      await setAgentDelivered(trx, moves.map((m) => ({ id: m.conv.id, seq: m.delivered })))
+      for (const m of moves) await emitAgentReceipts(emit, m.conv, m.delivered, m.conv.agent_read_seq)
+    })
+  }
 }
 
 /**

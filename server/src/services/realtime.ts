@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { RawData, WebSocket } from 'ws'
 import type { ClientFrame, FileRules, ServerEvent, ServerFrame, User } from '../api-types.js'
 import { agentCanSee, conversationState, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
@@ -17,6 +18,26 @@ import { createQueueWatch, type QueueWatcher } from './queueWatch.js'
 const frameCache = new WeakMap<ServerEvent, string>()
 /** The `supervisor` frame of an event, serialised once for every admin socket of this process. */
 const supervisorFrames = new WeakMap<ServerEvent, string>()
+
+/**
+ * Sockets whose event frames wait for the end of this tick, to leave in one write each. The bus
+ * hands over events in runs (a page of the log on PostgreSQL, a transaction's events), and each
+ * `ws.send` alone is one writev: the biggest share of a busy process's time (bench/delivery.ts,
+ * --cpu-prof). `ws` has no public cork; its `_socket` is the net.Socket it writes to (ws 8), and
+ * without one this does nothing.
+ */
+const corked = new Set<Duplex>()
+function corkForThisTick(ws: WebSocket) {
+  const raw = (ws as unknown as { _socket?: Duplex | null })._socket
+  if (!raw || typeof raw.cork !== 'function' || corked.has(raw)) return
+  if (corked.size === 0) process.nextTick(uncorkAll)
+  raw.cork()
+  corked.add(raw)
+}
+function uncorkAll() {
+  for (const s of corked) s.uncork()
+  corked.clear()
+}
 
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
@@ -346,6 +367,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         text = JSON.stringify({ type: 'event', event: shaped } satisfies ServerFrame)
         frameCache.set(shaped, text)
       }
+      corkForThisTick(socket)
       socket.send(text)
       if (identity?.kind === 'agent' && shaped.type === 'message.created' && shaped.data.message.authorKind === 'customer') {
         queueWatch.delivered(shaped.conversationId, shaped.data.message.seq)

@@ -222,9 +222,10 @@ export async function listMessages(db: Kysely<DB>, conversationId: string, opts:
   return rows.reverse().map((r) => toMessage(r, files))
 }
 
-export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Promise<Message | undefined> {
+export async function getMessageByClientId(db: Kysely<DB>, clientId: string, attachments: 'read' | 'none' = 'read'): Promise<Message | undefined> {
   const row = await messageQuery(db).where('m.client_id', '=', clientId).executeTakeFirst()
-  return row && toMessage(row, await attachmentsFor(db, [row.id]))
+  // 'none': the caller knows it has none (it just stored it without files): one query less per send.
+  return row && toMessage(row, attachments === 'read' ? await attachmentsFor(db, [row.id]) : new Map())
 }
 
 /**
@@ -237,6 +238,24 @@ export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id
   let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
   if (kind === 'postgres') q = q.forUpdate()
   return q.executeTakeFirst()
+}
+
+/** Several conversation rows, locked in id order on PostgreSQL (so two such locks can't deadlock). */
+export async function lockConversationRows(trx: Transaction<DB>, kind: DbKind, ids: string[]) {
+  if (ids.length === 0) return []
+  let q = trx.selectFrom('conversations').selectAll().where('id', 'in', ids).orderBy('id')
+  if (kind === 'postgres') q = q.forUpdate()
+  return q.execute()
+}
+
+/** Sets agent_delivered_seq of each listed conversation, in one statement. */
+export async function setAgentDelivered(trx: Transaction<DB>, marks: { id: string; seq: number }[]): Promise<void> {
+  if (marks.length === 0) return
+  const cases = sql.join(marks.map((m) => sql`when ${m.id} then cast(${m.seq} as integer)`), sql` `)
+  await trx.updateTable('conversations')
+    .set({ agent_delivered_seq: sql<number>`case "id" ${cases} else "agent_delivered_seq" end` })
+    .where('id', 'in', marks.map((m) => m.id))
+    .execute()
 }
 
 /** A conversation row as stored (what lockConversationRow returns). */

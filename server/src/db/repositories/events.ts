@@ -67,6 +67,42 @@ export async function insertEvent(
   return Number(row.pos)
 }
 
+/** Rows per statement in insertEvents (7 parameters each: far below either database's limit). */
+const INSERT_CHUNK = 500
+
+/**
+ * Appends a transaction's events to the log in order, in one statement per INSERT_CHUNK (the same
+ * places as insertEvent with index 0, 1, …; at most EVENTS_PER_TRANSACTION in all).
+ * @returns their places, in the order given
+ */
+export async function insertEvents(
+  db: Kysely<DB>,
+  kind: DbKind,
+  list: { type: EventType; conversationId: string; queueId: string; visibility: EventVisibility; data: EventData; createdAt: number }[],
+): Promise<number[]> {
+  if (list.length > EVENTS_PER_TRANSACTION) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
+  if (list.length === 1) return [await insertEvent(db, kind, list[0]!, 0)]
+  const places: number[] = []
+  for (let from = 0; from < list.length; from += INSERT_CHUNK) {
+    const values = list.slice(from, from + INSERT_CHUNK).map((e, i) => ({
+      type: e.type,
+      conversation_id: e.conversationId,
+      queue_id: e.queueId,
+      visibility: e.visibility,
+      payload: JSON.stringify(e.data),
+      created_at: e.createdAt,
+      ...(kind === 'postgres' ? { pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${from + i}` } : {}),
+    }))
+    // Rows go in in the order given: SQLite numbers them upwards, PostgreSQL places them by index,
+    // so sorting the returned places restores that order whatever order RETURNING uses.
+    const rows = kind === 'sqlite'
+      ? (await db.insertInto('events').values(values).returning('id').execute()).map((r) => Number(r.id))
+      : (await db.insertInto('events').values(values).returning('pos').execute()).map((r) => Number(r.pos))
+    places.push(...rows.sort((a, b) => a - b))
+  }
+  return places
+}
+
 /**
  * PostgreSQL: every event placed below the returned position is final (committed or rolled back):
  * the oldest transaction still running, × EVENTS_PER_TRANSACTION. Events at or above it may still
