@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely'
 import type { AuthorKind, Conversation, Message, Note, ReassignAction } from '../api-types.js'
 import type { DB } from '../db/schema.js'
 import {
-  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, lockConversationRow, lockConversationRows, lockHeldBy, setAgentDelivered,
+  clearDeclines, conversationByTokenHash, isQueueMember, conversationsByTokenHashes, getConversation, getMessageByClientId, insertConversation, insertedMessage, lockConversationRow, lockConversationRows, lockHeldBy, setAgentDelivered,
   revokeTokenOf, transferredWithKey, updateConversation, updateConversationIf, type ConversationRow,
 } from '../db/repositories/conversations.js'
 import { linkAttachments } from '../db/repositories/attachments.js'
@@ -48,13 +48,15 @@ interface NewMessage {
 
 /** Appends a message inside a transaction that already holds the conversation's lock. */
 async function appendMessage(trx: Transaction<DB>, emit: Emit, queueId: string, m: NewMessage): Promise<Message> {
-  const { id, waitingChanged } = await insertNextMessage(trx, m)
-  if (m.attachmentIds?.length) await linkFiles(trx, id, m)
-  const message = await getMessageByClientId(trx, m.clientId, m.attachmentIds?.length ? 'read' : 'none')
+  const inserted = await insertNextMessage(trx, m)
+  const withFiles = !!m.attachmentIds?.length
+  if (withFiles) await linkFiles(trx, inserted.id, m)
+  // Read back only what the insert doesn't tell: files, an agent's name (one statement less per customer message).
+  const message = (!withFiles && insertedMessage(m, inserted)) || await getMessageByClientId(trx, m.clientId, withFiles ? 'read' : 'none')
   if (!message) throw new Error('message vanished after insert')
   await emit({ type: 'message.created', conversationId: m.conversationId, queueId, visibility: 'public', data: { message } })
   // Lists show how long the customer has waited: they hear when the wait starts or ends.
-  if (waitingChanged) await emitConversation(trx, emit, m.conversationId, 'waiting')
+  if (inserted.waitingChanged) await emitConversation(trx, emit, m.conversationId, 'waiting')
   return message
 }
 

@@ -214,6 +214,22 @@ function toMessage(r: MessageRow, attachments: Map<string, Attachment[]>): Messa
   }
 }
 
+/**
+ * The message insertNextMessage just stored, as getMessageByClientId would read it back, without
+ * reading it: a customer's (named by the conversation's contact name) or a system line, with no
+ * files. Undefined for an agent's (their display name is read back with it).
+ */
+export function insertedMessage(
+  m: { conversationId: string; clientId: string; authorKind: AuthorKind; text: string },
+  ins: { id: string; seq: number; createdAt: number; contactName: string },
+): Message | undefined {
+  if (m.authorKind === 'agent') return undefined
+  return toMessage({
+    id: ins.id, conversation_id: m.conversationId, seq: ins.seq, client_id: m.clientId, author_kind: m.authorKind, text: m.text,
+    created_at: ins.createdAt, display_name: null, customer_name: ins.contactName,
+  }, new Map())
+}
+
 export async function listMessages(db: Kysely<DB>, conversationId: string, opts: { beforeSeq?: number; limit: number }): Promise<Message[]> {
   let q = messageQuery(db).where('m.conversation_id', '=', conversationId)
   if (opts.beforeSeq !== undefined) q = q.where('m.seq', '<', opts.beforeSeq)
