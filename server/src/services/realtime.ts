@@ -13,6 +13,7 @@ import type { Published, RevokeReason, Visibility } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 import { withSignedUrls } from './signedUrls.js'
 import { createQueueWatch, type QueueWatcher } from './queueWatch.js'
+import { createSocketRouter, type RouteHandle } from './socketRouter.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
 const frameCache = new WeakMap<ServerEvent, string>()
@@ -194,7 +195,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     }
   }
 
+  // One subscription for the whole process: the router hands each message to the sockets it may concern.
+  const router = createSocketRouter()
   const unsubscribe = ctx.pubsub.subscribe((p) => {
+    router.dispatch(p)
     if (p.kind === 'control' && p.control === 'settings.changed') {
       rulesVersion++
       fileRules = undefined
@@ -293,7 +297,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     let replaying = true
     let lastSent = 0
     const buffer: StoredEvent[] = []
-    let unsubscribeEvents: (() => void) | undefined
+    let route: RouteHandle | undefined
     let expiryTimer: ReturnType<typeof setTimeout> | undefined
     // Frames after hello run one at a time, in order, once hello is done.
     let chain: Promise<void> = Promise.resolve()
@@ -412,7 +416,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
       if (kind === 'user.deactivated') return conn.fail('deactivated', REVOKED_MESSAGE.deactivated, CLOSE.unauthorized)
       const agent = identity
-      queueIdsOf(ctx.db, agent.user.id).then((ids) => { agent.queueIds = new Set(ids) }, () => undefined)
+      queueIdsOf(ctx.db, agent.user.id).then((ids) => {
+        agent.queueIds = new Set(ids)
+        route?.update()
+      }, () => undefined)
     }
 
     /** Closes the socket when its session runs out (sessions last 30 days: re-armed past 24.8). */
@@ -439,7 +446,11 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       }
       if (conn.closed) return
       if (identity.kind === 'agent') armExpiry(sessionEnds)
-      unsubscribeEvents = ctx.pubsub.subscribe(onPublished)
+      const who = identity
+      route = router.add({
+        keys: () => (who.kind === 'customer' ? { kind: 'customer', conversationId: who.conversationId } : { kind: 'agent', queueIds: who.queueIds, admin: who.user.role === 'admin' }),
+        handle: onPublished,
+      })
       // The replay reads the log up to where the bus stood when this socket subscribed: every later
       // event reaches onPublished (buffered until the replay is sent). On PostgreSQL that is below
       // the horizon of running transactions (pgPubSub.ts), so a cursor given out is never passed by
@@ -591,7 +602,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       conn.closed = true
       clearTimeout(helloTimer)
       clearTimeout(expiryTimer)
-      unsubscribeEvents?.()
+      route?.remove()
       if (watcher) queueWatch.remove(watcher)
       clearViewing()
     })
