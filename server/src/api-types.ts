@@ -230,6 +230,8 @@ export type EventType =
   | 'receipts.updated'
   /** An agent's read marker moved (on any of their devices). */
   | 'read.updated'
+  /** Customers only: what the agents' apps received and read (the receipts on the customer's messages). */
+  | 'agentReceipts.updated'
 
 /** What each event type carries in `data`. */
 export interface EventDataByType {
@@ -241,6 +243,8 @@ export interface EventDataByType {
   'note.created': { note: Note }
   'receipts.updated': { deliveredSeq: number; readSeq: number }
   'read.updated': { userId: string; lastReadSeq: number }
+  /** The conversation's agentDeliveredSeq and agentReadSeq after the move (they only grow). */
+  'agentReceipts.updated': { agentDeliveredSeq: number; agentReadSeq: number }
 }
 
 /** An event of the log and the socket: a union keyed on `type`, so `switch (event.type)` narrows `data`. */

@@ -32,10 +32,45 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     file.pragma('synchronous = NORMAL')
     file.pragma('foreign_keys = ON')
     file.pragma('busy_timeout = 5000')
-    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: file }) })
+    db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingStatements(file) }) })
   }
   await migrate(db, kind)
   return { db, kind, close: () => db.destroy() }
+}
+
+/** How many distinct SQL texts keep their prepared statement (an `in (?, ?, …)` list makes a text per length). */
+const STATEMENT_CACHE = 500
+
+/**
+ * better-sqlite3 behind Kysely with its prepared statements kept: Kysely's SQLite driver prepares
+ * every query again (about a third of the database time of a message send, bench/delivery.ts with
+ * --cpu-prof). A statement is reused only when it is not busy (a `.stream()` iterating it);
+ * SQLite re-prepares a kept statement by itself after a schema change (sqlite3_prepare_v2).
+ * Least recently used texts are dropped past STATEMENT_CACHE.
+ */
+function cachingStatements(file: import('better-sqlite3').Database): { prepare(sql: string): import('better-sqlite3').Statement; close(): void } {
+  const statements = new Map<string, import('better-sqlite3').Statement>()
+  return {
+    prepare(sql) {
+      const kept = statements.get(sql)
+      if (kept && !kept.busy) {
+        // Most recently used last: re-insert.
+        statements.delete(sql)
+        statements.set(sql, kept)
+        return kept
+      }
+      const stmt = file.prepare(sql)
+      if (!kept) {
+        statements.set(sql, stmt)
+        if (statements.size > STATEMENT_CACHE) statements.delete(statements.keys().next().value!)
+      }
+      return stmt
+    },
+    close() {
+      statements.clear()
+      file.close()
+    },
+  }
 }
 
 async function migrate(db: Kysely<DB>, kind: DbKind): Promise<void> {

@@ -132,7 +132,7 @@ export interface EventsTable {
   conversation_id: string
   queue_id: string
   /** 'public' reaches the customer too; 'internal' only agents. */
-  visibility: 'public' | 'internal'
+  visibility: EventVisibility
   payload: string
   created_at: number
 }
@@ -245,3 +245,6 @@ export interface DB {
   push_devices: PushDevicesTable
   rate_limits: RateLimitsTable
 }
+
+/** Who may see an event: see services/pubsub.ts Visibility. */
+export type EventVisibility = 'public' | 'internal' | 'customer'

@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely'
 import type { EventDataByType, EventType, ServerEvent } from '../api-types.js'
 import type { DB } from '../db/schema.js'
-import { insertEvent } from '../db/repositories/events.js'
+import { insertEvents } from '../db/repositories/events.js'
 import type { AppContext } from './context.js'
-import type { EventCause, Published } from './pubsub.js'
+import type { EventCause, Published, Visibility } from './pubsub.js'
 
 /** An event to log and publish: its type with that type's data, and who may see it. */
 export type EventInput = {
@@ -11,7 +11,7 @@ export type EventInput = {
     type: K
     conversationId: string
     queueId: string
-    visibility: 'public' | 'internal'
+    visibility: Visibility
     data: EventDataByType[K]
     /** Why it happened, when the data alone does not say (published, not logged: see Published). */
     cause?: EventCause | undefined
@@ -41,10 +41,11 @@ export async function withEvents<T>(
       pending.push({ e, createdAt: Date.now() })
     }
     const value = await fn(trx, emit)
+    // All of them in one statement (a batch send writes dozens).
+    const ids = await insertEvents(trx, ctx.kind, pending.map(({ e, createdAt }) => ({ ...e, createdAt })))
     for (const [index, { e, createdAt }] of pending.entries()) {
-      const id = await insertEvent(trx, ctx.kind, { ...e, createdAt }, index)
       // The input pairs type and data already; TypeScript can't follow the pair through the spread.
-      const event = { id, type: e.type, conversationId: e.conversationId, createdAt, data: e.data } as ServerEvent
+      const event = { id: ids[index]!, type: e.type, conversationId: e.conversationId, createdAt, data: e.data } as ServerEvent
       published.push({ kind: 'event', event, queueId: e.queueId, conversationId: e.conversationId, visibility: e.visibility, ...(e.cause ? { cause: e.cause } : {}) })
     }
     return value

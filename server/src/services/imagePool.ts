@@ -13,6 +13,9 @@ export interface ImagePoolOptions {
 
 export const defaultImagePool = (): ImagePoolOptions => ({ threads: Math.max(1, Math.min(4, availableParallelism() - 1)), queue: 16 })
 
+/** How much lower the image threads' CPU priority is than the event loop's (nice(2) increment). */
+const IMAGE_NICE = 10
+
 /** Seconds a client is told to wait when the pool is full (Retry-After). */
 export const BUSY_RETRY_SECONDS = 5
 
@@ -40,6 +43,11 @@ export function createImagePool(opts: ImagePoolOptions): ImagePool {
       minThreads: 0,
       maxThreads: opts.threads,
       idleTimeout: 60_000,
+      // Decoding waits for the chat, not the other way round: the threads run at a lower CPU priority
+      // (nice +10, about a tenth of a busy core's time when the event loop wants it; through piscina's
+      // optional @napi-rs/nice, which npm installs with it on Linux, macOS and Windows). Threads libvips
+      // starts from them inherit it.
+      niceIncrement: IMAGE_NICE,
       ...(ts ? { execArgv: [...process.execArgv.filter((a) => a !== '--import' && a !== 'tsx'), '--import', 'tsx'] } : {}),
     })
   }

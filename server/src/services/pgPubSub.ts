@@ -56,6 +56,8 @@ export async function createPgPubSub(
   let closed = false
   // Messages (not events) are delivered in the order their notifications arrived.
   let chain = Promise.resolve()
+  // The backend process id(s) of our notifying connection: a notification carries its sender's.
+  const ownBackends = new Set<number>()
 
   const dispatch = (msg: Published) => { for (const h of handlers) h(msg) }
 
@@ -126,7 +128,10 @@ export async function createPgPubSub(
     c.on('notification', (n) => {
       if (n.channel !== CHANNEL || !n.payload) return
       const w = JSON.parse(n.payload) as Wire
-      if (w.k === 'wake') wake()
+      // Our own wake comes back too: this process read its log when it published (one read less per commit).
+      if (w.k === 'wake') {
+        if (!ownBackends.has(n.processId)) wake()
+      }
       else chain = chain.then(() => dispatch(w.msg)).catch(log)
     })
     c.on('error', (err) => {
@@ -145,6 +150,7 @@ export async function createPgPubSub(
   // transaction (a revocation before the control message that explains it). What is published
   // while a batch is on its way goes in the next batch; wakes in one batch collapse into one.
   const notifier = new pg.Pool({ connectionString, max: 1 })
+  notifier.on('connect', (c) => { ownBackends.add((c as unknown as { processID: number }).processID) })
   const WAKE = JSON.stringify({ k: 'wake' } satisfies Wire)
   let queued: string[] = []
   let wakeQueued = false

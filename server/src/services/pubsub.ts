@@ -1,3 +1,4 @@
+import type { EventVisibility } from '../db/schema.js'
 import type { ServerEvent, ServerFrame, User } from '../api-types.js'
 
 /**
@@ -11,7 +12,7 @@ export type Published =
    * `cause`: why, when the event's data does not say it; read by the push policy only (the same
    * process, services/app.ts onCommitted), neither logged nor sent to clients.
    */
-  | { kind: 'event'; event: ServerEvent; queueId: string; conversationId: string; visibility: 'public' | 'internal'; cause?: EventCause }
+  | { kind: 'event'; event: ServerEvent; queueId: string; conversationId: string; visibility: Visibility; cause?: EventCause }
   /** Typing is not stored and not replayed; `from` keeps it from echoing to the sender's side. */
   | { kind: 'typing'; frame: Extract<ServerFrame, { type: 'typing' }>; queueId: string; conversationId: string; from: 'agent' | 'customer' }
   /** Account changes that open sockets must act on at once. */
@@ -28,6 +29,14 @@ export type Published =
    * `cause` 'missed_offers': the server set them Away (the push policy tells them, in the process that committed).
    */
   | { kind: 'user'; user: User; cause?: 'missed_offers' }
+
+/**
+ * Who may see an event (besides the queue rule): `public` the conversation's customer and the
+ * queue's agents; `internal` the agents only (notes, read markers); `customer` the customer only
+ * (the Delivered/Read receipts on their messages, which no agent shows: sending those to every
+ * agent of the queue doubled the frames of each customer message, bench/delivery.ts).
+ */
+export type Visibility = EventVisibility
 
 /**
  * Why an event happened, when its data does not say: `transfer`: an agent (or a supervisor)

@@ -57,7 +57,7 @@ export function createPushPolicy(db: Kysely<DB>): (p: Published) => Promise<Noti
       }]
     }
     if (p.kind !== 'event') return []
-    if (p.cause === 'waiting') return []
+    if (p.cause === 'waiting' || p.visibility === 'customer') return []
     const { event } = p
     if (event.type === 'message.created') {
       const m: Message = event.data.message

@@ -31,7 +31,7 @@ export interface QueueWatch {
  * queue and change, coalesced over `debounceMs`, however many customers wait.
  *
  * It also coalesces "an agent's app received this customer message" into one write per
- * conversation per `debounceMs` (services/conversations.ts markAgentDelivered).
+ * conversation per `debounceMs`, all conversations of a flush in one transaction (services/conversations.ts markAgentDelivered).
  */
 export function createQueueWatch(ctx: AppContext, log: Log, opts: { debounceMs?: number; refreshMs?: number } = {}): QueueWatch {
   const debounceMs = opts.debounceMs ?? 150
@@ -65,7 +65,8 @@ export function createQueueWatch(ctx: AppContext, log: Log, opts: { debounceMs?:
   }
 
   const unsubscribe = ctx.pubsub.subscribe((p) => {
-    if (p.kind !== 'event') return
+    // Receipts (visibility customer) move nobody in line.
+    if (p.kind !== 'event' || p.visibility === 'customer') return
     if (p.event.type !== 'conversation.created' && p.event.type !== 'conversation.updated') return
     // A transfer moves a waiting customer to another queue: follow it (the old queue moves up too).
     for (const [w, q] of watchers) {
@@ -86,9 +87,10 @@ export function createQueueWatch(ctx: AppContext, log: Log, opts: { debounceMs?:
   let deliveredTimer: ReturnType<typeof setTimeout> | undefined
   function flushDelivered() {
     deliveredTimer = undefined
-    const marks = [...pendingDelivered]
+    const marks = new Map(pendingDelivered)
     pendingDelivered.clear()
-    for (const [id, seq] of marks) markAgentDelivered(ctx, id, seq).catch((err: unknown) => log.error({ err }, 'delivered receipt failed'))
+    // One transaction for all of them (a busy process has dozens per flush).
+    markAgentDelivered(ctx, marks).catch((err: unknown) => log.error({ err }, 'delivered receipt failed'))
   }
 
   return {

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream'
 import type { RawData, WebSocket } from 'ws'
 import type { ClientFrame, FileRules, ServerEvent, ServerFrame, User } from '../api-types.js'
 import { agentCanSee, conversationState, queueIdsOf, toPublicConversation } from '../db/repositories/conversations.js'
@@ -8,15 +9,36 @@ import type { AppContext } from './context.js'
 import { conversationIdForToken, hashToken, liveCustomerTokens } from './conversations.js'
 import { countEvents, latestEventId, readEvents, type StoredEvent } from '../db/repositories/events.js'
 import { parseClientFrame } from './frames.js'
-import type { Published, RevokeReason } from './pubsub.js'
+import type { Published, RevokeReason, Visibility } from './pubsub.js'
 import { getFileRules } from './fileRules.js'
 import { withSignedUrls } from './signedUrls.js'
 import { createQueueWatch, type QueueWatcher } from './queueWatch.js'
+import { createSocketRouter, type RouteHandle } from './socketRouter.js'
 
 /** Event frames as sent, keyed by the event object that all sockets share. */
 const frameCache = new WeakMap<ServerEvent, string>()
 /** The `supervisor` frame of an event, serialised once for every admin socket of this process. */
 const supervisorFrames = new WeakMap<ServerEvent, string>()
+
+/**
+ * Sockets whose event frames wait for the end of this tick, to leave in one write each. The bus
+ * hands over events in runs (a page of the log on PostgreSQL, a transaction's events), and each
+ * `ws.send` alone is one writev: the biggest share of a busy process's time (bench/delivery.ts,
+ * --cpu-prof). `ws` has no public cork; its `_socket` is the net.Socket it writes to (ws 8), and
+ * without one this does nothing.
+ */
+const corked = new Set<Duplex>()
+function corkForThisTick(ws: WebSocket) {
+  const raw = (ws as unknown as { _socket?: Duplex | null })._socket
+  if (!raw || typeof raw.cork !== 'function' || corked.has(raw)) return
+  if (corked.size === 0) process.nextTick(uncorkAll)
+  raw.cork()
+  corked.add(raw)
+}
+function uncorkAll() {
+  for (const s of corked) s.uncork()
+  corked.clear()
+}
 
 /** Past this many missed events a client is told to reload instead of replaying. */
 const MAX_REPLAY = 2000
@@ -173,7 +195,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     }
   }
 
+  // One subscription for the whole process: the router hands each message to the sockets it may concern.
+  const router = createSocketRouter()
   const unsubscribe = ctx.pubsub.subscribe((p) => {
+    router.dispatch(p)
     if (p.kind === 'control' && p.control === 'settings.changed') {
       rulesVersion++
       fileRules = undefined
@@ -272,7 +297,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     let replaying = true
     let lastSent = 0
     const buffer: StoredEvent[] = []
-    let unsubscribeEvents: (() => void) | undefined
+    let route: RouteHandle | undefined
     let expiryTimer: ReturnType<typeof setTimeout> | undefined
     // Frames after hello run one at a time, in order, once hello is done.
     let chain: Promise<void> = Promise.resolve()
@@ -317,10 +342,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
     }, opts.helloTimeoutMs)
     helloTimer.unref()
 
-    const visible = (p: { queueId: string; conversationId: string; visibility: 'public' | 'internal' }): boolean => {
+    const visible = (p: { queueId: string; conversationId: string; visibility: Visibility }): boolean => {
       if (!identity) return false
-      if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility === 'public'
-      return identity.queueIds.has(p.queueId)
+      if (identity.kind === 'customer') return p.conversationId === identity.conversationId && p.visibility !== 'internal'
+      return p.visibility !== 'customer' && identity.queueIds.has(p.queueId)
     }
 
     /** Customers get the public shape of a conversation, never the agents' one, and signed file URLs. */
@@ -346,6 +371,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         text = JSON.stringify({ type: 'event', event: shaped } satisfies ServerFrame)
         frameCache.set(shaped, text)
       }
+      corkForThisTick(socket)
       socket.send(text)
       if (identity?.kind === 'agent' && shaped.type === 'message.created' && shaped.data.message.authorKind === 'customer') {
         queueWatch.delivered(shaped.conversationId, shaped.data.message.seq)
@@ -359,7 +385,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
         if (identity?.kind === 'agent' && (identity.user.id === p.user.id || identity.user.role === 'admin')) send({ type: 'user', user: p.user })
         return
       }
-      if (p.kind === 'event' && !replaying) supervise(p.event)
+      if (p.kind === 'event' && !replaying && p.visibility !== 'customer') supervise(p.event)
       if (p.kind === 'typing') {
         // Typing goes to the other side only.
         const side = identity?.kind === 'customer' ? 'customer' : 'agent'
@@ -390,7 +416,10 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       if (identity?.kind !== 'agent' || (userId && userId !== identity.user.id)) return
       if (kind === 'user.deactivated') return conn.fail('deactivated', REVOKED_MESSAGE.deactivated, CLOSE.unauthorized)
       const agent = identity
-      queueIdsOf(ctx.db, agent.user.id).then((ids) => { agent.queueIds = new Set(ids) }, () => undefined)
+      queueIdsOf(ctx.db, agent.user.id).then((ids) => {
+        agent.queueIds = new Set(ids)
+        route?.update()
+      }, () => undefined)
     }
 
     /** Closes the socket when its session runs out (sessions last 30 days: re-armed past 24.8). */
@@ -417,7 +446,11 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       }
       if (conn.closed) return
       if (identity.kind === 'agent') armExpiry(sessionEnds)
-      unsubscribeEvents = ctx.pubsub.subscribe(onPublished)
+      const who = identity
+      route = router.add({
+        keys: () => (who.kind === 'customer' ? { kind: 'customer', conversationId: who.conversationId } : { kind: 'agent', queueIds: who.queueIds, admin: who.user.role === 'admin' }),
+        handle: onPublished,
+      })
       // The replay reads the log up to where the bus stood when this socket subscribed: every later
       // event reaches onPublished (buffered until the replay is sent). On PostgreSQL that is below
       // the horizon of running transactions (pgPubSub.ts), so a cursor given out is never passed by
@@ -569,7 +602,7 @@ export function createRealtimeHub(ctx: AppContext, options: Partial<RealtimeOpti
       conn.closed = true
       clearTimeout(helloTimer)
       clearTimeout(expiryTimer)
-      unsubscribeEvents?.()
+      route?.remove()
       if (watcher) queueWatch.remove(watcher)
       clearViewing()
     })

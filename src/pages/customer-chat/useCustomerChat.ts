@@ -214,7 +214,8 @@ export function useCustomerChat(address: Ref<string>) {
 
   function applyConversation(c: PublicConversation) {
     const wasEnded = conversation.value?.state === 'ended'
-    conversation.value = c
+    // Receipts only move forward: an answer read before a receipt event must not take them back.
+    conversation.value = conversation.value?.id === c.id ? withReceipts(c, conversation.value) : c
     if (c.state === 'ended') {
       agentTyping.value = false
       stopSocket()
@@ -265,6 +266,8 @@ export function useCustomerChat(address: Ref<string>) {
     else if (event.type === 'conversation.updated' && isPublicConversation(event.data.conversation)) {
       liveUpdates++
       applyConversation(event.data.conversation)
+    } else if (event.type === 'agentReceipts.updated' && conversation.value) {
+      conversation.value = withReceipts(conversation.value, event.data)
     }
   }
 
@@ -414,4 +417,11 @@ export function useCustomerChat(address: Ref<string>) {
     fileRules: fileRules.rules, refreshFileRules: fileRules.refresh,
     load, start, send, retry, newChat, notifyTyping,
   }
+}
+
+/** `c` with its agent receipts moved forward to `r`'s where those are further (they never go back). */
+function withReceipts(c: PublicConversation, r: { agentDeliveredSeq: number; agentReadSeq: number }): PublicConversation {
+  const agentDeliveredSeq = Math.max(c.agentDeliveredSeq, r.agentDeliveredSeq)
+  const agentReadSeq = Math.max(c.agentReadSeq, r.agentReadSeq)
+  return agentDeliveredSeq === c.agentDeliveredSeq && agentReadSeq === c.agentReadSeq ? c : { ...c, agentDeliveredSeq, agentReadSeq }
 }

@@ -214,6 +214,22 @@ function toMessage(r: MessageRow, attachments: Map<string, Attachment[]>): Messa
   }
 }
 
+/**
+ * The message insertNextMessage just stored, as getMessageByClientId would read it back, without
+ * reading it: a customer's (named by the conversation's contact name) or a system line, with no
+ * files. Undefined for an agent's (their display name is read back with it).
+ */
+export function insertedMessage(
+  m: { conversationId: string; clientId: string; authorKind: AuthorKind; text: string },
+  ins: { id: string; seq: number; createdAt: number; contactName: string },
+): Message | undefined {
+  if (m.authorKind === 'agent') return undefined
+  return toMessage({
+    id: ins.id, conversation_id: m.conversationId, seq: ins.seq, client_id: m.clientId, author_kind: m.authorKind, text: m.text,
+    created_at: ins.createdAt, display_name: null, customer_name: ins.contactName,
+  }, new Map())
+}
+
 export async function listMessages(db: Kysely<DB>, conversationId: string, opts: { beforeSeq?: number; limit: number }): Promise<Message[]> {
   let q = messageQuery(db).where('m.conversation_id', '=', conversationId)
   if (opts.beforeSeq !== undefined) q = q.where('m.seq', '<', opts.beforeSeq)
@@ -222,9 +238,10 @@ export async function listMessages(db: Kysely<DB>, conversationId: string, opts:
   return rows.reverse().map((r) => toMessage(r, files))
 }
 
-export async function getMessageByClientId(db: Kysely<DB>, clientId: string): Promise<Message | undefined> {
+export async function getMessageByClientId(db: Kysely<DB>, clientId: string, attachments: 'read' | 'none' = 'read'): Promise<Message | undefined> {
   const row = await messageQuery(db).where('m.client_id', '=', clientId).executeTakeFirst()
-  return row && toMessage(row, await attachmentsFor(db, [row.id]))
+  // 'none': the caller knows it has none (it just stored it without files): one query less per send.
+  return row && toMessage(row, attachments === 'read' ? await attachmentsFor(db, [row.id]) : new Map())
 }
 
 /**
@@ -237,6 +254,24 @@ export async function lockConversationRow(trx: Transaction<DB>, kind: DbKind, id
   let q = trx.selectFrom('conversations').selectAll().where('id', '=', id)
   if (kind === 'postgres') q = q.forUpdate()
   return q.executeTakeFirst()
+}
+
+/** Several conversation rows, locked in id order on PostgreSQL (so two such locks can't deadlock). */
+export async function lockConversationRows(trx: Transaction<DB>, kind: DbKind, ids: string[]) {
+  if (ids.length === 0) return []
+  let q = trx.selectFrom('conversations').selectAll().where('id', 'in', ids).orderBy('id')
+  if (kind === 'postgres') q = q.forUpdate()
+  return q.execute()
+}
+
+/** Sets agent_delivered_seq of each listed conversation, in one statement. */
+export async function setAgentDelivered(trx: Transaction<DB>, marks: { id: string; seq: number }[]): Promise<void> {
+  if (marks.length === 0) return
+  const cases = sql.join(marks.map((m) => sql`when ${m.id} then cast(${m.seq} as integer)`), sql` `)
+  await trx.updateTable('conversations')
+    .set({ agent_delivered_seq: sql<number>`case "id" ${cases} else "agent_delivered_seq" end` })
+    .where('id', 'in', marks.map((m) => m.id))
+    .execute()
 }
 
 /** A conversation row as stored (what lockConversationRow returns). */

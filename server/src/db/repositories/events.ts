@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { EventData, EventType, ServerEvent } from '../../api-types.js'
 import type { DbKind } from '../index.js'
-import type { DB, EventsTable } from '../schema.js'
+import type { DB, EventsTable, EventVisibility } from '../schema.js'
 
 /**
  * PostgreSQL: an event's place in the stream (`pos`, the id clients see and hold as their cursor) is
@@ -16,7 +16,7 @@ export const EVENTS_PER_TRANSACTION = 4096
 export interface StoredEvent {
   event: ServerEvent
   queueId: string
-  visibility: 'public' | 'internal'
+  visibility: EventVisibility
 }
 
 /** The column that orders the stream: `pos` on PostgreSQL, the id on SQLite (one writer, ids in commit order). */
@@ -43,7 +43,7 @@ const toStored = (r: Selectable<EventsTable>): StoredEvent => ({ event: toServer
 export async function insertEvent(
   db: Kysely<DB>,
   kind: DbKind,
-  e: { type: EventType; conversationId: string; queueId: string; visibility: 'public' | 'internal'; data: EventData; createdAt: number },
+  e: { type: EventType; conversationId: string; queueId: string; visibility: EventVisibility; data: EventData; createdAt: number },
   index: number,
 ): Promise<number> {
   if (!(index >= 0 && index < EVENTS_PER_TRANSACTION)) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
@@ -65,6 +65,42 @@ export async function insertEvent(
     .returning('pos')
     .executeTakeFirstOrThrow()
   return Number(row.pos)
+}
+
+/** Rows per statement in insertEvents (7 parameters each: far below either database's limit). */
+const INSERT_CHUNK = 500
+
+/**
+ * Appends a transaction's events to the log in order, in one statement per INSERT_CHUNK (the same
+ * places as insertEvent with index 0, 1, …; at most EVENTS_PER_TRANSACTION in all).
+ * @returns their places, in the order given
+ */
+export async function insertEvents(
+  db: Kysely<DB>,
+  kind: DbKind,
+  list: { type: EventType; conversationId: string; queueId: string; visibility: EventVisibility; data: EventData; createdAt: number }[],
+): Promise<number[]> {
+  if (list.length > EVENTS_PER_TRANSACTION) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
+  if (list.length === 1) return [await insertEvent(db, kind, list[0]!, 0)]
+  const places: number[] = []
+  for (let from = 0; from < list.length; from += INSERT_CHUNK) {
+    const values = list.slice(from, from + INSERT_CHUNK).map((e, i) => ({
+      type: e.type,
+      conversation_id: e.conversationId,
+      queue_id: e.queueId,
+      visibility: e.visibility,
+      payload: JSON.stringify(e.data),
+      created_at: e.createdAt,
+      ...(kind === 'postgres' ? { pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${from + i}` } : {}),
+    }))
+    // Rows go in in the order given: SQLite numbers them upwards, PostgreSQL places them by index,
+    // so sorting the returned places restores that order whatever order RETURNING uses.
+    const rows = kind === 'sqlite'
+      ? (await db.insertInto('events').values(values).returning('id').execute()).map((r) => Number(r.id))
+      : (await db.insertInto('events').values(values).returning('pos').execute()).map((r) => Number(r.pos))
+    places.push(...rows.sort((a, b) => a - b))
+  }
+  return places
 }
 
 /**
@@ -96,9 +132,9 @@ type Scope = { queueIds: string[] } | { conversationId: string }
 /** The log between two places, in the caller's scope (undefined: nothing can match). */
 function inRange(db: Kysely<DB>, kind: DbKind, range: { cursor: number; upTo: number }, scope: Scope) {
   let q = db.selectFrom('events').where(place(kind), '>', range.cursor).where(place(kind), '<=', range.upTo)
-  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', '=', 'public')
+  if ('conversationId' in scope) return q.where('conversation_id', '=', scope.conversationId).where('visibility', 'in', ['public', 'customer'])
   if (scope.queueIds.length === 0) return undefined
-  q = q.where('queue_id', 'in', scope.queueIds)
+  q = q.where('queue_id', 'in', scope.queueIds).where('visibility', '!=', 'customer')
   return q
 }
 

@@ -14,14 +14,14 @@ export async function insertNextMessage(
   db: Kysely<DB>,
   m: { conversationId: string; clientId: string; authorKind: AuthorKind; authorId: string | null; text: string },
   now = Date.now(),
-): Promise<{ id: string; seq: number; waitingChanged: boolean }> {
+): Promise<{ id: string; seq: number; waitingChanged: boolean; createdAt: number; contactName: string }> {
   let waitingChanged = false
   if (m.authorKind === 'agent') {
     const res = await db.updateTable('conversations').set({ waiting_since: null })
       .where('id', '=', m.conversationId).where('waiting_since', 'is not', null).executeTakeFirst()
     waitingChanged = Number(res.numUpdatedRows) === 1
   }
-  const { last_seq: seq, waiting_since } = await db
+  const { last_seq: seq, waiting_since, contact_name: contactName } = await db
     .updateTable('conversations')
     .set((eb) => ({
       last_seq: eb('last_seq', '+', 1),
@@ -29,7 +29,7 @@ export async function insertNextMessage(
       ...(m.authorKind === 'customer' ? { waiting_since: eb.fn.coalesce('waiting_since', eb.val(now)) } : {}),
     }))
     .where('id', '=', m.conversationId)
-    .returning(['last_seq', 'waiting_since'])
+    .returning(['last_seq', 'waiting_since', 'contact_name'])
     .executeTakeFirstOrThrow()
   // The wait started with this message (a message in the same millisecond before it reports it again: harmless).
   if (m.authorKind === 'customer' && Number(waiting_since) === now) waitingChanged = true
@@ -38,7 +38,7 @@ export async function insertNextMessage(
     .insertInto('messages')
     .values({ id, conversation_id: m.conversationId, seq, client_id: m.clientId, author_kind: m.authorKind, author_id: m.authorId, text: m.text, created_at: now })
     .execute()
-  return { id, seq, waitingChanged }
+  return { id, seq, waitingChanged, createdAt: now, contactName }
 }
 
 /** Moves an agent's read marker to `seq`, never backwards (an older device may report late). */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import type { PublicConversation, ServerEvent, ServerFrame } from '../../api-types.js'
+import type { ServerEvent, ServerFrame } from '../../api-types.js'
 import { fileForm, pickedChat, signedInAgent, startChat, TestSocket, type Client, type TestServer, withServer } from '../../test/helpers.js'
 
 const item = (text: string, extra: Record<string, unknown> = {}) => ({ clientId: randomUUID(), text, ...extra })
@@ -81,7 +81,7 @@ describe('batch send', () => {
     expect(res.body.failed).toMatchObject({ index: 2, status: 404 })
     const lastSeq = res.body.stored[1].seq as number
     // The agent has read what came before their last message, as after two single sends.
-    const isReceipt = (f: ServerFrame) => f.type === 'event' && f.event.type === 'conversation.updated' && (f.event.data.conversation as PublicConversation).agentReadSeq === lastSeq - 1
+    const isReceipt = (f: ServerFrame) => f.type === 'event' && f.event.type === 'agentReceipts.updated' && f.event.data.agentReadSeq === lastSeq - 1
     await live.until(isReceipt)
     expect((await chat.customer.req('GET', '/api/public/conversation')).body.conversation).toMatchObject({ agentReadSeq: lastSeq - 1 })
     const texts = (events: ServerEvent[]) => events.flatMap((e) => (e.type === 'message.created' ? [e.data.message.text] : []))

@@ -94,7 +94,7 @@ export default async function conversationRoutes(fastify: FastifyInstance, { ctx
     const messages = await listMessages(ctx.db, req.params.id, req.query)
     // The agent's app has these now: the customer's messages among them show "Delivered".
     const seq = messages.reduce((max, m) => (m.authorKind === 'customer' && m.seq > max ? m.seq : max), 0)
-    if (seq) await markAgentDelivered(ctx, req.params.id, seq)
+    if (seq) await markAgentDelivered(ctx, new Map([[req.params.id, seq]]))
     return { messages }
   })
 

@@ -200,8 +200,8 @@ describe('receipts: what the agent received and read, as the customer sees it', 
     const agentSock = await TestSocket.open(s.url, {}, agent.cookie)
     await agentSock.until((f) => f.type === 'ready')
     await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'two' })
-    const isUpdate = (pred: (c: PublicConversation) => boolean) => (f: ServerFrame) =>
-      f.type === 'event' && f.event.type === 'conversation.updated' && pred(f.event.data.conversation as PublicConversation)
+    const isUpdate = (pred: (c: { agentDeliveredSeq: number; agentReadSeq: number }) => boolean) => (f: ServerFrame) =>
+      f.type === 'event' && f.event.type === 'agentReceipts.updated' && pred(f.event.data)
     await sock.until(isUpdate((c) => c.agentDeliveredSeq === 2 && c.agentReadSeq === 0))
 
     // Loading the thread counts as delivered too; reading moves Read.
@@ -218,6 +218,32 @@ describe('receipts: what the agent received and read, as the customer sees it', 
     expect((await conv()).agentReadSeq).toBe(4)
     sock.close()
     agentSock.close()
+  })
+
+  it('receipts reach the customer only: live and in a replay; agents get no update for them', async () => {
+    const agent = await signedInAgent(s, 'watcher', ['support'])
+    const chat = await startChat(s.url)
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'hello' })
+    const agentSock = await TestSocket.open(s.url, {}, agent.cookie)
+    const ready = await agentSock.until((f) => f.type === 'ready')
+    const cursor = ready.type === 'ready' ? ready.cursor : 0
+    const customerSock = await TestSocket.open(s.url, { token: chat.token })
+    await customerSock.until((f) => f.type === 'ready')
+    await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'anyone?' })
+    const delivered = (f: ServerFrame) => f.type === 'event' && f.event.type === 'agentReceipts.updated' && f.event.data.agentDeliveredSeq === 2
+    await customerSock.until(delivered)
+    // The agent's socket had the message and nothing about the receipt.
+    await agentSock.until((f) => f.type === 'event' && f.event.type === 'message.created' && f.event.data.message.text === 'anyone?')
+    expect(agentSock.events().filter((e) => e.type === 'agentReceipts.updated' || e.type === 'conversation.updated')).toEqual([])
+    // Replays: the customer's includes the receipt, the agent's does not.
+    const customerAgain = await TestSocket.open(s.url, { token: chat.token, cursor })
+    await customerAgain.until((f) => f.type === 'ready')
+    expect(customerAgain.frames.some(delivered)).toBe(true)
+    const agentAgain = await TestSocket.open(s.url, { cursor }, agent.cookie)
+    await agentAgain.until((f) => f.type === 'ready')
+    expect(agentAgain.events().some((e) => e.type === 'message.created' && e.data.message.text === 'anyone?')).toBe(true)
+    expect(agentAgain.events().filter((e) => e.type === 'agentReceipts.updated' || e.type === 'conversation.updated')).toEqual([])
+    for (const x of [agentSock, customerSock, customerAgain, agentAgain]) x.close()
   })
 })
 

@@ -57,6 +57,18 @@ describe('customer chat', () => {
     ])
   })
 
+  it('a sent message is answered exactly as it reads back, on its own and in a batch', async () => {
+    const chat = await startChat(s.url)
+    const one = await chat.customer.req('POST', '/api/public/conversation/messages', { clientId: randomUUID(), text: 'Hej 👋🏽 שלום' })
+    const batch = await chat.customer.req('POST', '/api/public/conversation/messages/batch', {
+      messages: [{ clientId: randomUUID(), text: 'two' }, { clientId: randomUUID(), text: 'three' }],
+    })
+    const read = (await chat.customer.req('GET', '/api/public/conversation')).body.messages as { clientId: string }[]
+    const sent = [one.body.message, ...batch.body.stored] as { clientId: string }[]
+    expect(sent.map((m) => m.clientId)).toHaveLength(3)
+    for (const m of sent) expect(m).toEqual(read.find((r) => r.clientId === m.clientId))
+  })
+
   it('receipts only move forward and never past the last message', async () => {
     const admin = await signIn(s.url, 'admin', ADMIN_PASSWORD)
     const chat = await startChat(s.url)
