@@ -153,7 +153,7 @@ export interface BatchResult {
  * One transaction for the whole batch (one lock, one commit); each item in its own savepoint, so a
  * refused item leaves no trace (its events are dropped too) while the prefix before it commits. The
  * agent's read marker and the customer's receipts move once, after the last stored message, to where
- * item-by-item sends would have left them: one `conversation.updated` per batch, not one per message.
+ * item-by-item sends would have left them: one `agentReceipts.updated` per batch, not one per message.
  */
 export async function sendBatch(
   ctx: AppContext,
