@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.js'
 import { loggerOptions } from './plugins/logging.js'
+import { lazyCompilers } from './plugins/lazySchemas.js'
 import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import { registerFraming } from './plugins/framing.js'
 import type { AppContext } from './services/context.js'
@@ -27,6 +28,8 @@ import { startUploadSweep } from './services/attachments.js'
 import { createImagePool } from './services/imagePool.js'
 import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
+import type { ValidatorFactory } from '@fastify/ajv-compiler'
+import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler'
 import pushRoutes from './routes/push/index.js'
 import cannedResponseRoutes from './routes/canned-responses/index.js'
 import supervisorRoutes from './routes/supervisor/index.js'
@@ -42,6 +45,11 @@ export interface BuiltApp {
   app: FastifyInstance
   ctx: AppContext
   database: Database
+  /**
+   * Route validators and serializers are compiled on first use (plugins/lazySchemas.ts): this
+   * compiles every one not compiled yet (tests; a schema Ajv refuses throws). Returns how many.
+   */
+  compileSchemas(): number
 }
 
 export interface BuildOptions {
@@ -74,12 +82,21 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     signer: createUrlSigner(await loadUrlSecret(database.db), config.attachmentUrlSeconds),
   }
 
+  // Each route schema is compiled when a request first needs it, not all at start (issue 12).
+  const schemas = lazyCompilers()
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false }, plugins: [maxGraphemesKeyword] },
+    // Fastify's own compilers with its options, only later; its types describe the pool builders loosely.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: schemas.buildValidator as unknown as ValidatorFactory,
+        buildSerializer: schemas.buildSerializer as unknown as SerializerFactory,
+      },
+    },
   })
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {
@@ -147,7 +164,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(pushRoutes, { ctx, push })
 
   if (spaRoot) await serveApp(app, spaRoot)
-  return { app, ctx, database, push, store }
+  return { app, ctx, database, push, store, compileSchemas: schemas.compileAll }
 }
 
 /** The built Vue app's files; other page paths get index.html from the not-found handler. */
