@@ -116,16 +116,19 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds the server of the checkout at dir (`tsc -p server/tsconfig.build.json`, as `npm run build`
- * does) when server/dist/main.js is missing or older than a file under server/src; once per run.
+ * Builds the server of the checkout at dir as `npm run build` does (`node scripts/build-server.mjs`,
+ * the bundle; a checkout from before it: `tsc -p server/tsconfig.build.json`) when
+ * server/dist/main.js is missing or older than a file under server/src; once per run.
  */
 const built = new Set<string>()
 export function ensureServerBuild(dir: string, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): void {
   if (built.has(dir)) return
   const main = join(dir, 'server', 'dist', 'main.js')
   if (!existsSync(main) || statSync(main).mtimeMs < newestMtime(join(dir, 'server', 'src'))) {
-    log(`server/dist is missing or older than server/src in ${dir}: building it (tsc -p server/tsconfig.build.json)`)
-    execFileSync('npx', ['tsc', '-p', 'server/tsconfig.build.json'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
+    const script = join(dir, 'scripts', 'build-server.mjs')
+    const [cmd, args] = existsSync(script) ? [process.execPath, [script]] : ['npx', ['tsc', '-p', 'server/tsconfig.build.json']]
+    log(`server/dist is missing or older than server/src in ${dir}: building it (${[cmd === 'npx' ? 'npx' : 'node', ...args].join(' ')})`)
+    execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
   }
   built.add(dir)
 }
