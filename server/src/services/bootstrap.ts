@@ -5,11 +5,14 @@ import { anyUser, insertUser } from '../db/repositories/users.js'
 import { addQueueMembers, insertQueue } from '../db/repositories/queues.js'
 import { hashPassword } from './passwords.js'
 
+/** What bootstrap did: `created` on the first start; `generatedPassword` when none was given. */
+export interface BootstrapResult { created: boolean; generatedPassword?: string }
+
 /**
  * On an empty database: an `admin` user and a "Support" queue (address `support`, picklist)
  * with admin as member. Returns the generated password when none was given, to print once.
  */
-export async function bootstrap(db: Kysely<DB>, adminPassword: string | undefined): Promise<{ created: boolean; generatedPassword?: string }> {
+export async function bootstrap(db: Kysely<DB>, adminPassword: string | undefined): Promise<BootstrapResult> {
   if (await anyUser(db)) return { created: false }
   const password = adminPassword ?? randomBytes(12).toString('base64url')
   const adminId = randomUUID()
