@@ -105,12 +105,13 @@ export interface Parley extends Proc {
   databaseUrl: string | undefined
 }
 
-/** Newest modification time (ms) of any file under dir (0 when there is no such directory). */
+/** Newest modification time (ms) of the built files under dir (tests aside; 0 when there is no such directory). */
 function newestMtime(dir: string): number {
   let newest = 0
   if (!existsSync(dir)) return newest
   for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs)
+    const path = join(e.parentPath, e.name)
+    if (e.isFile() && !e.name.endsWith('.test.ts') && !path.includes('/test/')) newest = Math.max(newest, statSync(path).mtimeMs)
   }
   return newest
 }
