@@ -6,7 +6,7 @@
 //    loading it no longer does (issue 12, start-up; docs/architecture.md, "Start-up").
 // Packages stay in node_modules when they are native (better-sqlite3, sharp), start their own
 // workers from files (piscina), or are loaded only on first use anyway (pg, web-push, heic-convert,
-// file-type, music-metadata; ajv and fast-json-stringify through plugins/lazySchemas.ts).
+// file-type, music-metadata; Ajv and fast-json-stringify through plugins/lazySchemas.ts).
 // Every output file sits directly in server/dist, so paths relative to import.meta.url
 // (./imageWork.js, the locale files) are the same from every chunk.
 import { execFileSync } from 'node:child_process'
@@ -33,7 +33,12 @@ await build({
   target: 'node20.19',
   sourcemap: true,
   minifyWhitespace: true,
-  external: ['better-sqlite3', 'sharp', 'piscina', 'pg', 'web-push', 'heic-convert', 'file-type', 'music-metadata'],
+  external: [
+    'better-sqlite3', 'sharp', 'piscina', 'pg', 'web-push', 'heic-convert', 'file-type', 'music-metadata',
+    // Required on the first compile (plugins/lazySchemas.ts, services/frames.ts), never at start:
+    // bundled they would only be parsed at start and never run (~330 KB).
+    '@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'ajv', 'fast-json-stringify',
+  ],
   // Bundled CommonJS packages call require() for Node's own modules: give ESM output a real one.
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   logLevel: 'warning',
