@@ -17,9 +17,12 @@ export async function bootstrap(db: Kysely<DB>, adminPassword: string | undefine
   const password = adminPassword ?? randomBytes(12).toString('base64url')
   const adminId = randomUUID()
   const queueId = randomUUID()
+  // Hashed before the transaction: on SQLite a transaction holds the one connection, and the start's
+  // other queries (buildApp runs this beside the route registration) should not wait for scrypt.
+  const passwordHash = await hashPassword(password)
   try {
     await db.transaction().execute(async (trx) => {
-      await insertUser(trx, { id: adminId, username: 'admin', displayName: 'Admin', role: 'admin', passwordHash: await hashPassword(password), maxConcurrent: 5 })
+      await insertUser(trx, { id: adminId, username: 'admin', displayName: 'Admin', role: 'admin', passwordHash, maxConcurrent: 5 })
       await insertQueue(trx, { id: queueId, name: 'Support', address: 'support', routingMode: 'picklist' })
       await addQueueMembers(trx, [{ queue_id: queueId, user_id: adminId }])
     })
