@@ -14,9 +14,9 @@ export interface Footprint {
 }
 
 export interface FootprintRefs {
-  /** The bare Fastify process (bench/servers/noop.ts), started the same way. */
+  /** The bare Fastify process (bench/servers/noop.mjs), started the same way. */
   noop: { coldStartMs: number; idleRss: number }
-  /** The bare ws relay (bench/servers/relay.ts) with the same 500 sockets. */
+  /** The bare ws relay (bench/servers/relay.mjs) with the same 500 sockets. */
   relayRss500: number
 }
 

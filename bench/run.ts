@@ -13,7 +13,7 @@ import { footprintRows, type Footprint } from './footprint.js'
 import { Farm } from './lib/farm.js'
 import { freshSchema, serverVersion } from './lib/pg.js'
 import { checkAgent, seedAgents, startChats } from './lib/seed.js'
-import { ROOT, spawnServer, startParley } from './lib/server.js'
+import { ROOT, ensureServerBuild, spawnServer, startParley } from './lib/server.js'
 import { nowMs, sleep } from './lib/stats.js'
 import { renderTable, skipped, type Row } from './lib/table.js'
 import { THROUGHPUT, measureThroughput, measureThroughputSpread, spreadThroughputRows, throughputRows, type ThroughputResult } from './throughput.js'
@@ -46,6 +46,10 @@ if ((want('client') || want('lighthouse') || want('long') || want('outbox')) && 
   log('no build in dist/: building the app (vite build)')
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] })
 }
+// The server parts measure the built server as production runs it: build it first when stale.
+if (want('sqlite') || want('postgres') || want('capacity') || want('eventloop') || want('lighthouse') || want('long') || want('outbox')) {
+  ensureServerBuild(process.env.BENCH_PARLEY_DIR ?? ROOT, log)
+}
 const rows: Row[] = []
 const farm = Farm.start()
 const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws') + '/api/ws'
@@ -66,7 +70,7 @@ async function part<T>(name: string, fn: () => Promise<T>, onFail: (why: string)
 
 // The bare Fastify process (throughput, start, idle RSS); the bare ws relay runs beside each Parley run.
 const refs = !(want('sqlite') || want('postgres')) ? undefined : await part('references: bare Fastify route', async () => {
-  const noop = await spawnServer('bench/servers/noop.ts', {}, '/health')
+  const noop = await spawnServer('bench/servers/noop.mjs', {}, '/health')
   try {
     await sleep(2000)
     const idleRss = noop.rss()
@@ -88,7 +92,7 @@ const NO_TP: ThroughputResult = { perSecond: NaN, ok: 0, non2xx: 0, errors: 0, s
 async function relayRun(queues: number): Promise<{ delivery: DeliveryResult; rss: number }> {
   log(`bare ws relay, ${queues} queue${queues > 1 ? 's' : ''}`)
   try {
-    const r = await spawnServer('bench/servers/relay.ts', {}, '/health')
+    const r = await spawnServer('bench/servers/relay.mjs', {}, '/health')
     try {
       await farm.connect(wsUrl(r.url).replace('/api/ws', '/'), DELIVERY.sockets, { hello: false, rooms: queues })
       await sleep(1000)

@@ -1,7 +1,9 @@
 // Real server processes for the benchmarks: Parley itself and the two reference servers, each
-// spawned with `node --import tsx` exactly as `npm run dev:server` would run it (nothing built).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+// started as production starts Parley (docs/deploy.md): plain `node` on JavaScript. Parley runs
+// from its build (server/dist/main.js, built here when missing or older than server/src); the
+// references are plain .mjs files. Both sides of every ratio load the same way.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -47,14 +49,18 @@ export function rssOf(pid: number): number {
   }
 }
 
-/** Spawns `node --import tsx <script>` and waits until GET healthPath answers 200. */
+/**
+ * Spawns `node <script>` (a `.ts` script: `node --import tsx <script>`) and waits until GET
+ * healthPath answers 200.
+ */
 export async function spawnServer(script: string, env: Record<string, string>, healthPath: string, timeoutMs = 60_000, cwd = ROOT): Promise<Proc> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const t0 = nowMs()
   // BENCH_NODE_ARGS adds Node options to the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...extra, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...extra, ...loader, script], {
     cwd,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -99,10 +105,42 @@ export interface Parley extends Proc {
   databaseUrl: string | undefined
 }
 
+/** Newest modification time (ms) of the built files under dir (tests aside; 0 when there is no such directory). */
+function newestMtime(dir: string): number {
+  let newest = 0
+  if (!existsSync(dir)) return newest
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(e.parentPath, e.name)
+    if (e.isFile() && !e.name.endsWith('.test.ts') && !path.includes('/test/')) newest = Math.max(newest, statSync(path).mtimeMs)
+  }
+  return newest
+}
+
+/**
+ * Builds the server of the checkout at dir as `npm run build` does (`node scripts/build-server.mjs`,
+ * the bundle; a checkout from before it: `tsc -p server/tsconfig.build.json`) when
+ * server/dist/main.js is missing or older than a file under server/src; once per run.
+ */
+const built = new Set<string>()
+export function ensureServerBuild(dir: string, log: (s: string) => void = (s) => process.stderr.write(`${s}\n`)): void {
+  if (built.has(dir)) return
+  const main = join(dir, 'server', 'dist', 'main.js')
+  if (!existsSync(main) || statSync(main).mtimeMs < newestMtime(join(dir, 'server', 'src'))) {
+    const script = join(dir, 'scripts', 'build-server.mjs')
+    const [cmd, args] = existsSync(script) ? [process.execPath, [script]] : ['npx', ['tsc', '-p', 'server/tsconfig.build.json']]
+    log(`server/dist is missing or older than server/src in ${dir}: building it (${[cmd === 'npx' ? 'npx' : 'node', ...args].join(' ')})`)
+    execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] })
+  }
+  built.add(dir)
+}
+
 /** A Parley server on a fresh data directory (and the given PostgreSQL URL, if any); `env` adds settings (e.g. STATIC_DIR). */
 export async function startParley(databaseUrl?: string, dataDir?: string, env: Record<string, string> = {}): Promise<Parley> {
+  // BENCH_PARLEY_DIR: another checkout's server (e.g. a commit before a change), measured by this bench.
+  const cwd = process.env.BENCH_PARLEY_DIR ?? ROOT
+  ensureServerBuild(cwd)
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'parley-bench-'))
-  const proc = await spawnServer('server/src/main.ts', {
+  const proc = await spawnServer('server/dist/main.js', {
     DATA_DIR: dir,
     ADMIN_PASSWORD,
     STATIC_DIR: '',
@@ -110,8 +148,7 @@ export async function startParley(databaseUrl?: string, dataDir?: string, env: R
     CHAT_START_LIMIT: '100000',
     DATABASE_URL: databaseUrl ?? '',
     ...env,
-    // BENCH_PARLEY_DIR: another checkout's server (e.g. a commit before a change), measured by this bench.
-  }, '/api/health', 60_000, process.env.BENCH_PARLEY_DIR ?? ROOT)
+  }, '/api/health', 60_000, cwd)
   return {
     ...proc, dataDir: dir, databaseUrl,
     async stop() {

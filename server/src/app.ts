@@ -9,9 +9,11 @@ import type { Config } from './config.js'
 import { openDatabase, type Database } from './db/index.js'
 import { frameworkErrors, registerErrorHandling } from './plugins/errors.js'
 import { loggerOptions } from './plugins/logging.js'
+import { lazyCompilers } from './plugins/lazySchemas.js'
 import { registerOriginChecks, trustedOrigins } from './plugins/origin.js'
 import { registerFraming } from './plugins/framing.js'
 import type { AppContext } from './services/context.js'
+import { bootstrap, type BootstrapResult } from './services/bootstrap.js'
 import { createLocalPubSub, type PubSub } from './services/pubsub.js'
 import type { RealtimeOptions } from './services/realtime.js'
 import authRoutes from './routes/auth/index.js'
@@ -27,6 +29,8 @@ import { startUploadSweep } from './services/attachments.js'
 import { createImagePool } from './services/imagePool.js'
 import multipart from '@fastify/multipart'
 import type { Agent } from 'node:https'
+import type { ValidatorFactory } from '@fastify/ajv-compiler'
+import type { SerializerFactory } from '@fastify/fast-json-stringify-compiler'
 import pushRoutes from './routes/push/index.js'
 import cannedResponseRoutes from './routes/canned-responses/index.js'
 import supervisorRoutes from './routes/supervisor/index.js'
@@ -42,6 +46,13 @@ export interface BuiltApp {
   app: FastifyInstance
   ctx: AppContext
   database: Database
+  /**
+   * Route validators and serializers are compiled on first use (plugins/lazySchemas.ts): this
+   * compiles every one not compiled yet (tests; a schema Ajv refuses throws). Returns how many.
+   */
+  compileSchemas(): number
+  /** What bootstrap did, when BuildOptions.bootstrap asked for it. */
+  first?: BootstrapResult
 }
 
 export interface BuildOptions {
@@ -59,6 +70,13 @@ export interface BuildOptions {
   logStream?: { write(line: string): void }
   /** Called for every route as it is registered (the fuzz test collects them all). */
   onRoute?: (route: RouteOptions) => void
+  /**
+   * Runs services/bootstrap.ts (the first admin and queue on an empty database) while the routes
+   * are registered, so its password hash (~50 ms of scrypt on libuv's threads) overlaps them;
+   * `BuiltApp.first` is its answer, settled before buildApp returns. main.ts passes it; tests
+   * call bootstrap themselves.
+   */
+  bootstrap?: { adminPassword: string | undefined }
 }
 
 /** Builds the whole server (database opened and migrated) without listening. */
@@ -73,13 +91,26 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     customerTokenMs: config.customerTokenDays * 24 * 3600 * 1000,
     signer: createUrlSigner(await loadUrlSecret(database.db), config.attachmentUrlSeconds),
   }
+  // Started now, awaited at the end: nothing registered below reads the users or queues.
+  const firstStart = opts.bootstrap ? bootstrap(database.db, opts.bootstrap.adminPassword) : undefined
+  // Awaited (and so reported) at the end; should the build fail before that, its rejection is not left unhandled.
+  firstStart?.catch(() => undefined)
 
+  // Each route schema is compiled when a request first needs it, not all at start (issue 12).
+  const schemas = lazyCompilers()
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false }, plugins: [maxGraphemesKeyword] },
+    // Fastify's own compilers with its options, only later; its types describe the pool builders loosely.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: schemas.buildValidator as unknown as ValidatorFactory,
+        buildSerializer: schemas.buildSerializer as unknown as SerializerFactory,
+      },
+    },
   })
   if (opts.onRoute) app.addHook('onRoute', opts.onRoute)
   app.addHook('onClose', async () => {
@@ -147,7 +178,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(pushRoutes, { ctx, push })
 
   if (spaRoot) await serveApp(app, spaRoot)
-  return { app, ctx, database, push, store }
+  const first = firstStart ? await firstStart : undefined
+  return { app, ctx, database, push, store, compileSchemas: schemas.compileAll, ...(first ? { first } : {}) }
 }
 
 /** The built Vue app's files; other page paths get index.html from the not-found handler. */

@@ -1,11 +1,10 @@
 import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
-import { bootstrap } from './services/bootstrap.js'
 import { startRouter } from './services/routing.js'
 
 const config = loadConfig()
-const { app, ctx } = await buildApp(config)
-const first = await bootstrap(ctx.db, config.adminPassword)
+// The first admin and queue on an empty database are created while the routes register.
+const { app, ctx, first = { created: false } } = await buildApp(config, { bootstrap: { adminPassword: config.adminPassword } })
 await app.listen({ port: config.port, host: config.host })
 // Offer timeouts and offers of waiting chats; safe to run in every server process.
 const stopRouter = startRouter(ctx)

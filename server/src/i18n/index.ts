@@ -2,7 +2,7 @@
 // (src/shared/i18n/locales/<locale>.json, namespace `push`), read once at start, so one file per
 // language serves the app and its notifications. Simple `{name}` placeholders and vue-i18n's pipe
 // plurals (`one | other`, Arabic's six CLDR forms) chosen by Intl.PluralRules.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import type { Locale, PushWords } from '../api-types.js'
 
 /** Interface languages Parley ships, as src/shared/i18n SUPPORTED_LOCALES. */
@@ -31,8 +31,12 @@ const ENGLISH: Record<PushKey, string> = {
   awayBody: 'You missed offers in a row. Choose Available to get chats again.',
 }
 
-// server/src/i18n and server/dist/i18n are both three levels below the repository root.
-const LOCALE_DIR = new URL('../../../src/shared/i18n/locales/', import.meta.url)
+// The app's locale files, from this module's place: server/src/i18n (tsx, tests) is three levels
+// below the repository root; the bundled build (scripts/build-server.mjs) puts every module
+// directly in server/dist, two levels below.
+const LOCALE_DIR = ['../../../src/shared/i18n/locales/', '../../src/shared/i18n/locales/']
+  .map((path) => new URL(path, import.meta.url))
+  .find((url) => existsSync(new URL('en.json', url))) ?? new URL('../../../src/shared/i18n/locales/', import.meta.url)
 
 function load(locale: Locale): Partial<Record<PushKey, string>> {
   try {

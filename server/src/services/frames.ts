@@ -1,6 +1,8 @@
 // Client socket frames are checked like HTTP bodies: a JSON schema per frame type, compiled once
 // with the Ajv that Fastify itself validates bodies with (a dependency of fastify, same major).
-import { Ajv, type ErrorObject } from 'ajv'
+// Ajv is loaded and the schemas compiled on the first frame, not at start (issue 12, start-up).
+import { createRequire } from 'node:module'
+import type { Ajv as AjvClass, ErrorObject, ValidateFunction } from 'ajv'
 import type { ClientFrame } from '../api-types.js'
 
 /** Conversation and device ids are UUIDs (crypto.randomUUID); anything else can't name a row. */
@@ -34,11 +36,18 @@ export const clientFrameSchemas = {
 
 type FrameType = keyof typeof clientFrameSchemas
 
-// No coercion and no defaults: a frame is used exactly as sent, or refused.
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: true })
-const validators = Object.fromEntries(
-  Object.entries(clientFrameSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
-) as Record<FrameType, ReturnType<typeof ajv.compile>>
+let validators: Record<FrameType, ValidateFunction> | undefined
+/** The frame validators, compiled on first use (strict, no coercion, no defaults). */
+function frameValidators(): Record<FrameType, ValidateFunction> {
+  if (validators) return validators
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass }
+  // No coercion and no defaults: a frame is used exactly as sent, or refused.
+  const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false, strict: true })
+  validators = Object.fromEntries(
+    Object.entries(clientFrameSchemas).map(([type, schema]) => [type, ajv.compile(schema)]),
+  ) as Record<FrameType, ValidateFunction>
+  return validators
+}
 
 /** A checked frame, or why it was refused (`type` when the frame named a known one). */
 export type FrameCheck = { ok: true; frame: ClientFrame } | { ok: false; message: string; type?: FrameType }
@@ -61,7 +70,7 @@ export function parseClientFrame(text: string): FrameCheck {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, message: 'A frame must be a JSON object' }
   const type = (value as { type?: unknown }).type
   if (typeof type !== 'string' || !Object.hasOwn(clientFrameSchemas, type)) return { ok: false, message: 'Unknown frame type' }
-  const validate = validators[type as FrameType]
+  const validate = frameValidators()[type as FrameType]
   if (!validate(value)) return { ok: false, type: type as FrameType, message: `Invalid ${type} frame: ${describe(validate.errors?.[0])}` }
   return { ok: true, frame: value as ClientFrame }
 }

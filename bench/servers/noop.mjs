@@ -1,4 +1,6 @@
-// The reference for send throughput: a Fastify route that parses the same JSON body and does nothing.
+// The reference for send throughput, cold start and idle RSS: a Fastify route that parses the same
+// JSON body and does nothing. Plain JavaScript started with plain `node`, as production starts
+// Parley's built server (server/dist/main.js), so both sides of each ratio load the same way.
 import Fastify from 'fastify'
 
 const app = Fastify({ logger: false })
