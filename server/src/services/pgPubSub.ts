@@ -16,9 +16,11 @@ export interface PgBusOptions {
   /**
    * While committed events wait above the horizon, the log is read again after this, doubling up to
    * `maxRetryMs` (2 → 10). The transaction holding the horizon may write no event (a session touch, a
-   * receipt flush that moved nothing), so no commit wakes the bus when it ends: at 100 ms the
-   * delivery p99 at 200 msg/s was 127–166 ms, at 10 ms 37–106 ms (bench/delivery.ts, PostgreSQL).
-   * Reads happen only while something waits: at most 100 a second.
+   * receipt flush that moved nothing), so no commit wakes the bus when it ends and a backoff to 100 ms
+   * could hold an event that long. Measured (bench/delivery.ts, PostgreSQL, 200 msg/s, three
+   * interleaved pairs): p99 57–217 ms at 100, 63–220 ms at 10 — the tail is elsewhere (two cores
+   * shared with PostgreSQL), and 10 bounds this cause. Reads happen only while something waits: at
+   * most 100 a second.
    */
   retryMs: number
   maxRetryMs: number
