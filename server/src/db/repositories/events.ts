@@ -47,24 +47,26 @@ export async function insertEvent(
   index: number,
 ): Promise<number> {
   if (!(index >= 0 && index < EVENTS_PER_TRANSACTION)) throw new RangeError(`at most ${EVENTS_PER_TRANSACTION} events in one transaction`)
-  const values = {
+  const values = eventRow(kind, e, index)
+  if (kind === 'sqlite') {
+    const row = await db.insertInto('events').values(values).returning('id').executeTakeFirstOrThrow()
+    return Number(row.id)
+  }
+  const row = await db.insertInto('events').values(values).returning('pos').executeTakeFirstOrThrow()
+  return Number(row.pos)
+}
+
+/** An event's row; on PostgreSQL with its place: the writing transaction's id × EVENTS_PER_TRANSACTION + index. */
+function eventRow(kind: DbKind, e: { type: EventType; conversationId: string; queueId: string; visibility: EventVisibility; data: EventData; createdAt: number }, index: number) {
+  return {
     type: e.type,
     conversation_id: e.conversationId,
     queue_id: e.queueId,
     visibility: e.visibility,
     payload: JSON.stringify(e.data),
     created_at: e.createdAt,
+    ...(kind === 'postgres' ? { pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${index}` } : {}),
   }
-  if (kind === 'sqlite') {
-    const row = await db.insertInto('events').values(values).returning('id').executeTakeFirstOrThrow()
-    return Number(row.id)
-  }
-  const row = await db
-    .insertInto('events')
-    .values({ ...values, pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${index}` })
-    .returning('pos')
-    .executeTakeFirstOrThrow()
-  return Number(row.pos)
 }
 
 /** Rows per statement in insertEvents (7 parameters each: far below either database's limit). */
@@ -84,15 +86,7 @@ export async function insertEvents(
   if (list.length === 1) return [await insertEvent(db, kind, list[0]!, 0)]
   const places: number[] = []
   for (let from = 0; from < list.length; from += INSERT_CHUNK) {
-    const values = list.slice(from, from + INSERT_CHUNK).map((e, i) => ({
-      type: e.type,
-      conversation_id: e.conversationId,
-      queue_id: e.queueId,
-      visibility: e.visibility,
-      payload: JSON.stringify(e.data),
-      created_at: e.createdAt,
-      ...(kind === 'postgres' ? { pos: sql<number>`pg_current_xact_id()::text::bigint * ${EVENTS_PER_TRANSACTION} + ${from + i}` } : {}),
-    }))
+    const values = list.slice(from, from + INSERT_CHUNK).map((e, i) => eventRow(kind, e, from + i))
     // Rows go in in the order given: SQLite numbers them upwards, PostgreSQL places them by index,
     // so sorting the returned places restores that order whatever order RETURNING uses.
     const rows = kind === 'sqlite'
