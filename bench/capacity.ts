@@ -2,7 +2,9 @@
 // sends one message a minute, with delivery p99 under 50 ms, and its memory per socket. The sockets
 // live in the socket farm (a separate process); the server is a fresh SQLite process. Steps grow
 // until p99 passes 50 ms, deliveries go missing, sockets can't connect, or the machine's limit
-// (BENCH_CAPACITY_MAX, 10,000 by default) is reached.
+// (BENCH_CAPACITY_MAX, 20,000 by default; the socket farm and the server each need a file
+// descriptor per socket, so the process's open-file limit, `ulimit -n`, is the machine's bound) is reached.
+import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import type { Farm } from './lib/farm.js'
 import { benchText, openLoop, postJson } from './lib/load.js'
@@ -18,7 +20,7 @@ const envNumber = (name: string, fallback: number) => {
 
 export const CAPACITY = {
   /** Socket counts tried, in order (each step adds sockets to the previous ones). */
-  steps: [1000, 2500, 5000, 7500, 10_000, 15_000, 20_000].filter((n) => n <= envNumber('BENCH_CAPACITY_MAX', 10_000)),
+  steps: [1000, 2500, 5000, 7500, 10_000, 15_000, 20_000].filter((n) => n <= envNumber('BENCH_CAPACITY_MAX', 20_000)),
   /** Agents per queue: each message reaches the sockets of its conversation's queue. */
   queueSize: 10,
   /** Every agent sends one message a minute: sockets / 60 messages a second. */
@@ -26,6 +28,15 @@ export const CAPACITY = {
   /** Seconds measured at each step. */
   seconds: envNumber('BENCH_CAPACITY_SECONDS', 10),
   p99LimitMs: 50,
+}
+
+/** The open-file limit of processes started from here (`ulimit -n`): each socket is a file descriptor on both sides. */
+function openFileLimit(): string {
+  try {
+    return `open files per process: ${execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()}`
+  } catch {
+    return 'open-file limit unknown'
+  }
 }
 
 export interface CapacityStep {
@@ -68,7 +79,7 @@ export async function measureCapacity(farm: Farm, log: (s: string) => void): Pro
       try {
         await farm.connect(server.url.replace(/^http/, 'ws') + '/api/ws', target - connected, { cookies: cookies.slice(connected, target), hello: true })
       } catch (err) {
-        stop = `connecting ${target} sockets failed: ${String((err as Error).message ?? err).split('\n')[0]!.slice(0, 120)}`
+        stop = `connecting ${target} sockets failed (${openFileLimit()}): ${String((err as Error).message ?? err).split('\n')[0]!.slice(0, 120)}`
         break
       }
       const connectMs = nowMs() - t0
