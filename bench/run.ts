@@ -9,7 +9,7 @@ import { browserRows, browserSkipped, type BrowserPart } from './browser.js'
 import { clientRows } from './client.js'
 import { DELIVERY, deliveryBench, deliveryRows, measureDelivery, parleySender, relaySender, type DeliveryResult } from './delivery.js'
 import { fanoutBench, fanoutRows, measureFanout } from './fanout.js'
-import { footprintRows, type Footprint } from './footprint.js'
+import { COLD_ROUNDS, footprintRows, measureColdStarts, type Footprint } from './footprint.js'
 import { Farm } from './lib/farm.js'
 import { freshSchema, serverVersion } from './lib/pg.js'
 import { checkAgent, seedAgents, startChats } from './lib/seed.js'
@@ -76,7 +76,7 @@ const refs = !(want('sqlite') || want('postgres')) ? undefined : await part('ref
     const idleRss = noop.rss()
     await measureThroughput(noop.url, '/noop', [], 5000) // warm-up
     const throughput = await measureThroughput(noop.url, '/noop', [], THROUGHPUT.referenceAmount)
-    return { noop: { coldStartMs: noop.coldStartMs, idleRss }, throughput }
+    return { noop: { idleRss }, throughput }
   } finally {
     await noop.stop()
   }
@@ -115,11 +115,18 @@ const photo = want('heic') && (want('sqlite') || want('postgres')) ? await makeH
 
 /** Everything measured on one Parley server: footprint, delivery, (HEIC), (fan-out), throughput. */
 async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
+  // Cold starts first, while nothing else runs: each Parley start on a fresh data directory or schema.
+  log(`${db}: cold starts, ${COLD_ROUNDS} alternating rounds`)
+  const cold = await measureColdStarts(async () => {
+    const schema = db === 'postgres' && pgBase ? await freshSchema(pgBase) : undefined
+    const p = await startParley(schema?.url)
+    return { coldStartMs: p.coldStartMs, stop: async () => { await p.stop(); await schema?.drop() } }
+  }, () => spawnServer('bench/servers/noop.mjs', {}, '/health'))
   const server = await startParley(databaseUrl)
   const out: Row[] = []
   try {
     await sleep(2000)
-    const foot: Footprint = { coldStartMs: server.coldStartMs, idleRss: server.rss(), rss500: NaN }
+    const foot: Footprint = { cold, idleRss: server.rss(), rss500: NaN }
     log(`${db}: seeding ${DELIVERY.sockets} agents and ${2 * DELIVERY.conversations + THROUGHPUT.conversations} conversations`)
     const { cookies, addresses } = await seedAgents(server, DELIVERY.sockets, DELIVERY.queues)
     await checkAgent(server.url, cookies[0]!)
@@ -191,7 +198,7 @@ async function parley(db: 'sqlite' | 'postgres', databaseUrl?: string) {
         .catch((err: unknown) => `failed: ${String((err as Error)?.message ?? err).split('\n')[0]}`)
       out.push(...heicHealthRows(db, health))
     }
-    out.push(...footprintRows(db, foot, { noop: refs?.noop ?? { coldStartMs: NaN, idleRss: NaN }, relayRss500: relaySplit.rss }))
+    out.push(...footprintRows(db, foot, { noop: refs?.noop ?? { idleRss: NaN }, relayRss500: relaySplit.rss }))
     return out
   } finally {
     await farm.close().catch(() => undefined)
