@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely'
 import type { Conversation, CustomerDetails, Note } from '../../api-types.js'
 import type { CustomersTable, DB, NotesTable } from '../schema.js'
-import { conversationQuery, toConversation } from './conversations.js'
+import { agentMaySee, conversationQuery, toConversation } from './conversations.js'
 
 /**
  * The customer of a conversation as its agent sees it: the details typed for this conversation
@@ -36,10 +36,7 @@ export async function customerHistory(
   let q = conversationQuery(db, userId)
     .where('c.customer_id', '=', current.customer_id)
     .where('c.id', '!=', conversationId)
-    .where((eb) => eb.or([
-      eb('c.agent_id', '=', userId),
-      eb.exists(eb.selectFrom('queue_members as m').select('m.user_id').whereRef('m.queue_id', '=', 'c.queue_id').where('m.user_id', '=', userId)),
-    ]))
+    .where(agentMaySee(userId))
   if (page.order === 'desc' && page.before !== undefined) q = q.where('c.arrived_at', '<', page.before)
   if (page.order === 'asc' && page.after !== undefined) q = q.where('c.arrived_at', '>', page.after)
   const rows = await q.orderBy('c.arrived_at', page.order).orderBy('c.id', page.order).limit(page.limit).execute()
