@@ -54,35 +54,22 @@ export function createSocketRouter(): SocketRouter {
   const all = new Set<Entry>()
   let dispatches = 0
 
-  const addTo = (map: Map<string, Set<Entry>>, key: string, e: Entry) => {
-    let set = map.get(key)
-    if (!set) map.set(key, (set = new Set()))
-    set.add(e)
-  }
-  const removeFrom = (map: Map<string, Set<Entry>>, key: string, e: Entry) => {
-    const set = map.get(key)
-    if (!set) return
-    set.delete(e)
-    if (set.size === 0) map.delete(key)
-  }
-
-  function index(e: Entry) {
-    const k = e.keys
-    if (k.kind === 'customer') {
-      addTo(byConversation, k.conversationId, e)
-      return
+  /** Adds `e` to (or removes it from) the indexes its keys name. */
+  function file(e: Entry, add: boolean) {
+    const put = (map: Map<string, Set<Entry>>, key: string) => {
+      let set = map.get(key)
+      if (add) {
+        if (!set) map.set(key, (set = new Set()))
+        set.add(e)
+      } else if (set?.delete(e) && set.size === 0) {
+        map.delete(key)
+      }
     }
-    for (const q of k.queueIds) addTo(byQueue, q, e)
-    if (k.admin) admins.add(e)
-  }
-  function unindex(e: Entry) {
     const k = e.keys
-    if (k.kind === 'customer') {
-      removeFrom(byConversation, k.conversationId, e)
-      return
-    }
-    for (const q of k.queueIds) removeFrom(byQueue, q, e)
-    admins.delete(e)
+    if (k.kind === 'customer') return put(byConversation, k.conversationId)
+    for (const q of k.queueIds) put(byQueue, q)
+    if (k.admin && add) admins.add(e)
+    else admins.delete(e)
   }
 
   function handTo(entries: Iterable<Entry> | undefined, p: Published, n: number) {
@@ -103,17 +90,17 @@ export function createSocketRouter(): SocketRouter {
       }
       const e: Entry = { route, keys: keysNow(), seen: 0 }
       all.add(e)
-      index(e)
+      file(e, true)
       return {
         update() {
           if (!all.has(e)) return
-          unindex(e)
+          file(e, false)
           e.keys = keysNow()
-          index(e)
+          file(e, true)
         },
         remove() {
           if (!all.delete(e)) return
-          unindex(e)
+          file(e, false)
         },
       }
     },
